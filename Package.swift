@@ -1,0 +1,121 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "nps-collector",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nps-collector", targets: ["nps-collector"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        // Events, payload versions, upcasting and NPS arithmetic. No I/O.
+        .target(
+            name: "NPSDomain",
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL event log: migrations, append, gap-safe reads, notifications.
+        .target(
+            name: "EventStore",
+            dependencies: [
+                "NPSDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations"]
+        ),
+        // HTTP: health today; ingest, query API and dashboard as they land.
+        .target(
+            name: "CollectorServer",
+            dependencies: [
+                "EventStore",
+                "NPSDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "nps-collector",
+            dependencies: [
+                "CollectorServer",
+                "EventStore",
+                "NPSDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Build tool: turns schema/*.sql into Swift source so the binary carries its migrations.
+        .executableTarget(
+            name: "embed-migrations",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["embed-migrations"]
+        ),
+        // Fresh, migrated databases on the test cluster that ./tools/test starts.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "EventStore",
+                "NPSDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NPSDomainTests",
+            dependencies: ["NPSDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: [
+                "EventStore",
+                "NPSDomain",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollectorServerTests",
+            dependencies: [
+                "CollectorServer",
+                "EventStore",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The shell tools (./tools/db) driven as a user would.
+        .testTarget(
+            name: "ToolingTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// Liveness (the process answers) and readiness (the database answers and
+/// holds the schema this binary expects), for load balancers and orchestrators.
+struct HealthController: Sendable {
+    let readiness: any ReadinessCheck
+
+    func register(on group: RouterGroup<CollectorRequestContext>) {
+        group.get("live") { _, _ in HealthStatus(status: "live", detail: nil) }
+        group.get("ready") { _, _ -> Response in
+            do {
+                try await readiness.check()
+                return try jsonResponse(HealthStatus(status: "ready", detail: nil), status: .ok)
+            } catch {
+                var response = try jsonResponse(
+                    HealthStatus(status: "unavailable", detail: readiness.describe(error)),
+                    status: .serviceUnavailable
+                )
+                response.headers[.retryAfter] = "5"
+                return response
+            }
+        }
+    }
+
+    private func jsonResponse(_ body: HealthStatus, status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONEncoder().encode(body)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
+
+struct HealthStatus: ResponseCodable {
+    var status: String
+    var detail: String?
+}

@@ -1,0 +1,22 @@
+import Logging
+import PostgresNIO
+
+/// Runs `body` with a started client and shuts the client down afterwards,
+/// for work that is not a long-lived service (migrations, CLI commands, tests).
+@discardableResult
+public func withPostgresClient<Result: Sendable>(
+    _ url: DatabaseURL,
+    maximumConnections: Int = 20,
+    logger: Logger,
+    _ body: (PostgresClient) async throws -> Result
+) async throws -> Result {
+    let client = PostgresClient(
+        configuration: try url.clientConfiguration(maximumConnections: maximumConnections),
+        backgroundLogger: logger
+    )
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}

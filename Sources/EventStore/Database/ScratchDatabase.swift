@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A throw-away database on the same server, created by a role with CREATEDB
+/// (the owner role of the embedded cluster): tests and benchmarks each get
+/// their own, migrated, and never touch the real one.
+public enum ScratchDatabase {
+    /// Creates `<prefix>_<random>` owned by the connecting role and returns its URL.
+    public static func create(using ownerURL: DatabaseURL, prefix: String, logger: Logger) async throws -> DatabaseURL {
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "unsafe database name \(name)")
+        try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { client in
+            try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        }
+        return ownerURL.with(database: name)
+    }
+
+    public static func drop(_ url: DatabaseURL, using ownerURL: DatabaseURL, logger: Logger) async throws {
+        precondition(url.database.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+        try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)", logger: logger)
+        }
+    }
+}

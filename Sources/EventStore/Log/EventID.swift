@@ -1,0 +1,28 @@
+import Foundation
+
+/// Time-ordered event ids (UUID version 7, RFC 9562): new ids land at the
+/// right edge of the unique index, which keeps appends fast.
+public enum EventID {
+    public static func make(at date: Date = Date()) -> UUID {
+        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var random = SystemRandomNumberGenerator()
+        let low = random.next() as UInt64
+        let high = random.next() as UInt64
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 {
+            bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index)))
+        }
+        for index in 6..<16 {
+            let source = index < 14 ? low : high
+            bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * (index % 8)))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        )
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The append-only event log in PostgreSQL (`schema/0002_event_log.sql` and
+/// the functions after it). Every method has a form that runs on a caller's
+/// connection, so that an append can share a transaction with other writes.
+public struct EventLog: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    /// The NOTIFY channel `append_events` signals after every append.
+    public static let notificationChannel = "nps_event_log"
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Appends `events` to `stream` in one round trip. Event ids already in the
+    /// log are reported as repeats; a stale `expectedVersion` throws
+    /// `WrongExpectedVersion` and writes nothing.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent],
+        to stream: String,
+        expectedVersion: ExpectedVersion = .any
+    ) async throws -> AppendResult {
+        try await client.withConnection { connection in
+            try await Self.append(events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
+        }
+    }
+
+    @discardableResult
+    public static func append(
+        _ events: [NewEvent],
+        to stream: String,
+        expectedVersion: ExpectedVersion = .any,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(outcomes: []) }
+        let query: PostgresQuery = """
+            SELECT event_id, log_position, stream_version, is_repeat
+              FROM append_events(
+                \(stream), \(expectedVersion.sqlValue),
+                \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
+                \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[])
+            """
+        do {
+            var outcomes: [AppendResult.Outcome] = []
+            outcomes.reserveCapacity(events.count)
+            let rows = try await connection.query(query, logger: logger)
+            for try await (id, position, version, isRepeat) in rows.decode((UUID, Int64, Int64, Bool).self) {
+                outcomes.append(.init(eventID: id, position: position, streamVersion: version, isRepeat: isRepeat))
+            }
+            return AppendResult(outcomes: outcomes)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "NP001" {
+            let actual = error.serverInfo?[.detail].flatMap { Int64($0) } ?? -1
+            throw WrongExpectedVersion(streamID: stream, expected: expectedVersion, actual: actual)
+        }
+    }
+
+    /// Up to `limit` committed events after `checkpoint`, in the gap-safe order
+    /// (see `schema/0005_read_events.sql`: events of a transaction still open are
+    /// never jumped over; the read waits for them instead).
+    public func read(after checkpoint: Checkpoint, limit: Int) async throws -> ReadBatch {
+        try await client.withConnection { connection in
+            try await Self.read(after: checkpoint, limit: limit, on: connection, logger: logger)
+        }
+    }
+
+    public static func read(
+        after checkpoint: Checkpoint,
+        limit: Int,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> ReadBatch {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: RecordedEvent.columns)
+              FROM read_events(\(String(checkpoint.transactionID))::xid8, \(checkpoint.position), \(Int32(clamping: limit)))
+            """,
+            logger: logger
+        )
+        let events = try await RecordedEvent.collect(rows)
+        return ReadBatch(events: events, checkpoint: events.last?.checkpoint ?? checkpoint)
+    }
+
+    /// How far a reader at `checkpoint` is behind the committed head.
+    public func lag(after checkpoint: Checkpoint) async throws -> Lag {
+        let rows = try await client.query(
+            """
+            SELECT events, coalesce(extract(epoch FROM now() - oldest_unread_at), 0)::float8
+              FROM event_log_lag(\(String(checkpoint.transactionID))::xid8, \(checkpoint.position))
+            """,
+            logger: logger
+        )
+        for try await (events, seconds) in rows.decode((Int64, Double).self) {
+            return Lag(events: events, seconds: max(0, seconds))
+        }
+        return Lag(events: 0, seconds: 0)
+    }
+
+    /// The stream's events in version order (for deciding against current state).
+    public func readStream(_ stream: String) async throws -> [RecordedEvent] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: RecordedEvent.columns)
+              FROM event_log WHERE stream_id = \(stream) ORDER BY stream_version
+            """,
+            logger: logger
+        )
+        return try await RecordedEvent.collect(rows)
+    }
+}

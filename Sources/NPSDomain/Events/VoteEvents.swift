@@ -1,0 +1,64 @@
+import Foundation
+
+/// One anonymous answer. Its key is (campaign, workspace, identifier).
+public struct VoteCast: EventPayload {
+    public static let eventType = EventType.voteCast
+    public static let schemaVersion = 1
+
+    public var campaignID: String
+    public var workspaceID: String
+    /// Lowercase hex SHA-256 of the Rocket.Chat user id and the campaign id.
+    public var identifier: String
+    public var roles: [String]
+    public var score: Int
+    public var comment: String?
+
+    public init(
+        campaignID: String,
+        workspaceID: String,
+        identifier: String,
+        roles: [String],
+        score: Int,
+        comment: String?
+    ) {
+        self.campaignID = campaignID
+        self.workspaceID = workspaceID
+        self.identifier = identifier
+        self.roles = roles
+        self.score = score
+        self.comment = comment
+    }
+}
+
+/// One results upload: what the workspace says it holds and what became of the batch.
+public struct ResultsReceived: EventPayload {
+    public static let eventType = EventType.resultsReceived
+    public static let schemaVersion = 1
+
+    public var campaignID: String
+    public var workspaceID: String
+    /// How many votes the workspace holds for the campaign, across all batches.
+    public var total: Int?
+    public var items: Int
+    public var accepted: Int
+    public var repeats: Int
+    public var quarantined: Int
+
+    public init(
+        campaignID: String,
+        workspaceID: String,
+        total: Int?,
+        items: Int,
+        accepted: Int,
+        repeats: Int,
+        quarantined: Int
+    ) {
+        self.campaignID = campaignID
+        self.workspaceID = workspaceID
+        self.total = total
+        self.items = items
+        self.accepted = accepted
+        self.repeats = repeats
+        self.quarantined = quarantined
+    }
+}

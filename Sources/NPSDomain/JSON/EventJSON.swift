@@ -1,0 +1,49 @@
+import Foundation
+
+/// The one JSON dialect of event payloads: ISO-8601 times with milliseconds,
+/// keys sorted so that equal payloads are equal bytes.
+public enum EventJSON {
+    public static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatTimestamp(date))
+        }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from json: some StringProtocol) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = parseTimestamp(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "not an ISO-8601 date-time: \(text)"
+                )
+            }
+            return date
+        }
+        return try decoder.decode(type, from: Data(json.utf8))
+    }
+
+    /// Parses ISO-8601 date-times with or without fractional seconds.
+    public static func parseTimestamp(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: timestampStyle) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle())
+    }
+
+    /// `2026-11-23T08:00:00.123Z`: UTC, milliseconds rounded to the nearest.
+    /// (Foundation's fractional-second style truncates, so .123 could print as .122.)
+    public static func formatTimestamp(_ date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let whole = Date(timeIntervalSince1970: seconds).formatted(wholeSecondsStyle)
+        return String(whole.dropLast()) + String(format: ".%03dZ", Int(milliseconds - seconds * 1000))
+    }
+
+    static let wholeSecondsStyle = Date.ISO8601FormatStyle()
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}

@@ -1,0 +1,103 @@
+import EventStore
+import Foundation
+import NPSDomain
+
+/// Deterministic vote-sized events for benchmarks.
+enum VoteFixtures {
+    struct Batch: Sendable {
+        var stream: String
+        var firstVersion: Int64
+        var events: [NewEvent]
+    }
+
+    static let comments = [
+        nil, "", "Great product, the new threads make our team much faster.",
+        "Search is slow on large rooms 🙁", "Ça marche bien, merci !", "通知が多すぎます",
+        "I'd recommend it, but the mobile app \"forgets\" my login.",
+    ]
+
+    static func batches(events: Int, batchSize: Int, streams: Int) throws -> [Batch] {
+        var generator = SplitMix64(seed: 42)
+        var versions = [Int64](repeating: 0, count: streams)
+        var batches: [Batch] = []
+        var made = 0
+        while made < events {
+            let count = min(batchSize, events - made)
+            let streamIndex = batches.count % streams
+            let stream = "votes-bench-\(streamIndex)"
+            var batch = Batch(stream: stream, firstVersion: versions[streamIndex] + 1, events: [])
+            batch.events.reserveCapacity(count)
+            for _ in 0..<count {
+                let vote = VoteCast(
+                    campaignID: "campaign-\(streamIndex % 2)",
+                    workspaceID: "workspace-\(streamIndex)",
+                    identifier: hex(&generator, bytes: 32),
+                    roles: generator.next() % 5 == 0 ? ["admin", "user"] : ["user"],
+                    score: Int(generator.next() % 11),
+                    comment: comments[Int(generator.next() % UInt64(comments.count))]
+                )
+                batch.events.append(try NewEvent(vote, metadata: EventMetadata(sender: vote.workspaceID)))
+            }
+            versions[streamIndex] += Int64(count)
+            made += count
+            batches.append(batch)
+        }
+        return batches
+    }
+
+    /// The batch in COPY's text format, with the columns of `BenchAppend`.
+    static func copyText(_ batch: Batch) -> String {
+        var text = ""
+        for (offset, event) in batch.events.enumerated() {
+            let fields = [
+                event.id.uuidString, batch.stream, String(batch.firstVersion + Int64(offset)), event.type,
+                String(event.schemaVersion), event.payload, event.metadata,
+            ]
+            text += fields.map(escapeCopyField).joined(separator: "\t")
+            text += "\n"
+        }
+        return text
+    }
+
+    private static func escapeCopyField(_ field: String) -> String {
+        var escaped = ""
+        for character in field {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\t": escaped += "\\t"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    private static func hex(_ generator: inout SplitMix64, bytes: Int) -> String {
+        var text = ""
+        for _ in 0..<(bytes / 8) {
+            let value = generator.next()
+            text += String(value, radix: 16).leftPadded(to: 16)
+        }
+        return text
+    }
+}
+
+/// A small seeded generator, so benchmark data is the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: max(0, length - count)) + self
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Logging
+
+/// Settings read from the environment. Database URLs hold secrets, so they
+/// come only from the environment, never from flags (which `ps` shows).
+struct Environment {
+    static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// DATABASE_URL: the application role.
+    static func databaseURL() throws -> DatabaseURL {
+        guard let text = value("DATABASE_URL") else {
+            throw ValidationError("DATABASE_URL is not set (./tools/run sets it for the embedded database)")
+        }
+        return try DatabaseURL(text)
+    }
+
+    /// MIGRATE_DATABASE_URL: the owner role; defaults to DATABASE_URL.
+    static func migrateDatabaseURL() throws -> DatabaseURL {
+        if let text = value("MIGRATE_DATABASE_URL") { return try DatabaseURL(text) }
+        return try databaseURL()
+    }
+
+    /// A logger at LOG_LEVEL (default info), writing to standard error.
+    static func logger(_ label: String) -> Logger {
+        LoggingBootstrap.once
+        var logger = Logger(label: label)
+        logger.logLevel = value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+}
+
+private enum LoggingBootstrap {
+    static let once: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+}

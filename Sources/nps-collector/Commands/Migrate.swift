@@ -1,0 +1,22 @@
+import ArgumentParser
+import EventStore
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations from schema/ (as the owner role, MIGRATE_DATABASE_URL)."
+    )
+
+    func run() async throws {
+        let logger = Environment.logger("nps-collector.migrate")
+        let url = try Environment.migrateDatabaseURL()
+        let runner = MigrationRunner(logger: logger)
+        let applied = try await withPostgresClient(url, maximumConnections: 1, logger: logger) { client in
+            try await runner.migrate(client)
+        }
+        print(
+            applied.isEmpty
+                ? "database is up to date at migration \(runner.latestVersion)"
+                : "applied \(applied.map(\.fileName).joined(separator: ", "))"
+        )
+    }
+}

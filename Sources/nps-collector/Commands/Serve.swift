@@ -1,0 +1,46 @@
+import ArgumentParser
+import CollectorServer
+import EventStore
+import Hummingbird
+import Logging
+import PostgresNIO
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply migrations and serve HTTP until SIGTERM or SIGINT."
+    )
+
+    @Option(help: "Address to listen on (env NPS_HOST).")
+    var host: String = Environment.value("NPS_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env NPS_PORT).")
+    var port: Int = Environment.value("NPS_PORT").flatMap { Int($0) } ?? 8080
+
+    @Option(help: "Connections in the database pool (env DATABASE_POOL_SIZE).")
+    var poolSize: Int = Environment.value("DATABASE_POOL_SIZE").flatMap { Int($0) } ?? 20
+
+    @Flag(help: "Do not apply migrations at start-up; refuse to be ready until they are.")
+    var skipMigrations = false
+
+    func run() async throws {
+        let logger = Environment.logger("nps-collector")
+        let databaseURL = try Environment.databaseURL()
+        if !skipMigrations {
+            let migrateURL = try Environment.migrateDatabaseURL()
+            try await withPostgresClient(migrateURL, maximumConnections: 1, logger: logger) { client in
+                try await MigrationRunner(logger: logger).migrate(client)
+            }
+        }
+        let database = PostgresClient(
+            configuration: try databaseURL.clientConfiguration(maximumConnections: poolSize),
+            backgroundLogger: logger
+        )
+        let application = buildApplication(
+            configuration: ServerConfiguration(host: host, port: port),
+            database: database,
+            logger: logger
+        )
+        logger.info("serving", metadata: ["address": "\(host):\(port)", "database": "\(databaseURL)"])
+        try await application.runService()
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import NPSDomain
+import Testing
+
+/// A made-up version 2 of VoteCast, for the tests only: roles lower-cased,
+/// sorted and without duplicates; `comment` renamed `text`.
+private struct VoteCastV2: EventPayload {
+    static let eventType = EventType.voteCast
+    static let schemaVersion = 2
+
+    var campaignID: String
+    var workspaceID: String
+    var identifier: String
+    var roles: [String]
+    var score: Int
+    var text: String?
+}
+
+private let voteCastV1ToV2 = PayloadUpcaster(.voteCast, from: 1) { json in
+    guard case .object(var members) = json else { throw UpcastError() }
+    let roles = (members["roles"]?.arrayValue ?? []).compactMap(\.stringValue).map { $0.lowercased() }
+    members["roles"] = .array(Set(roles).sorted().map(JSONValue.string))
+    members["text"] = members.removeValue(forKey: "comment") ?? .null
+    return .object(members)
+}
+
+private struct UpcastError: Error {}
+
+@Suite("Payload versions and upcasting")
+struct UpcastingTests {
+    let v1 = VoteCast(
+        campaignID: "c1",
+        workspaceID: "w1",
+        identifier: String(repeating: "a", count: 64),
+        roles: ["User", "admin", "user"],
+        score: 9,
+        comment: "great"
+    )
+
+    @Test("a version 1 payload reads as version 2 through the upcaster")
+    func upcastsOldVersion() throws {
+        let stored = try EventJSON.encode(v1)
+        let decoder = EventDecoder(upcasters: [voteCastV1ToV2])
+        let current = try decoder.decode(VoteCastV2.self, 1, stored)
+        #expect(current.roles == ["admin", "user"])
+        #expect(current.text == "great")
+        #expect(current.score == 9)
+    }
+
+    @Test("a current payload is decoded without upcasting")
+    func currentVersionDirect() throws {
+        let v2 = VoteCastV2(campaignID: "c", workspaceID: "w", identifier: "i", roles: ["user"], score: 3, text: nil)
+        let decoded = try EventDecoder(upcasters: []).decode(VoteCastV2.self, 2, try EventJSON.encode(v2))
+        #expect(decoded == v2)
+    }
+
+    @Test("a missing upcaster is an error, not a silent default")
+    func missingUpcaster() throws {
+        let stored = try EventJSON.encode(v1)
+        #expect(throws: EventDecodingError.missingUpcaster(type: "VoteCast", fromVersion: 1)) {
+            try EventDecoder(upcasters: []).decode(VoteCastV2.self, 1, stored)
+        }
+    }
+
+    @Test("a payload newer than the binary is refused")
+    func newerVersion() throws {
+        #expect(throws: EventDecodingError.newerVersion(type: "VoteCast", version: 3, newestKnown: 1)) {
+            try EventDecoder().decode(type: "VoteCast", schemaVersion: 3, payload: "{}")
+        }
+    }
+
+    @Test("unknown types and malformed payloads say what is wrong")
+    func errors() throws {
+        #expect(throws: EventDecodingError.unknownType("Nonsense")) {
+            try EventDecoder().decode(type: "Nonsense", schemaVersion: 1, payload: "{}")
+        }
+        let error = try #require(throws: EventDecodingError.self) {
+            try EventDecoder().decode(type: "VoteCast", schemaVersion: 1, payload: #"{"score":"x"}"#)
+        }
+        guard case .malformed(let type, let version, _) = error else {
+            Issue.record("expected malformed, got \(error)")
+            return
+        }
+        #expect(type == "VoteCast")
+        #expect(version == 1)
+    }
+}

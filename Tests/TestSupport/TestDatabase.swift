@@ -35,7 +35,7 @@ public struct TestDatabase: Sendable {
         _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         let cluster = try clusterURLs()
         let ownerURL = try await ScratchDatabase.create(using: cluster.owner, prefix: "nps_test", logger: logger)
         let appURL = cluster.app.with(database: ownerURL.database)

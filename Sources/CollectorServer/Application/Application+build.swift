@@ -1,21 +1,54 @@
 import EventStore
+import Foundation
 import Hummingbird
+import Ingest
 import Logging
 import PostgresNIO
+import Prometheus
 
-public typealias CollectorRequestContext = BasicRequestContext
+/// Everything the routes need, built once from the database client.
+public struct CollectorServices: Sendable {
+    public var log: EventLog
+    public var tokens: TokenStore
+    public var campaigns: CampaignStore
+    public var workspaces: WorkspaceService
+    public var results: ResultsIngest
+    public var statistics: StatisticsIngest
+    public var quarantine: QuarantineStore
 
-/// Builds the collector's HTTP application. The database client is run by the
-/// application as one of its services, and closed after in-flight requests
-/// have finished when the application shuts down.
+    public init(
+        database: PostgresClient, logger: Logger, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
+    ) {
+        let log = EventLog(client: database, logger: logger)
+        let tokens = TokenStore(client: database, logger: logger)
+        let campaigns = CampaignStore(log: log, noticePeriod: noticePeriod)
+        let workspaces = WorkspaceService(log: log, campaigns: campaigns, tokens: tokens)
+        self.log = log
+        self.tokens = tokens
+        self.campaigns = campaigns
+        self.workspaces = workspaces
+        self.results = ResultsIngest(client: database, campaigns: campaigns, logger: logger)
+        self.statistics = StatisticsIngest(log: log, workspaces: workspaces)
+        self.quarantine = QuarantineStore(client: database, campaigns: campaigns, logger: logger)
+    }
+}
+
+/// Builds the collector's HTTP application. The database client runs as one
+/// of the application's services and closes after in-flight requests have
+/// finished when the application shuts down (SIGTERM, SIGINT).
 public func buildApplication(
     configuration: ServerConfiguration,
     database: PostgresClient,
+    metrics: PrometheusCollectorRegistry,
     logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(database: database, logger: logger)
     var application = Application(
-        router: router,
+        router: buildRouter(
+            database: database,
+            logger: logger,
+            metrics: metrics,
+            noticePeriod: configuration.noticePeriod
+        ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "nps-collector"
@@ -26,10 +59,37 @@ public func buildApplication(
     return application
 }
 
-/// The routes, apart from the server, so tests can drive them directly.
-public func buildRouter(database: PostgresClient, logger: Logger) -> Router<CollectorRequestContext> {
+/// The routes and middleware, apart from the server, so tests drive them directly.
+public func buildRouter(
+    database: PostgresClient,
+    logger: Logger,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
+) -> Router<CollectorRequestContext> {
+    let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod)
     let router = Router(context: CollectorRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ErrorMiddleware())
+
     HealthController(readiness: DatabaseReadiness(database: database, logger: logger))
         .register(on: router.group("health"))
+    MetricsController(registry: metrics).register(on: router)
+
+    let authenticated = router.group().add(middleware: AuthenticationMiddleware(tokens: services.tokens))
+    StatisticsController(statistics: services.statistics).register(on: authenticated)
+
+    let workspace = authenticated.group().add(middleware: RequireScope(.workspace))
+    WorkspaceSyncController(workspaces: services.workspaces).register(on: workspace)
+    SurveyController(workspaces: services.workspaces).register(on: workspace)
+    ResultsController(results: services.results, metrics: IngestMetrics()).register(on: workspace)
+
+    let admin = authenticated.group("api/v1").add(middleware: RequireScope(.admin))
+    AdminController(
+        campaigns: services.campaigns,
+        workspaces: services.workspaces,
+        tokens: services.tokens,
+        quarantine: services.quarantine
+    ).register(on: admin)
     return router
 }

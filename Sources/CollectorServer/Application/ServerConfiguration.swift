@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the HTTP server. Every one has an environment variable and a
 /// flag of `nps-collector serve` (see README, "Configuration").
 public struct ServerConfiguration: Sendable {
@@ -5,9 +7,12 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// NPS_PORT
     public var port: Int
+    /// NPS_NOTICE_DAYS: how long before its start a campaign must be announced.
+    public var noticePeriod: TimeInterval
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, noticePeriod: TimeInterval = 21 * 86_400) {
         self.host = host
         self.port = port
+        self.noticePeriod = noticePeriod
     }
 }

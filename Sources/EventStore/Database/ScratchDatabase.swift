@@ -16,10 +16,20 @@ public enum ScratchDatabase {
         return ownerURL.with(database: name)
     }
 
+    /// Drops the database once the sessions of clients that have just closed
+    /// are gone: their backends exit a moment after the client does, and the
+    /// owner may not terminate another role's sessions (WITH (FORCE) would).
     public static func drop(_ url: DatabaseURL, using ownerURL: DatabaseURL, logger: Logger) async throws {
         precondition(url.database.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
         try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { client in
-            try await client.query("DROP DATABASE IF EXISTS \(unescaped: url.database) WITH (FORCE)", logger: logger)
+            for attempt in 1...100 {
+                do {
+                    try await client.query("DROP DATABASE IF EXISTS \(unescaped: url.database)", logger: logger)
+                    return
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
+                    try await Task.sleep(for: .milliseconds(100))  // object_in_use: sessions still closing
+                }
+            }
         }
     }
 }

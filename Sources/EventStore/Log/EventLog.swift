@@ -114,3 +114,23 @@ public struct EventLog: Sendable {
         return try await RecordedEvent.collect(rows)
     }
 }
+
+extension EventLog {
+    /// Whether an event with this id is in the log (for facts with name-based ids).
+    public func contains(_ eventID: UUID) async throws -> Bool {
+        let rows = try await client.query("SELECT 1 FROM event_log WHERE event_id = \(eventID)", logger: logger)
+        return try await rows.collect().isEmpty == false
+    }
+
+    /// The last event of a stream, found with one probe of the (stream, version) index.
+    public func lastEvent(of stream: String) async throws -> RecordedEvent? {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: RecordedEvent.columns)
+              FROM event_log WHERE stream_id = \(stream) ORDER BY stream_version DESC LIMIT 1
+            """,
+            logger: logger
+        )
+        return try await RecordedEvent.collect(rows).first
+    }
+}

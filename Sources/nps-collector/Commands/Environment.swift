@@ -1,6 +1,8 @@
 import ArgumentParser
+import CollectorServer
 import EventStore
 import Foundation
+import Ingest
 import Logging
 
 /// Settings read from the environment. Database URLs hold secrets, so they
@@ -23,6 +25,27 @@ struct Environment {
     static func migrateDatabaseURL() throws -> DatabaseURL {
         if let text = value("MIGRATE_DATABASE_URL") { return try DatabaseURL(text) }
         return try databaseURL()
+    }
+
+    /// NPS_NOTICE_DAYS: how long before its start a campaign must be announced (default 21 days).
+    static func noticePeriod() throws -> TimeInterval {
+        guard let text = value("NPS_NOTICE_DAYS") else { return CampaignStore.defaultNoticePeriod }
+        guard let days = Double(text), days >= 0 else {
+            throw ValidationError("NPS_NOTICE_DAYS must be a number of days")
+        }
+        return days * 86_400
+    }
+
+    /// Runs `body` with the services of the collector on DATABASE_URL (the application role).
+    static func withServices<Result: Sendable>(
+        _ label: String,
+        _ body: (CollectorServices) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger(label)
+        let noticePeriod = try noticePeriod()
+        return try await withPostgresClient(try databaseURL(), maximumConnections: 2, logger: logger) { client in
+            try await body(CollectorServices(database: client, logger: logger, noticePeriod: noticePeriod))
+        }
     }
 
     /// A logger at LOG_LEVEL (default info), writing to standard error.

@@ -3,7 +3,9 @@ import CollectorServer
 import EventStore
 import Hummingbird
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,9 +37,12 @@ struct Serve: AsyncParsableCommand {
             configuration: try databaseURL.clientConfiguration(maximumConnections: poolSize),
             backgroundLogger: logger
         )
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port),
+            configuration: ServerConfiguration(host: host, port: port, noticePeriod: try Environment.noticePeriod()),
             database: database,
+            metrics: registry,
             logger: logger
         )
         logger.info("serving", metadata: ["address": "\(host):\(port)", "database": "\(databaseURL)"])

@@ -1,0 +1,66 @@
+import Hummingbird
+import Ingest
+
+/// Reads `Authorization: Bearer <token>` and sets the context's identity.
+/// No header: no identity (routes that need one answer 401). A header with an
+/// unknown or revoked token: 401 at once, whatever the route.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = CollectorRequestContext
+    let tokens: TokenStore
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized("the Authorization header must be \"Bearer <token>\"")
+        }
+        guard let identity = try await tokens.authenticate(String(parts[1])) else {
+            throw APIError.unauthorized("the token is unknown or revoked")
+        }
+        var context = context
+        context.identity = identity
+        return try await next(request, context)
+    }
+}
+
+/// Lets through only identities of the given scopes.
+struct RequireScope: RouterMiddleware {
+    typealias Context = CollectorRequestContext
+    let allowed: Set<Scope>
+
+    init(_ allowed: Scope...) {
+        self.allowed = Set(allowed)
+    }
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let identity = context.identity else {
+            throw APIError.unauthorized("this route needs a bearer token")
+        }
+        guard allowed.contains(identity.scope) else {
+            let names = allowed.map(\.rawValue).sorted().joined(separator: " or ")
+            throw APIError.forbidden(
+                "this route needs a token of scope \(names); this one is \(identity.scope.rawValue)")
+        }
+        return try await next(request, context)
+    }
+}
+
+extension CollectorRequestContext {
+    /// The workspace of a workspace token (routes behind `RequireScope(.workspace)`).
+    var workspaceID: String {
+        get throws {
+            guard let workspaceID = identity?.workspaceID else {
+                throw APIError.forbidden("this route needs a workspace token")
+            }
+            return workspaceID
+        }
+    }
+}

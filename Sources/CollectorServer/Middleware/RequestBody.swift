@@ -1,0 +1,31 @@
+import Hummingbird
+import NPSDomain
+
+extension Request {
+    /// The body, refused with 413 past `limit` bytes (checked on Content-Length
+    /// first, then while reading, for chunked bodies).
+    mutating func bytes(upTo limit: Int) async throws -> [UInt8] {
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(
+                status: .contentTooLarge, detail: "the body is \(length) bytes; this route accepts at most \(limit)")
+        }
+        do {
+            let buffer = try await collectBody(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(
+                status: .contentTooLarge, detail: "the body is larger than the \(limit) bytes this route accepts")
+        }
+    }
+
+    /// The body as JSON, whatever the content type (one Rocket.Chat version
+    /// posts JSON as text/plain). 400 says where the JSON breaks.
+    mutating func json(upTo limit: Int) async throws -> JSONValue {
+        let bytes = try await bytes(upTo: limit)
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw APIError.badRequest("malformed JSON: \(error)")
+        }
+    }
+}

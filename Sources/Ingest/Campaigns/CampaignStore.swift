@@ -1,0 +1,71 @@
+import EventStore
+import Foundation
+import Logging
+import NPSDomain
+
+/// Campaigns: decided against the `campaigns` stream and appended with the
+/// version they were decided at, so concurrent announcements cannot overlap.
+public struct CampaignStore: Sendable {
+    public let log: EventLog
+    /// How long before `startAt` a campaign must be announced (admins are told in advance).
+    public let noticePeriod: TimeInterval
+
+    public static let defaultNoticePeriod: TimeInterval = 21 * 86_400
+
+    public init(log: EventLog, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod) {
+        self.log = log
+        self.noticePeriod = noticePeriod
+    }
+
+    public func load() async throws -> CampaignBook {
+        var book = CampaignBook()
+        for event in try await log.readStream(Streams.campaigns) {
+            book.apply(try event.decoded(), version: event.streamVersion, recordedAt: event.recordedAt)
+        }
+        return book
+    }
+
+    public func campaign(_ id: String) async throws -> Campaign? {
+        try await load().campaigns[id]
+    }
+
+    public func announce(
+        _ announcement: CampaignBook.Announcement,
+        allowShortNotice: Bool = false,
+        metadata: EventMetadata,
+        now: Date = Date()
+    ) async throws -> Campaign {
+        try await decideAndAppend(metadata: metadata) { book in
+            try book.announce(announcement, now: now, noticePeriod: noticePeriod, allowShortNotice: allowShortNotice)
+        }
+        guard let campaign = try await campaign(announcement.id) else {
+            throw CampaignRuleViolation.unknown(announcement.id)
+        }
+        return campaign
+    }
+
+    public func close(_ id: String, metadata: EventMetadata) async throws {
+        try await decideAndAppend(metadata: metadata) { book in try book.close(id) }
+    }
+
+    /// Another writer may append between our read and our append; then we read again and decide again.
+    private func decideAndAppend<Payload: EventPayload>(
+        metadata: EventMetadata,
+        _ decide: (CampaignBook) throws -> Payload
+    ) async throws {
+        for attempt in 1...5 {
+            let book = try await load()
+            let event = try NewEvent(try decide(book), metadata: metadata)
+            do {
+                try await log.append(
+                    [event],
+                    to: Streams.campaigns,
+                    expectedVersion: book.version == 0 ? .noStream : .exactly(book.version)
+                )
+                return
+            } catch is WrongExpectedVersion where attempt < 5 {
+                continue
+            }
+        }
+    }
+}

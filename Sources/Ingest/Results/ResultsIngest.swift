@@ -1,0 +1,201 @@
+import Crypto
+import EventStore
+import Foundation
+import Logging
+import NPSDomain
+import PostgresNIO
+
+/// A results upload as it arrived (`POST /v1/surveys/{npsId}/results`).
+public struct ResultsUpload: Sendable {
+    public var workspaceID: String
+    public var campaignID: String
+    public var body: [UInt8]
+    public var requestID: String
+
+    public init(workspaceID: String, campaignID: String, body: [UInt8], requestID: String) {
+        self.workspaceID = workspaceID
+        self.campaignID = campaignID
+        self.body = body
+        self.requestID = requestID
+    }
+}
+
+/// The answer to a recorded upload: `{accepted, repeats, quarantined: [{index, reason}]}`.
+public struct ResultsAnswer: Sendable, Codable, Equatable {
+    public struct Quarantined: Sendable, Codable, Equatable {
+        public var index: Int
+        public var reason: String
+    }
+
+    public var accepted: Int
+    public var repeats: Int
+    public var quarantined: [Quarantined]
+}
+
+public enum ResultsOutcome: Sendable, Equatable {
+    /// Valid votes are in the log, invalid ones in quarantine (200).
+    case recorded(ResultsAnswer)
+    /// No such campaign: every item quarantined (404).
+    case unknownCampaign(quarantined: Int)
+    /// The campaign has not started: every item quarantined (409).
+    case notStarted(startAt: Date, quarantined: Int)
+    /// Not JSON: the body is kept in quarantine (400).
+    case unreadable(JSONParseError)
+    /// JSON of the wrong shape or over the batch limit: the body is kept in quarantine (422).
+    case wrongShape(String)
+}
+
+/// Turns a results upload into `VoteCast` events (deduplicated by
+/// `record_votes`), one `ResultsReceived`, and quarantine rows for what could
+/// not be accepted, all in one transaction: a 2xx means all of it is
+/// durable, an error means none of it was stored.
+public struct ResultsIngest: Sendable {
+    public let client: PostgresClient
+    public let campaigns: CampaignStore
+    public let logger: Logger
+
+    public init(client: PostgresClient, campaigns: CampaignStore, logger: Logger) {
+        self.client = client
+        self.campaigns = campaigns
+        self.logger = logger
+    }
+
+    public func ingest(_ upload: ResultsUpload, now: Date = Date()) async throws -> ResultsOutcome {
+        let quarantine = QuarantineWriter(upload: upload)
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(upload.body)
+        } catch {
+            try await quarantine.keepBody(reason: "not JSON: \(error)", client: client, logger: logger)
+            return .unreadable(error)
+        }
+        guard let votes = document["votes"]?.arrayValue else {
+            let reason = "the body must be an object with a \"votes\" list"
+            try await quarantine.keepBody(reason: reason, client: client, logger: logger)
+            return .wrongShape(reason)
+        }
+        guard votes.count <= Limits.votesPerBatch else {
+            let reason = "\(votes.count) votes in one request; the limit is \(Limits.votesPerBatch)"
+            try await quarantine.keepBody(reason: reason, client: client, logger: logger)
+            return .wrongShape(reason)
+        }
+        let total = Self.parseTotal(document["total"])
+
+        guard let campaign = try await campaigns.campaign(upload.campaignID) else {
+            let reason = "unknown campaign \(upload.campaignID)"
+            try await quarantine.keepItems(
+                votes.indices.map { ($0, votes[$0], reason) }, client: client, logger: logger)
+            return .unknownCampaign(quarantined: votes.count)
+        }
+        guard now >= campaign.startAt else {
+            let reason = "campaign \(upload.campaignID) has not started"
+            try await quarantine.keepItems(
+                votes.indices.map { ($0, votes[$0], reason) }, client: client, logger: logger)
+            return .notStarted(startAt: campaign.startAt, quarantined: votes.count)
+        }
+
+        var validated: [VoteItem.Valid] = []
+        var rejections: [(Int, JSONValue, String)] = []
+        for (index, item) in votes.enumerated() {
+            switch VoteItem.validate(item, campaignID: upload.campaignID) {
+            case .success(let vote): validated.append(vote)
+            case .failure(let rejection): rejections.append((index, item, rejection.reason))
+            }
+        }
+        let valid = validated
+        let rejected = rejections
+
+        let stream = Streams.votes(campaignID: upload.campaignID, workspaceID: upload.workspaceID)
+        let metadata = try EventJSON.encode(EventMetadata(sender: upload.workspaceID, requestID: upload.requestID))
+        let payloads = try EventJSON.encodeEach(
+            valid.map {
+                VoteCast(
+                    campaignID: upload.campaignID,
+                    workspaceID: upload.workspaceID,
+                    identifier: $0.identifier,
+                    roles: $0.roles,
+                    score: $0.score,
+                    comment: $0.comment
+                )
+            }
+        )
+        let logger = self.logger
+        let answer = try await client.inTransaction(logger: logger) { connection in
+            let repeats = try await Self.recordVotes(
+                valid,
+                payloads: payloads,
+                stream: stream,
+                upload: upload,
+                metadata: metadata,
+                on: connection,
+                logger: logger
+            )
+            let answer = ResultsAnswer(
+                accepted: valid.count - repeats,
+                repeats: repeats,
+                quarantined: rejected.map { .init(index: $0.0, reason: $0.2) }
+            )
+            let received = ResultsReceived(
+                campaignID: upload.campaignID,
+                workspaceID: upload.workspaceID,
+                total: total,
+                items: votes.count,
+                accepted: answer.accepted,
+                repeats: answer.repeats,
+                quarantined: rejected.count
+            )
+            // The same body sent again is the same fact: its ResultsReceived is a repeat too.
+            let bodyDigest = SHA256.hash(data: upload.body).map { String(format: "%02x", $0) }.joined()
+            let event = try NewEvent(
+                received,
+                id: EventID.named("ResultsReceived", upload.campaignID, upload.workspaceID, bodyDigest),
+                metadata: EventMetadata(sender: upload.workspaceID, requestID: upload.requestID)
+            )
+            try await EventLog.append([event], to: stream, on: connection, logger: logger)
+            try await quarantine.keepItems(rejected, on: connection, logger: logger)
+            return answer
+        }
+        return .recorded(answer)
+    }
+
+    /// Appends the votes whose content changed; returns how many were repeats.
+    static func recordVotes(
+        _ votes: [VoteItem.Valid],
+        payloads: [String],
+        stream: String,
+        upload: ResultsUpload,
+        metadata: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
+        guard !votes.isEmpty else { return 0 }
+        let rows = try await connection.query(
+            """
+            SELECT count(*) FILTER (WHERE is_repeat)::int8
+              FROM record_votes(
+                \(stream), \(upload.campaignID), \(upload.workspaceID),
+                \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
+                \(payloads)::jsonb[], \(metadata)::jsonb)
+            """,
+            logger: logger
+        )
+        return try await rows.collect().first?.decode(Int.self) ?? 0
+    }
+
+    /// `total` as a number or numeric string; absent or nonsense is unknown.
+    static func parseTotal(_ value: JSONValue?) -> Int? {
+        switch value {
+        case .number(let number) where number >= 0 && number.rounded() == number && number < 1e12: Int(number)
+        case .string(let text): Int(text).flatMap { $0 >= 0 ? $0 : nil }
+        default: nil
+        }
+    }
+}
+
+extension VoteItem.Valid {
+    /// Identifies the vote's content: a repeat has the same fingerprint, a changed vote another.
+    /// (Roles are a set: the same roles in another order are no change.)
+    var fingerprint: UUID {
+        EventID.named(String(score), Set(roles).sorted().joined(separator: "\u{1E}"), comment ?? "\u{0}")
+    }
+}

@@ -1,0 +1,72 @@
+import EventStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Bearer tokens in `api_tokens` (schema/0007): stored as SHA-256 only.
+public struct TokenStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func create(scope: Scope, workspaceID: String? = nil, label: String = "") async throws -> IssuedToken {
+        precondition((scope == .workspace) == (workspaceID != nil), "only workspace tokens name a workspace")
+        let token = TokenSecret.generate()
+        let id = EventID.make()
+        try await client.query(
+            """
+            INSERT INTO api_tokens (id, token_hash, scope, workspace_id, label)
+            VALUES (\(id), \(Data(TokenSecret.hash(token))), \(scope.rawValue), \(workspaceID), \(label))
+            """,
+            logger: logger
+        )
+        return IssuedToken(id: id, token: token, scope: scope, workspaceID: workspaceID)
+    }
+
+    /// The identity of a live token; nil for an unknown or revoked one.
+    public func authenticate(_ token: String) async throws -> Identity? {
+        guard token.hasPrefix(TokenSecret.prefix), token.utf8.count < 256 else { return nil }
+        let presented = TokenSecret.hash(token)
+        let rows = try await client.query(
+            """
+            SELECT id, token_hash, scope, workspace_id FROM api_tokens
+             WHERE token_hash = \(Data(presented)) AND revoked_at IS NULL
+            """,
+            logger: logger
+        )
+        for try await (id, stored, scope, workspaceID) in rows.decode((UUID, Data, String, String?).self) {
+            guard TokenSecret.constantTimeEquals(Array(stored), presented), let scope = Scope(rawValue: scope) else {
+                return nil
+            }
+            return Identity(tokenID: id, scope: scope, workspaceID: workspaceID)
+        }
+        return nil
+    }
+
+    /// Revokes one token; false when there was no live token with that id.
+    @discardableResult
+    public func revoke(id: UUID) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
+            logger: logger
+        )
+        return try await rows.collect().count == 1
+    }
+
+    /// Revokes every token of a workspace; returns how many.
+    @discardableResult
+    public func revokeAll(workspaceID: String) async throws -> Int {
+        let rows = try await client.query(
+            """
+            UPDATE api_tokens SET revoked_at = now()
+             WHERE workspace_id = \(workspaceID) AND revoked_at IS NULL RETURNING id
+            """,
+            logger: logger
+        )
+        return try await rows.collect().count
+    }
+}

@@ -1,0 +1,28 @@
+/// Every limit of the ingest, in one place; the README's "Limits" table lists them.
+public enum Limits {
+    /// Rocket.Chat sends at most 1000 votes per results request.
+    public static let votesPerBatch = 1_000
+    /// Unicode scalars in a comment; Rocket.Chat itself sets no limit.
+    public static let commentLength = 10_000
+    public static let rolesPerVote = 32
+    public static let roleLength = 64
+    /// Workspace and campaign ids: letters, digits, `-`, `_`, `.`.
+    public static let idLength = 128
+    /// Request bodies, in bytes.
+    public static let resultsBodyBytes = 8 * 1024 * 1024
+    public static let statisticsBodyBytes = 1024 * 1024
+    public static let otherBodyBytes = 256 * 1024
+}
+
+/// Workspace ids (Rocket.Chat's `uniqueId`) and campaign ids end up in stream
+/// names and URLs, so their alphabet is fixed.
+public enum Identifiers {
+    public static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= Limits.idLength
+            && id.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "-_.".unicodeScalars.contains(scalar))
+            }
+    }
+}

@@ -128,9 +128,13 @@ let package = Package(
             dependencies: [
                 "CollectorServer",
                 "EventStore",
+                "Ingest",
+                "NPSDomain",
                 "TestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

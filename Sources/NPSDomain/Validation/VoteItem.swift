@@ -9,6 +9,13 @@ public enum VoteItem {
         public var roles: [String]
         public var score: Int
         public var comment: String?
+
+        public init(identifier: String, roles: [String], score: Int, comment: String?) {
+            self.identifier = identifier
+            self.roles = roles
+            self.score = score
+            self.comment = comment
+        }
     }
 
     /// Why an item went to quarantine instead of the log.

@@ -1,0 +1,144 @@
+import CollectorServer
+import EventStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ingest
+import Logging
+import NPSDomain
+import PostgresNIO
+import TestSupport
+import Testing
+
+/// The collector's real router on a fresh database, with an admin token and
+/// registered workspaces, driven over HTTP by the tests.
+struct Collector {
+    let database: TestDatabase
+    let services: CollectorServices
+    let client: any TestClientProtocol
+    let adminToken: String
+    let workspaceTokens: [String: String]
+
+    struct Answer {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: String
+
+        var json: JSONValue { (try? JSONValue.parse(Array(body.utf8))) ?? .null }
+    }
+
+    /// Runs `body` against a collector whose workspaces `workspaces` are registered.
+    static func with(
+        workspaces: [String] = ["ws1"],
+        framework: TestingSetup = .router,
+        _ body: @Sendable (Collector) async throws -> Void
+    ) async throws {
+        try await TestDatabase.with { database in
+            let services = CollectorServices(database: database.app, logger: database.logger)
+            let adminToken = try await services.tokens.create(scope: .admin).token
+            var registered: [String: String] = [:]
+            for workspace in workspaces {
+                registered[workspace] = try await services.workspaces.register(
+                    workspace, metadata: .init(sender: "test")
+                )
+                .token
+            }
+            let tokens = registered
+            let app = Application(router: buildRouter(database: database.app, logger: database.logger))
+            try await app.test(framework) { client in
+                try await body(
+                    Collector(
+                        database: database,
+                        services: services,
+                        client: client,
+                        adminToken: adminToken,
+                        workspaceTokens: tokens
+                    )
+                )
+            }
+        }
+    }
+
+    func request(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        token: String? = nil,
+        contentType: String? = "application/json",
+        body: String? = nil,
+        bytes: [UInt8]? = nil
+    ) async throws -> Answer {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let contentType, body != nil || bytes != nil { headers[.contentType] = contentType }
+        let buffer = bytes.map { ByteBuffer(bytes: $0) } ?? body.map { ByteBuffer(string: $0) }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            Answer(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        }
+    }
+
+    func token(_ workspace: String = "ws1") -> String { workspaceTokens[workspace]! }
+
+    /// A campaign that has started (results are accepted) unless `startsIn` is positive.
+    @discardableResult
+    func campaign(
+        _ id: String, startsIn: TimeInterval = -3_600, lasts: TimeInterval = 14 * 86_400
+    ) async throws -> Campaign {
+        let start = Date().addingTimeInterval(startsIn)
+        return try await services.campaigns.announce(
+            .init(id: id, startAt: start, expireAt: start.addingTimeInterval(lasts)),
+            allowShortNotice: true,
+            metadata: .init(sender: "test")
+        )
+    }
+
+    func upload(
+        _ campaign: String, _ body: String, workspace: String = "ws1", contentType: String? = "application/json"
+    )
+        async throws -> Answer
+    {
+        try await request(
+            .post, "/v1/surveys/\(campaign)/results", token: token(workspace), contentType: contentType, body: body)
+    }
+
+    /// How many events of each type the log holds.
+    func eventCounts() async throws -> [String: Int] {
+        let rows = try await database.owner.query(
+            "SELECT event_type, count(*)::int8 FROM event_log GROUP BY 1",
+            logger: database.logger
+        )
+        var counts: [String: Int] = [:]
+        for try await (type, count) in rows.decode((String, Int).self) { counts[type] = count }
+        return counts
+    }
+
+    /// The payloads of the log's events of one type, in log order.
+    func payloads(_ type: String) async throws -> [JSONValue] {
+        let rows = try await database.owner.query(
+            "SELECT payload::text FROM event_log WHERE event_type = \(type) ORDER BY position",
+            logger: database.logger
+        )
+        var payloads: [JSONValue] = []
+        for try await text in rows.decode(String.self) { payloads.append(try JSONValue.parse(Array(text.utf8))) }
+        return payloads
+    }
+
+    func quarantineCount() async throws -> Int {
+        try await database.owner.query("SELECT count(*)::int8 FROM quarantine", logger: database.logger)
+            .collect().first?.decode(Int.self) ?? -1
+    }
+}
+
+enum Votes {
+    static func identifier(_ n: Int) -> String { String(format: "%064x", n) }
+
+    /// A 6.x item: `{identifier, roles, score, comment}`.
+    static func item(_ n: Int, score: Int, roles: [String] = ["user"], comment: String? = nil) -> String {
+        let rolesJSON = roles.map { "\"\($0)\"" }.joined(separator: ",")
+        let commentJSON = comment.map { ",\"comment\":\"\($0)\"" } ?? ""
+        return #"{"identifier":"\#(identifier(n))","roles":[\#(rolesJSON)],"score":\#(score)\#(commentJSON)}"#
+    }
+
+    static func batch(_ items: [String], total: Int? = nil) -> String {
+        #"{"total":\#(total ?? items.count),"votes":[\#(items.joined(separator: ","))]}"#
+    }
+}

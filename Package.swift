@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,6 +142,7 @@ let package = Package(
         // The shell tools (./tools/db) driven as a user would.
         .testTarget(
             name: "ToolingTests",
+            dependencies: ["TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,35 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Drives `./tools/db` in a folder of its own, as a developer would.
 @Suite("tools/db", .serialized)
 struct DatabaseToolTests {
-    static let projectDirectory = URL(filePath: #filePath).deletingLastPathComponent()
-        .appending(path: "../..").standardized
-
-    struct Run {
-        var status: Int32
-        var output: String
-    }
-
-    /// Runs the tool through popen/pclose, which wait for the child themselves:
-    /// Foundation's Process can miss the child's exit on Linux and hang.
-    static func db(_ arguments: [String], folder: URL) throws -> Run {
-        let tool = projectDirectory.appending(path: "tools/db").path()
-        let command =
-            "NPS_DB_DIR='\(folder.path())' '\(tool)' \(arguments.joined(separator: " ")) 2>/dev/null </dev/null"
-        guard let stream = popen(command, "r") else { throw POSIXError(.EIO) }
-        var output = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, stream)
-            if count == 0 { break }
-            output += buffer[0..<count]
-        }
-        let status = pclose(stream)
-        return Run(status: (status >> 8) & 0xFF, output: String(decoding: output, as: UTF8.self))
-    }
-
     /// The postmaster's process id, from its pid file (readable by root and the cluster user).
     static func postmasterPID(folder: URL) throws -> Int32? {
         let pidFile = folder.appending(path: "data/postmaster.pid")
@@ -47,11 +22,10 @@ struct DatabaseToolTests {
 
     @Test("start twice reuses the cluster; stop leaves no process")
     func startTwiceThenStop() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "nps-db-tool-\(UUID().uuidString)")
-        defer {
-            _ = try? Self.db(["destroy"], folder: folder)
-        }
-        let first = try Self.db(["start"], folder: folder)
+        let db = DatabaseTool()
+        let folder = db.folder
+        defer { _ = try? db("destroy") }
+        let first = try db("start")
         #expect(first.status == 0)
         let lines = first.output.split(separator: "\n")
         #expect(lines.count == 2)
@@ -61,18 +35,18 @@ struct DatabaseToolTests {
         let pid = try #require(try Self.postmasterPID(folder: folder))
         #expect(Self.isAlive(pid))
 
-        let second = try Self.db(["start"], folder: folder)
+        let second = try db("start")
         #expect(second.status == 0)
         #expect(second.output == first.output, "a second start must reuse the cluster, port and credentials")
         #expect(try Self.postmasterPID(folder: folder) == pid)
 
-        #expect(try Self.db(["status"], folder: folder).status == 0)
-        #expect(try Self.db(["stop"], folder: folder).status == 0)
+        #expect(try db("status").status == 0)
+        #expect(try db("stop").status == 0)
         #expect(!Self.isAlive(pid))
-        #expect(try Self.db(["status"], folder: folder).status == 3)
+        #expect(try db("status").status == 3)
 
-        let restarted = try Self.db(["start"], folder: folder)
+        let restarted = try db("start")
         #expect(restarted.output == first.output, "the port and credentials are remembered across restarts")
-        #expect(try Self.db(["stop"], folder: folder).status == 0)
+        #expect(try db("stop").status == 0)
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+// PostgresClient lets one pool error through unmapped: its circuit breaker,
+// tripped while the database cannot be reached. That is a 503, not a bug.
+import _ConnectionPoolModule
 
 /// Turns every error into an answer with a clear, specific message and no
 /// internals (no SQL, stack, address or token): RFC 9457 problem details on
@@ -39,15 +42,19 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(
                 status: error.status, detail: error.body ?? defaultDetail(error.status), headers: error.headers)
         case let error as PSQLError where isUnavailable(error):
-            return APIError(
-                status: .serviceUnavailable,
-                detail: "the database is unavailable; try again shortly",
-                headers: [.retryAfter: "5"]
-            )
+            return unavailable
+        case is ConnectionPoolError:
+            return unavailable
         default:
             return APIError(status: .internalServerError, detail: "internal error; the request id names it in our logs")
         }
     }
+
+    static let unavailable = APIError(
+        status: .serviceUnavailable,
+        detail: "the database is unavailable; try again shortly",
+        headers: [.retryAfter: "5"]
+    )
 
     /// Connection trouble, shutdown, overload: the request may succeed later.
     static func isUnavailable(_ error: PSQLError) -> Bool {

@@ -1,0 +1,51 @@
+import Foundation
+
+/// `./tools/db` in a folder of its own, as a developer runs it.
+public struct DatabaseTool: Sendable {
+    public static let projectDirectory = URL(filePath: #filePath).deletingLastPathComponent()
+        .appending(path: "../..").standardized
+
+    public let folder: URL
+
+    public init(folder: URL = FileManager.default.temporaryDirectory.appending(path: "nps-db-\(UUID().uuidString)")) {
+        self.folder = folder
+    }
+
+    public struct Run: Sendable {
+        public var status: Int32
+        public var output: String
+    }
+
+    /// Runs the tool through popen/pclose, which wait for the child themselves:
+    /// Foundation's Process can miss the child's exit on Linux and hang.
+    public func callAsFunction(_ arguments: String...) throws -> Run {
+        let tool = Self.projectDirectory.appending(path: "tools/db").path()
+        let command =
+            "NPS_DB_DIR='\(folder.path())' '\(tool)' \(arguments.joined(separator: " ")) 2>/dev/null </dev/null"
+        guard let stream = popen(command, "r") else { throw POSIXError(.EIO) }
+        var output = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, stream)
+            if count == 0 { break }
+            output += buffer[0..<count]
+        }
+        let status = pclose(stream)
+        return Run(status: (status >> 8) & 0xFF, output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// The URLs `start` printed.
+    public func start() throws -> (app: String, owner: String) {
+        let run = try self("start")
+        guard run.status == 0 else { throw TestDatabaseError("tools/db start failed") }
+        var urls: [String: String] = [:]
+        for line in run.output.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { urls[parts[0]] = parts[1] }
+        }
+        guard let app = urls["DATABASE_URL"], let owner = urls["MIGRATE_DATABASE_URL"] else {
+            throw TestDatabaseError("tools/db start printed no URLs")
+        }
+        return (app, owner)
+    }
+}

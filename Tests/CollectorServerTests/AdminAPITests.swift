@@ -1,9 +1,13 @@
 import CollectorServer
+import EventStore
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import Ingest
+import Metrics
 import NPSDomain
 import PostgresNIO
+import Prometheus
 import TestSupport
 import Testing
 
@@ -134,12 +138,48 @@ struct AdminAPITests {
         }
     }
 
-    @Test("/metrics speaks Prometheus")
+    @Test("/metrics counts votes by outcome, in Prometheus text")
     func metrics() async throws {
-        try await Collector.with { collector in
-            let answer = try await collector.request(.get, "/metrics")
-            #expect(answer.status == .ok)
-            #expect(answer.headers[.contentType]?.hasPrefix("text/plain") == true)
+        let registry = MetricsBootstrap.registry
+        try await TestDatabase.with { database in
+            let collector = buildRouter(database: database.app, logger: database.logger, metrics: registry)
+            let services = CollectorServices(database: database.app, logger: database.logger)
+            let token = try await services.workspaces.register("ws1", metadata: .init(sender: "test")).token
+            _ = try await services.campaigns.announce(
+                .init(id: "c1", startAt: Date().addingTimeInterval(-60), expireAt: Date().addingTimeInterval(3_600)),
+                allowShortNotice: true,
+                metadata: .init(sender: "test")
+            )
+            try await Application(router: collector).test(.router) { client in
+                func accepted() async throws -> Double {
+                    let text = try await client.execute(uri: "/metrics", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                        return String(buffer: response.body)
+                    }
+                    let line = text.split(separator: "\n").first {
+                        $0.hasPrefix(#"nps_votes_total{outcome="accepted"}"#)
+                    }
+                    return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+                }
+                let before = try await accepted()
+                try await client.execute(
+                    uri: "/v1/surveys/c1/results",
+                    method: .post,
+                    headers: [.authorization: "Bearer \(token)"],
+                    body: ByteBuffer(string: Votes.batch([Votes.item(1, score: 9), Votes.item(2, score: 4)]))
+                ) { #expect($0.status == .ok) }
+                #expect(try await accepted() >= before + 2)
+            }
         }
     }
+}
+
+/// swift-metrics takes one backend per process: the test process's is this registry.
+enum MetricsBootstrap {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 }

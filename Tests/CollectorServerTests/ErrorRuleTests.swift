@@ -183,4 +183,58 @@ struct ErrorRuleTests {
             #expect(problem.json["requestId"]?.stringValue == problem.headers[HTTPField.Name("X-Request-Id")!])
         }
     }
+
+    @Test("what PostgreSQL or Swift cannot hold is refused or kept safely, never a 500 (found by schemathesis)")
+    func fuzzFindings() async throws {
+        try await Collector.with { collector in
+            try await collector.campaign("c1")
+            let nulComment = #"{"identifier":"\#(Votes.identifier(1))","score":9,"comment":"a\u0000b"}"#
+            let votes = try await collector.upload("c1", Votes.batch([nulComment, Votes.item(2, score: 3)]))
+            #expect(votes.status == .ok)
+            #expect(votes.json["accepted"] == .number(1))
+            #expect(
+                votes.json["quarantined"]?.arrayValue?.first?["reason"]
+                    == .string("comment contains U+0000, which cannot be stored")
+            )
+
+            let statistics = try await collector.request(
+                .post, "/", body: #"{"uniqueId":"ws9","site\u0000":"a\u0000b"}"#)
+            #expect(statistics.status == .ok)
+            let kept = try #require(try await collector.payloads("StatisticsReported").first)
+            #expect(kept["document"]?["site\u{FFFD}"] == .string("a\u{FFFD}b"))
+
+            let label = try await collector.request(
+                .post,
+                "/api/v1/tokens",
+                token: collector.adminToken,
+                body: #"{"scope":"analyst","label":"\u0000"}"#
+            )
+            #expect(label.status == .unprocessableContent)
+            #expect(label.json["detail"] == .string("strings must not contain U+0000"))
+
+            let huge = try await collector.request(.post, "/", body: #"{"uniqueId":"ws9","x":1e400}"#)
+            #expect(huge.status == .badRequest)
+            #expect(huge.json["detail"] == .string("malformed JSON: number out of range at line 1, column 23"))
+
+            func announce(_ start: String, _ expire: String) async throws -> Collector.Answer {
+                try await collector.request(
+                    .post,
+                    "/api/v1/campaigns",
+                    token: collector.adminToken,
+                    body:
+                        #"{"id":"d\#(start.count)","startAt":"\#(start)","expireAt":"\#(expire)","allowShortNotice":true}"#
+                )
+            }
+            let ancient = try await announce("0000-01-01T00:00:00+01:00", "2031-01-01T00:00:00Z")
+            #expect(ancient.status == .unprocessableContent)
+            #expect(ancient.json["detail"]?.stringValue?.contains("from 1970 to 9999") == true)
+            let roundsEqual = try await announce("2031-01-01T00:00:00.0001Z", "2031-01-01T00:00:00.0002Z")
+            #expect(roundsEqual.status == .unprocessableContent)
+            // The campaign stream is still readable: nothing undecodable was appended.
+            #expect(try await collector.request(.get, "/v1/surveys/c1", token: collector.token()).status == .ok)
+
+            let limit = try await collector.request(.get, "/api/v1/quarantine?limit=abc", token: collector.adminToken)
+            #expect(limit.status == .unprocessableContent)
+        }
+    }
 }

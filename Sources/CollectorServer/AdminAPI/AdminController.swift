@@ -84,6 +84,9 @@ struct AdminController {
         group.post("tokens") { request, _ in
             var request = request
             let body = try await request.decoded(TokenRequest.self)
+            guard (body.label ?? "").unicodeScalars.count <= Limits.labelLength else {
+                throw APIError.unprocessable("label is at most \(Limits.labelLength) characters")
+            }
             guard body.scope != .workspace else {
                 throw APIError.unprocessable(
                     "workspace tokens are issued by registering the workspace (POST /api/v1/workspaces)")
@@ -103,8 +106,10 @@ struct AdminController {
             guard ["held", "replayed", "discarded"].contains(status) else {
                 throw APIError.unprocessable("status is held, replayed or discarded")
             }
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-            guard (1...1_000).contains(limit) else { throw APIError.unprocessable("limit is 1 to 1000") }
+            let limit = request.uri.queryParameters.get("limit").map { Int($0) ?? 0 } ?? 100
+            guard (1...1_000).contains(limit) else {
+                throw APIError.unprocessable("limit is a whole number from 1 to 1000")
+            }
             return try jsonResponse(try await quarantine.list(status: status, limit: limit))
         }
         group.post("quarantine/{id}/replay") { request, context in
@@ -158,11 +163,13 @@ extension Request {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        let value: JSONValue
         do {
-            _ = try JSONValue.parse(bytes)
+            value = try JSONValue.parse(bytes)
         } catch {
             throw APIError.badRequest("malformed JSON: \(error)")
         }
+        guard !value.containsNUL else { throw APIError.unprocessable("strings must not contain U+0000") }
         do {
             return try EventJSON.decode(type, from: String(decoding: bytes, as: UTF8.self))
         } catch let error as DecodingError {

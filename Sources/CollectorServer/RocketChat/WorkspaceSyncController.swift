@@ -60,7 +60,8 @@ struct WorkspaceSyncController {
             workspaceID: workspaceID,
             npsEnabled: Self.flag(body["npsEnabled"]),
             metadata: .init(
-                sender: workspaceID, requestID: context.requestID, sourceVersion: body["version"]?.stringValue)
+                sender: workspaceID, requestID: context.requestID,
+                sourceVersion: body["version"]?.replacingNUL.stringValue)
         )
         return campaign.map { Announcement(id: $0.id, startAt: $0.startAt, expireAt: $0.expireAt) }
     }

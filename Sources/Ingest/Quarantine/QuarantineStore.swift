@@ -29,6 +29,13 @@ public struct QuarantineStore: Sendable {
         public var status: String
         /// The item or body as received (invalid UTF-8 replaced).
         public var raw: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, receivedAt, itemIndex, reason, status, raw
+            case requestID = "requestId"
+            case workspaceID = "workspaceId"
+            case campaignID = "campaignId"
+        }
     }
 
     public func list(status: String = "held", limit: Int = 100) async throws -> [Entry] {

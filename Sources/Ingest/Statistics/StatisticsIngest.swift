@@ -25,7 +25,9 @@ public struct StatisticsIngest: Sendable {
     }
 
     /// `reporter` is the workspace of the bearer token, or nil when the report came without one.
-    public func report(_ document: JSONValue, reporter: String?, requestID: String) async throws -> StatisticsOutcome {
+    public func report(_ received: JSONValue, reporter: String?, requestID: String) async throws -> StatisticsOutcome {
+        // Kept as sent, but for U+0000, which PostgreSQL cannot store: it becomes U+FFFD.
+        let document = received.replacingNUL
         guard case .object = document else { return .wrongShape("the statistics document must be a JSON object") }
         guard let workspaceID = document["uniqueId"]?.stringValue else {
             return .wrongShape("uniqueId is missing or not a string")

@@ -25,6 +25,35 @@ public struct IssuedToken: Sendable, Codable, Equatable {
     public var token: String
     public var scope: Scope
     public var workspaceID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, token, scope
+        case workspaceID = "workspaceId"
+    }
+
+    public init(id: UUID, token: String, scope: Scope, workspaceID: String?) {
+        self.id = id
+        self.token = token
+        self.scope = scope
+        self.workspaceID = workspaceID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        token = try container.decode(String.self, forKey: .token)
+        scope = try container.decode(Scope.self, forKey: .scope)
+        workspaceID = try container.decodeIfPresent(String.self, forKey: .workspaceID)
+    }
+
+    /// Ids are written in lowercase, as the CLI prints them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(token, forKey: .token)
+        try container.encode(scope, forKey: .scope)
+        try container.encodeIfPresent(workspaceID, forKey: .workspaceID)
+    }
 }
 
 enum TokenSecret {

@@ -55,11 +55,18 @@ public struct CampaignBook: Sendable, Equatable {
     }
 
     public func announce(
-        _ request: Announcement,
+        _ announcement: Announcement,
         now: Date,
         noticePeriod: TimeInterval,
         allowShortNotice: Bool
     ) throws(CampaignRuleViolation) -> CampaignAnnounced {
+        // The rules judge the dates as they will be stored.
+        var request = announcement
+        request.startAt = EventJSON.roundedToMilliseconds(request.startAt)
+        request.expireAt = EventJSON.roundedToMilliseconds(request.expireAt)
+        guard request.startAt >= EventJSON.earliest, request.expireAt < EventJSON.latest else {
+            throw .outOfRange
+        }
         guard Identifiers.isValid(request.id) else { throw .invalidID(request.id) }
         guard campaigns[request.id] == nil else { throw .alreadyExists(request.id) }
         guard request.expireAt > request.startAt else {
@@ -73,9 +80,15 @@ public struct CampaignBook: Sendable, Equatable {
         if let other = open(at: now).first(where: { $0.overlaps(start: request.startAt, expire: request.expireAt) }) {
             throw .overlaps(other.id)
         }
+        if let question = request.question {
+            guard !question.isEmpty, question.unicodeScalars.count <= Limits.questionLength,
+                !question.unicodeScalars.contains("\u{0}")
+            else { throw .invalidQuestion }
+        }
         let roles = request.roles ?? SurveyBanner.defaultRoles
         guard !roles.isEmpty else { throw .noRoles }
-        for role in roles where role.isEmpty || role.unicodeScalars.count > Limits.roleLength {
+        for role in roles
+        where role.isEmpty || role.unicodeScalars.count > Limits.roleLength || role.unicodeScalars.contains("\u{0}") {
             throw .invalidRole(role)
         }
         return CampaignAnnounced(
@@ -105,6 +118,8 @@ public enum CampaignRuleViolation: Error, Equatable, CustomStringConvertible {
     case invalidRole(String)
     case unknown(String)
     case alreadyClosed(String)
+    case outOfRange
+    case invalidQuestion
 
     public var description: String {
         switch self {
@@ -129,6 +144,10 @@ public enum CampaignRuleViolation: Error, Equatable, CustomStringConvertible {
             "no campaign \(id)"
         case .alreadyClosed(let id):
             "campaign \(id) is already closed"
+        case .outOfRange:
+            "dates must be from 1970 to 9999"
+        case .invalidQuestion:
+            "the question is 1 to \(Limits.questionLength) characters"
         }
     }
 }

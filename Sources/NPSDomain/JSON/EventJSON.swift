@@ -31,7 +31,7 @@ public enum EventJSON {
             guard let date = parseTimestamp(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
-                    debugDescription: "not an ISO-8601 date-time: \(text)"
+                    debugDescription: "not an ISO-8601 date-time from 1970 to 9999: \(text.prefix(64))"
                 )
             }
             return date
@@ -39,11 +39,26 @@ public enum EventJSON {
         return try decoder.decode(type, from: Data(json.utf8))
     }
 
-    /// Parses ISO-8601 date-times with or without fractional seconds.
+    /// Parses ISO-8601 date-times with or without fractional seconds, from
+    /// 1970 to 9999 (outside that, calendars and formats stop agreeing), to the millisecond.
     public static func parseTimestamp(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: timestampStyle) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle())
+        guard
+            let date = (try? Date(text, strategy: timestampStyle))
+                ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+        else { return nil }
+        let rounded = roundedToMilliseconds(date)
+        guard rounded >= earliest, rounded < latest else { return nil }
+        return rounded
     }
+
+    /// The instant as it will be stored: to the nearest millisecond.
+    public static func roundedToMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    static let earliest = Date(timeIntervalSince1970: 0)
+    /// 10000-01-01T00:00:00Z
+    static let latest = Date(timeIntervalSince1970: 253_402_300_800)
 
     /// `2026-11-23T08:00:00.123Z`: UTC, milliseconds rounded to the nearest.
     /// (Foundation's fractional-second style truncates, so .123 could print as .122.)

@@ -219,7 +219,10 @@ private struct JSONParser {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalid number") }
+        guard let value = Double(text), value.isFinite else {
+            index = start
+            throw error("number out of range")
+        }
         return .number(value)
     }
 

@@ -39,6 +39,33 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
+extension JSONValue {
+    /// Whether any string or member name holds U+0000, which PostgreSQL cannot store in text or jsonb.
+    public var containsNUL: Bool {
+        switch self {
+        case .string(let text): text.unicodeScalars.contains("\u{0}")
+        case .array(let items): items.contains { $0.containsNUL }
+        case .object(let members): members.contains { $0.key.unicodeScalars.contains("\u{0}") || $0.value.containsNUL }
+        default: false
+        }
+    }
+
+    /// The same value with every U+0000 replaced by U+FFFD, for documents we keep but do not own.
+    public var replacingNUL: JSONValue {
+        func clean(_ text: String) -> String {
+            guard text.unicodeScalars.contains("\u{0}") else { return text }
+            return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
+        }
+        switch self {
+        case .string(let text): return .string(clean(text))
+        case .array(let items): return .array(items.map(\.replacingNUL))
+        case .object(let members):
+            return .object(Dictionary(members.map { (clean($0.key), $0.value.replacingNUL) }) { first, _ in first })
+        default: return self
+        }
+    }
+}
+
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

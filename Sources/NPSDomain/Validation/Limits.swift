@@ -6,6 +6,10 @@ public enum Limits {
     public static let commentLength = 10_000
     public static let rolesPerVote = 32
     public static let roleLength = 64
+    /// A campaign's banner question.
+    public static let questionLength = 500
+    /// A token's label.
+    public static let labelLength = 200
     /// Workspace and campaign ids: letters, digits, `-`, `_`, `.`.
     public static let idLength = 128
     /// Request bodies, in bytes.

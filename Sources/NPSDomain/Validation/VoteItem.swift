@@ -58,6 +58,9 @@ public enum VoteItem {
             guard text.unicodeScalars.count <= Limits.commentLength else {
                 return .failure(Rejection("comment is longer than \(Limits.commentLength) characters"))
             }
+            guard !text.unicodeScalars.contains("\u{0}") else {
+                return .failure(Rejection("comment contains U+0000, which cannot be stored"))
+            }
             comment = text
         default:
             return .failure(Rejection("comment must be a string"))
@@ -97,7 +100,9 @@ public enum VoteItem {
             }
             var roles: [String] = []
             for item in items {
-                guard let role = item.stringValue, !role.isEmpty, role.unicodeScalars.count <= Limits.roleLength else {
+                guard let role = item.stringValue, !role.isEmpty, role.unicodeScalars.count <= Limits.roleLength,
+                    !role.unicodeScalars.contains("\u{0}")
+                else {
                     return .failure(
                         Rejection(
                             "roles must be a list of non-empty strings of at most \(Limits.roleLength) characters")

@@ -27,16 +27,9 @@ struct BenchAppend: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Environment.logger("nps-collector.bench")
-        let ownerURL = try Environment.migrateDatabaseURL()
-        let scratchOwnerURL = try await ScratchDatabase.create(using: ownerURL, prefix: "nps_bench", logger: logger)
-        let scratchAppURL = try Environment.databaseURL().with(database: scratchOwnerURL.database)
-        do {
-            try await measure(ownerURL: scratchOwnerURL, appURL: scratchAppURL, logger: logger)
-        } catch {
-            try? await ScratchDatabase.drop(scratchOwnerURL, using: ownerURL, logger: logger)
-            throw error
+        try await ScratchBenchDatabase.with(logger: logger) { owner, app in
+            try await measure(ownerURL: owner, appURL: app, logger: logger)
         }
-        try await ScratchDatabase.drop(scratchOwnerURL, using: ownerURL, logger: logger)
     }
 
     private func measure(ownerURL: DatabaseURL, appURL: DatabaseURL, logger: Logger) async throws {
@@ -46,7 +39,6 @@ struct BenchAppend: AsyncParsableCommand {
         print("average payload: \(payloadBytes / max(events, 1)) bytes")
 
         try await withPostgresClient(ownerURL, maximumConnections: 2, logger: logger) { owner in
-            try await MigrationRunner(logger: logger).migrate(owner)
             try await owner.query("CREATE TABLE event_log_copy (LIKE event_log INCLUDING ALL)", logger: logger)
         }
 

@@ -73,7 +73,7 @@ enum VoteFixtures {
         return escaped
     }
 
-    private static func hex(_ generator: inout SplitMix64, bytes: Int) -> String {
+    static func hex(_ generator: inout SplitMix64, bytes: Int) -> String {
         var text = ""
         for _ in 0..<(bytes / 8) {
             let value = generator.next()

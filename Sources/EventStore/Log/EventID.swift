@@ -17,7 +17,13 @@ public enum EventID {
             let source = index < 14 ? low : high
             bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * (index % 8)))
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
+        return uuid(bytes, version: 7)
+    }
+
+    /// 16 bytes as an RFC 9562 UUID of the given version.
+    private static func uuid(_ bytes: [UInt8], version: UInt8) -> UUID {
+        var bytes = bytes
+        bytes[6] = (bytes[6] & 0x0F) | (version << 4)
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
         return UUID(
             uuid: (
@@ -39,14 +45,6 @@ extension EventID {
     /// A UUID made of the first 128 bits of the bytes' SHA-256: a compact
     /// fingerprint of content (a vote, a quarantined item).
     public static func digest(of content: [UInt8]) -> UUID {
-        var bytes = Array(SHA256.hash(data: content).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            )
-        )
+        uuid(Array(SHA256.hash(data: content).prefix(16)), version: 8)
     }
 }

@@ -22,15 +22,6 @@ struct HealthController: Sendable {
             }
         }
     }
-
-    private func jsonResponse(_ body: HealthStatus, status: HTTPResponse.Status) throws -> Response {
-        let data = try JSONEncoder().encode(body)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
-    }
 }
 
 struct HealthStatus: ResponseCodable {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NPSDomain
 import PostgresNIO
 // PostgresClient lets one pool error through unmapped: its circuit breaker,
 // tripped while the database cannot be reached. That is a 503, not a bug.
@@ -86,42 +87,20 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func render(_ error: APIError, native: Bool, requestID: String) -> Response {
-        var body: [String: JSONValueEncodable] =
+        var body: [String: JSONValue] =
             native
             ? [
                 "type": .string("about:blank"),
                 "title": .string(error.status.reasonPhrase),
-                "status": .int(error.status.code),
+                "status": .number(Double(error.status.code)),
                 "detail": .string(error.detail),
                 "requestId": .string(requestID),
             ]
             : ["error": .string(error.status.reasonPhrase), "detail": .string(error.detail)]
-        for (key, value) in error.extra { body[key] = .int(value) }
-        let data = (try? JSONEncoder.sorted.encode(body)) ?? Data()
+        for (key, value) in error.extra { body[key] = .number(Double(value)) }
+        let text = (try? EventJSON.encode(JSONValue.object(body))) ?? "{}"
         var headers = error.headers
         headers[.contentType] = native ? "application/problem+json" : "application/json"
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// The few JSON values error bodies need.
-enum JSONValueEncodable: Encodable {
-    case string(String)
-    case int(Int)
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        }
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

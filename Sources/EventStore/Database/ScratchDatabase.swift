@@ -9,7 +9,7 @@ public enum ScratchDatabase {
     /// Creates `<prefix>_<random>` owned by the connecting role and returns its URL.
     public static func create(using ownerURL: DatabaseURL, prefix: String, logger: Logger) async throws -> DatabaseURL {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "unsafe database name \(name)")
+        precondition(isSafe(name), "unsafe database name \(name)")
         try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { client in
             try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
         }
@@ -20,7 +20,7 @@ public enum ScratchDatabase {
     /// are gone: their backends exit a moment after the client does, and the
     /// owner may not terminate another role's sessions (WITH (FORCE) would).
     public static func drop(_ url: DatabaseURL, using ownerURL: DatabaseURL, logger: Logger) async throws {
-        precondition(url.database.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+        precondition(isSafe(url.database), "unsafe database name \(url.database)")
         try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { client in
             for attempt in 1...100 {
                 do {
@@ -31,5 +31,10 @@ public enum ScratchDatabase {
                 }
             }
         }
+    }
+
+    /// Names go into CREATE/DROP DATABASE unquoted, so only letters, digits and `_` pass.
+    private static func isSafe(_ name: String) -> Bool {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 }

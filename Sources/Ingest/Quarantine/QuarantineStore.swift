@@ -118,8 +118,8 @@ public struct QuarantineStore: Sendable {
                 [vote],
                 payloads: [payload],
                 stream: Streams.votes(campaignID: campaignID, workspaceID: workspaceID),
-                upload: ResultsUpload(
-                    workspaceID: workspaceID, campaignID: campaignID, body: [], requestID: "quarantine-\(id)"),
+                campaignID: campaignID,
+                workspaceID: workspaceID,
                 metadata: try EventJSON.encode(
                     EventMetadata(sender: "quarantine-replay", requestID: "quarantine-\(id)")),
                 on: connection,

@@ -125,7 +125,8 @@ public struct ResultsIngest: Sendable {
                 valid,
                 payloads: payloads,
                 stream: stream,
-                upload: upload,
+                campaignID: upload.campaignID,
+                workspaceID: upload.workspaceID,
                 metadata: metadata,
                 on: connection,
                 logger: logger
@@ -163,7 +164,8 @@ public struct ResultsIngest: Sendable {
         _ votes: [VoteItem.Valid],
         payloads: [String],
         stream: String,
-        upload: ResultsUpload,
+        campaignID: String,
+        workspaceID: String,
         metadata: String,
         on connection: PostgresConnection,
         logger: Logger
@@ -173,7 +175,7 @@ public struct ResultsIngest: Sendable {
             """
             SELECT count(*) FILTER (WHERE is_repeat)::int8
               FROM record_votes(
-                \(stream), \(upload.campaignID), \(upload.workspaceID),
+                \(stream), \(campaignID), \(workspaceID),
                 \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
                 \(payloads)::jsonb[], \(metadata)::jsonb)
             """,

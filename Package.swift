@@ -54,6 +54,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The read side: projector runtime (checkpoints, ownership) and one file per read model.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "EventStore",
+                "NPSDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: Rocket.Chat-compatible ingest, admin API, health and metrics.
         .target(
             name: "CollectorServer",
@@ -61,6 +74,7 @@ let package = Package(
                 "EventStore",
                 "Ingest",
                 "NPSDomain",
+                "Projections",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +94,7 @@ let package = Package(
                 "EventStore",
                 "Ingest",
                 "NPSDomain",
+                "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,6 +104,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -131,12 +148,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "EventStore",
+                "NPSDomain",
+                "Projections",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CollectorServerTests",
             dependencies: [
                 "CollectorServer",
                 "EventStore",
                 "Ingest",
                 "NPSDomain",
+                "Projections",
                 "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -7,7 +7,9 @@ struct NPSCollector: AsyncParsableCommand {
         commandName: "nps-collector",
         abstract: "Event-sourced NPS statistics collector for Rocket.Chat workspaces.",
         subcommands: [
-            Serve.self, Migrate.self, Workspaces.self, Tokens.self, Campaigns.self, Quarantine.self, Bench.self,
+            Serve.self, Project.self, ProjectionsCommand.self, Migrate.self, Workspaces.self, Tokens.self,
+            Campaigns.self,
+            Quarantine.self, Bench.self,
         ]
     )
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import Logging
 import PostgresNIO
+import Projections
 import Prometheus
 
 /// Everything the routes need, built once from the database client.
@@ -15,6 +16,7 @@ public struct CollectorServices: Sendable {
     public var results: ResultsIngest
     public var statistics: StatisticsIngest
     public var quarantine: QuarantineStore
+    public var projections: ProjectionStore
 
     public init(
         database: PostgresClient, logger: Logger, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
@@ -30,12 +32,14 @@ public struct CollectorServices: Sendable {
         self.results = ResultsIngest(client: database, campaigns: campaigns, logger: logger)
         self.statistics = StatisticsIngest(log: log, workspaces: workspaces)
         self.quarantine = QuarantineStore(client: database, campaigns: campaigns, logger: logger)
+        self.projections = ProjectionStore(client: database, logger: logger)
     }
 }
 
-/// Builds the collector's HTTP application. The database client runs as one
-/// of the application's services and closes after in-flight requests have
-/// finished when the application shuts down (SIGTERM, SIGINT).
+/// Builds the collector's HTTP application. The database client, the
+/// projectors (unless turned off) and the lag reporter run as the
+/// application's services; on SIGTERM or SIGINT the projectors finish their
+/// batch, and the client closes after in-flight requests have finished.
 public func buildApplication(
     configuration: ServerConfiguration,
     database: PostgresClient,
@@ -56,6 +60,10 @@ public func buildApplication(
         logger: logger
     )
     application.addServices(database)
+    if let projectors = configuration.projectors {
+        application.addServices(ProjectorService(client: database, configuration: projectors, logger: logger))
+    }
+    application.addServices(ProjectionLagReporter(store: ProjectionStore(client: database, logger: logger)))
     return application
 }
 
@@ -91,5 +99,8 @@ public func buildRouter(
         tokens: services.tokens,
         quarantine: services.quarantine
     ).register(on: admin)
+
+    let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
+    ProjectionsController(projections: services.projections).register(on: readers)
     return router
 }

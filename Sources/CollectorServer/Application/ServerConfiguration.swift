@@ -1,4 +1,5 @@
 import Foundation
+import Projections
 
 /// Settings of the HTTP server. Every one has an environment variable and a
 /// flag of `nps-collector serve` (see README, "Configuration").
@@ -9,10 +10,19 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// NPS_NOTICE_DAYS: how long before its start a campaign must be announced.
     public var noticePeriod: TimeInterval
+    /// NPS_PROJECTORS=off: nil runs no projectors in this process (run
+    /// `nps-collector project` elsewhere instead).
+    public var projectors: ProjectorConfiguration?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, noticePeriod: TimeInterval = 21 * 86_400) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        noticePeriod: TimeInterval = 21 * 86_400,
+        projectors: ProjectorConfiguration? = ProjectorConfiguration()
+    ) {
         self.host = host
         self.port = port
         self.noticePeriod = noticePeriod
+        self.projectors = projectors
     }
 }

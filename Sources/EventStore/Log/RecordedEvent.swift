@@ -43,6 +43,11 @@ public struct Checkpoint: Sendable, Hashable, Comparable, Codable, CustomStringC
     }
 
     public var description: String { "\(transactionID)/\(position)" }
+
+    enum CodingKeys: String, CodingKey {
+        case transactionID = "transactionId"
+        case position
+    }
 }
 
 /// One read: the events in order and the checkpoint after the last of them.

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Metrics
 import PostgresNIO
+import Projections
 import Prometheus
 
 struct Serve: AsyncParsableCommand {
@@ -24,6 +25,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not apply migrations at start-up; refuse to be ready until they are.")
     var skipMigrations = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the projectors in this process (env NPS_PROJECTORS=off turns them off).")
+    var projectors = Environment.value("NPS_PROJECTORS") != "off"
+
+    @OptionGroup var projection: ProjectionOptions
+
     func run() async throws {
         let logger = Environment.logger("nps-collector")
         let databaseURL = try Environment.databaseURL()
@@ -40,7 +48,12 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port, noticePeriod: try Environment.noticePeriod()),
+            configuration: ServerConfiguration(
+                host: host,
+                port: port,
+                noticePeriod: try Environment.noticePeriod(),
+                projectors: projectors ? try projection.configuration() : nil
+            ),
             database: database,
             metrics: registry,
             logger: logger

@@ -1,0 +1,11 @@
+extension SQLProjection {
+    /// The campaigns, each workspace's way through each campaign (notified,
+    /// shown, voted, uploads and the total it reported) and the history of NPS
+    /// settings, from which the funnel is read. Fold: `schema/0023_project_campaigns.sql`.
+    public static let campaigns = SQLProjection(
+        name: "campaigns",
+        version: 1,
+        function: "project_campaigns",
+        tables: ["campaigns", "workspace_campaigns", "setting_changes"]
+    )
+}

@@ -1,0 +1,31 @@
+import PostgresNIO
+
+/// Tells an event the projection cannot apply (halt there) from trouble
+/// with the database (back off and try again).
+enum ProjectionFailure {
+    /// SQLSTATE classes that say nothing about the events: connection (08),
+    /// transaction rollback such as deadlock or serialization (40), resources
+    /// (53), object state such as a lock not available (55), operator
+    /// intervention such as a shutdown or a cancelled query (57), system (58).
+    private static let transientClasses: Set<Substring> = ["08", "40", "53", "55", "57", "58"]
+
+    /// True when the database refused the batch because of what it contains.
+    static func isCausedByEvents(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return !transientClasses.contains(state.prefix(2))
+    }
+
+    /// What the status shows: the server's own words, which name the value it could not take.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError, let info = error.serverInfo else { return String(describing: error) }
+        let state = info[.sqlState] ?? "?????"
+        let message = info[.message] ?? "no message"
+        return "SQLSTATE \(state): \(message)"
+    }
+}
+
+/// Another process advanced the checkpoint under us: our batch was rolled back.
+struct CheckpointMoved: Error, CustomStringConvertible {
+    var projection: String
+    var description: String { "the checkpoint of \(projection) moved under its owner; the batch was rolled back" }
+}

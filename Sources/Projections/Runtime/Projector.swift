@@ -1,0 +1,192 @@
+import EventStore
+import Logging
+import Metrics
+import PostgresNIO
+
+/// Runs one projection for as long as its task lives: takes ownership when
+/// it is free, then applies batch after batch, each batch and its checkpoint
+/// in one transaction. Never throws: database trouble is logged and retried
+/// with backoff, and an event that cannot be applied halts this projection
+/// (recorded in its row) while the others go on.
+public struct Projector: Sendable {
+    public let projection: any Projection
+    public let client: PostgresClient
+    public let configuration: ProjectorConfiguration
+    public let logger: Logger
+    private let appliedEvents: Counter
+
+    public init(
+        projection: any Projection,
+        client: PostgresClient,
+        configuration: ProjectorConfiguration,
+        logger: Logger
+    ) {
+        self.projection = projection
+        self.client = client
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "projection"] = "\(projection.name)"
+        self.logger = logger
+        self.appliedEvents = Counter(
+            label: "nps_projection_events_total", dimensions: [("projection", projection.name)])
+    }
+
+    enum Step: Equatable {
+        case applied(events: Int)
+        case caughtUp
+        case halted
+    }
+
+    /// Returns when the task is cancelled, after the batch in flight has committed.
+    public func run(notifications: AppendNotifications) async {
+        let firstBackoff = Duration.milliseconds(200)
+        var backoff = firstBackoff
+        while !Task.isCancelled {
+            do {
+                let owned = try await client.withConnection { connection in
+                    try await ownAndProject(on: connection, notifications: notifications)
+                }
+                backoff = firstBackoff
+                if !owned { try? await Task.sleep(for: configuration.takeoverInterval) }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "projector failed; retrying",
+                    metadata: ["error": "\(ProjectionFailure.describe(error))", "retryIn": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, configuration.maximumBackoff)
+            }
+        }
+    }
+
+    /// False when another process owns the projection.
+    private func ownAndProject(
+        on connection: PostgresConnection, notifications: AppendNotifications
+    ) async throws
+        -> Bool
+    {
+        guard try await ProjectionOwnership.tryAcquire(projection.name, on: connection, logger: logger) else {
+            return false
+        }
+        do {
+            try await ProjectionStore.register(
+                projection, owner: configuration.owner, on: connection, logger: logger)
+            logger.info("took ownership", metadata: ["owner": "\(configuration.owner)"])
+            try await projectWhileOwner(on: connection, notifications: notifications)
+            try await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+            return true
+        } catch {
+            // On a broken connection the lock is gone with the session already.
+            try? await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+            throw error
+        }
+    }
+
+    private func projectWhileOwner(
+        on connection: PostgresConnection, notifications: AppendNotifications
+    )
+        async throws
+    {
+        while !Task.isCancelled {
+            let seen = await notifications.generation
+            // A batch is not cut short by shutdown: it runs in its own task, which
+            // cancellation of this one does not reach, and the loop stops after it.
+            let step = try await Task { try await self.step(on: connection) }.value
+            switch step {
+            case .applied:
+                continue
+            case .caughtUp:
+                await notifications.wait(since: seen, timeout: configuration.pollInterval)
+            case .halted:
+                try? await Task.sleep(for: configuration.haltedRecheckInterval)
+            }
+        }
+    }
+
+    /// One batch: read its range, fold it, advance the checkpoint; or find and record the event that fails.
+    func step(on connection: PostgresConnection) async throws -> Step {
+        let state = try await ProjectionStore.state(of: projection.name, on: connection, logger: logger)
+        if state.isHalted { return .halted }
+        do {
+            let step = try await apply(after: state.checkpoint, limit: configuration.batchSize, on: connection)
+            if case .applied(let events) = step { appliedEvents.increment(by: events) }
+            return step
+        } catch  where ProjectionFailure.isCausedByEvents(error) {
+            return try await haltAtFailingEvent(after: state.checkpoint, limit: configuration.batchSize, on: connection)
+        }
+    }
+
+    private func apply(
+        after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection
+    ) async throws
+        -> Step
+    {
+        try await connection.inTransaction(logger: logger) { connection in
+            guard
+                let range = try await EventBatches.next(after: checkpoint, limit: limit, on: connection, logger: logger)
+            else { return .caughtUp }
+            try await projection.apply(range, on: connection, logger: logger)
+            guard
+                try await ProjectionStore.advance(
+                    projection.name, from: checkpoint, to: range.through, events: range.events,
+                    on: connection, logger: logger)
+            else { throw CheckpointMoved(projection: projection.name) }
+            return .applied(events: range.events)
+        }
+    }
+
+    /// The batch failed as a whole: apply its events one at a time, each with
+    /// its checkpoint, up to the one that fails, and halt there.
+    private func haltAtFailingEvent(
+        after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection
+    )
+        async throws -> Step
+    {
+        let batch = try await EventLog.read(after: checkpoint, limit: limit, on: connection, logger: logger)
+        var applied = 0
+        var reached = checkpoint
+        for event in batch.events {
+            do {
+                _ = try await apply(after: reached, limit: 1, on: connection)
+                reached = event.checkpoint
+                applied += 1
+            } catch  where ProjectionFailure.isCausedByEvents(error) {
+                let reason = ProjectionFailure.describe(error)
+                try await ProjectionStore.halt(
+                    projection.name, at: event, error: reason, on: connection, logger: logger)
+                logger.error(
+                    "halted: an event cannot be applied",
+                    metadata: ["position": "\(event.position)", "eventID": "\(event.id)", "type": "\(event.type)"])
+                appliedEvents.increment(by: applied)
+                return .halted
+            }
+        }
+        appliedEvents.increment(by: applied)
+        return .applied(events: applied)
+    }
+}
+
+/// The next batch of a reader (`schema/0012_event_batch_end.sql`).
+enum EventBatches {
+    static func next(
+        after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection, logger: Logger
+    )
+        async throws -> EventRange?
+    {
+        let rows = try await connection.query(
+            """
+            SELECT events, last_transaction::text, last_position
+              FROM event_batch_end(\(String(checkpoint.transactionID))::xid8, \(checkpoint.position), \(Int32(clamping: limit)))
+            """,
+            logger: logger
+        )
+        for try await (events, transactionID, position) in rows.decode((Int32, String, Int64).self) {
+            return EventRange(
+                after: checkpoint,
+                through: Checkpoint(transactionID: UInt64(transactionID) ?? 0, position: position),
+                events: Int(events)
+            )
+        }
+        return nil
+    }
+}

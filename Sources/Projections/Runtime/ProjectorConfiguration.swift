@@ -1,0 +1,40 @@
+import Foundation
+
+/// How projectors run. Every setting has an environment variable and a flag
+/// of `nps-collector serve` and `project` (see README, "Configuration").
+public struct ProjectorConfiguration: Sendable {
+    /// NPS_PROJECTION_BATCH: the most events one transaction applies.
+    public var batchSize: Int
+    /// How long a caught-up projector waits for a notification before it
+    /// reads anyway (a lost NOTIFY only delays it by this much).
+    public var pollInterval: Duration
+    /// How often a process that does not own a projection asks for it: the
+    /// longest a projection goes unowned after its owner dies.
+    public var takeoverInterval: Duration
+    /// The longest wait between tries while the database fails.
+    public var maximumBackoff: Duration
+    /// How often a halted projection looks whether it was resumed.
+    public var haltedRecheckInterval: Duration
+    /// Who this process is in the status (host and process id by default).
+    public var owner: String
+
+    public static let defaultBatchSize = 10_000
+    public static let batchSizeLimit = 100_000
+
+    public init(
+        batchSize: Int = defaultBatchSize,
+        pollInterval: Duration = .seconds(1),
+        takeoverInterval: Duration = .seconds(2),
+        maximumBackoff: Duration = .seconds(30),
+        haltedRecheckInterval: Duration = .seconds(5),
+        owner: String = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+    ) {
+        precondition((1...Self.batchSizeLimit).contains(batchSize), "batch size out of range")
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.takeoverInterval = takeoverInterval
+        self.maximumBackoff = maximumBackoff
+        self.haltedRecheckInterval = haltedRecheckInterval
+        self.owner = owner
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Projections
+
+/// The projector settings `serve` and `project` share.
+struct ProjectionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("projection-batch"),
+        help: "The most events one projector transaction applies, 1 to 100000 (env NPS_PROJECTION_BATCH).")
+    var batchSize: Int =
+        Environment.value("NPS_PROJECTION_BATCH").flatMap { Int($0) } ?? ProjectorConfiguration.defaultBatchSize
+
+    func configuration() throws -> ProjectorConfiguration {
+        guard (1...ProjectorConfiguration.batchSizeLimit).contains(batchSize) else {
+            throw ValidationError("the projection batch must be 1 to \(ProjectorConfiguration.batchSizeLimit) events")
+        }
+        return ProjectorConfiguration(batchSize: batchSize)
+    }
+}

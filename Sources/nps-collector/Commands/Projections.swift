@@ -1,0 +1,40 @@
+import ArgumentParser
+import CollectorServer
+import NPSDomain
+import Projections
+
+struct ProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Where the read models are: status, and resuming a halted one.",
+        subcommands: [Status.self, Resume.self]
+    )
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A JSON list, one object per projection (as GET /api/v1/projections).")
+
+        func run() async throws {
+            let statuses = try await Environment.withServices("nps-collector.projections") {
+                try await $0.projections.status()
+            }
+            print(try EventJSON.encode(statuses))
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a projection's halt, so that its owner tries the event again (after a fix).")
+
+        @Argument(help: "The projection's name.")
+        var name: String
+
+        func run() async throws {
+            guard ProjectionCatalog.named(name) != nil else { throw ValidationError("unknown projection \(name)") }
+            let resumed = try await Environment.withServices("nps-collector.projections") {
+                try await $0.projections.resume(name)
+            }
+            print(resumed ? "resumed \(name)" : "\(name) was not halted")
+        }
+    }
+}

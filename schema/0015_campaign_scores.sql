@@ -1,0 +1,12 @@
+-- Read model (projection "votes"): how many current votes of a campaign have
+-- each score, all workspaces pooled. Promoters, NPS and its interval are
+-- computed from these counts by NPSDomain, never stored.
+CREATE TABLE campaign_scores (
+    campaign_id  text NOT NULL,
+    score        smallint NOT NULL CHECK (score BETWEEN 0 AND 10),
+    votes        bigint NOT NULL,
+    PRIMARY KEY (campaign_id, score)
+);
+
+REVOKE ALL ON TABLE campaign_scores FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE campaign_scores TO nps_app;

@@ -110,3 +110,26 @@ public struct UnregisteredProjection: Error, CustomStringConvertible {
     public var name: String
     public var description: String { "projection \(name) has no row in the projections table" }
 }
+
+extension ProjectionStore {
+    /// Empties the projection's tables and moves its checkpoint back to the
+    /// beginning of the log, in one transaction. Its owner, if it has one,
+    /// must be stopped first: a batch in flight would fail its compare-and-set
+    /// and be rolled back, but the projection would be folded from scratch.
+    public func reset(_ projection: any Projection) async throws {
+        try await client.inTransaction(logger: logger) { connection in
+            for table in projection.tables {
+                try await connection.query("TRUNCATE \(unescaped: table)", logger: logger)
+            }
+            try await connection.query(
+                """
+                UPDATE projections
+                   SET transaction_id = '0', position = 0, events_applied = 0, halted_position = NULL,
+                       halted_event_id = NULL, halted_error = NULL, halted_at = NULL, updated_at = now()
+                 WHERE name = \(projection.name)
+                """,
+                logger: logger
+            )
+        }
+    }
+}

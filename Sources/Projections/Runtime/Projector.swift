@@ -190,3 +190,45 @@ enum EventBatches {
         return nil
     }
 }
+
+extension Projector {
+    /// Applies batches until the projection has read every committed event,
+    /// then returns how many it applied. For tools (benchmarks, rebuilds,
+    /// tests) that want a fold to finish rather than a service.
+    /// Throws `ProjectionOwned` when another process owns the projection, and
+    /// `ProjectionHalted` when it halts.
+    public func catchUp() async throws -> Int {
+        try await client.withConnection { connection in
+            guard try await ProjectionOwnership.tryAcquire(projection.name, on: connection, logger: logger) else {
+                throw ProjectionOwned(name: projection.name)
+            }
+            do {
+                try await ProjectionStore.register(
+                    projection, owner: configuration.owner, on: connection, logger: logger)
+                var applied = 0
+                loop: while true {
+                    switch try await step(on: connection) {
+                    case .applied(let events): applied += events
+                    case .caughtUp: break loop
+                    case .halted: throw ProjectionHalted(name: projection.name)
+                    }
+                }
+                try await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+                return applied
+            } catch {
+                try? await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+                throw error
+            }
+        }
+    }
+}
+
+public struct ProjectionOwned: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "projection \(name) is owned by another process" }
+}
+
+public struct ProjectionHalted: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "projection \(name) is halted; see its status" }
+}

@@ -6,12 +6,12 @@ CREATE TABLE current_votes (
     workspace_id    text NOT NULL,
     identifier      text NOT NULL,
     score           smallint NOT NULL CHECK (score BETWEEN 0 AND 10),
-    roles           text[] NOT NULL,
+    roles           jsonb NOT NULL,  -- as the vote carried them: a JSON array of strings
     comment         text,
     first_cast_at   timestamptz NOT NULL,
     changed_at      timestamptz NOT NULL,
     PRIMARY KEY (campaign_id, workspace_id, identifier)
-);
+) WITH (fillfactor = 90);  -- room for changed votes to be updated in place (HOT)
 
 REVOKE ALL ON TABLE current_votes FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE current_votes TO nps_app;

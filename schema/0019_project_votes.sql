@@ -17,14 +17,22 @@ CREATE FUNCTION project_votes(
     p_through_transaction  xid8,
     p_through_position     bigint
 ) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql
+-- A batch is a narrow range of a large log, which the planner overestimates
+-- by an order of magnitude (row comparisons): it would JIT-compile the
+-- statement (slower than the batch itself) and hash all of current_votes
+-- instead of probing it for the batch's keys.
+SET jit = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+AS $$
     WITH cast_votes AS (
         SELECT e.transaction_id, e.position,
                e.payload->>'campaignID' AS campaign_id,
                e.payload->>'workspaceID' AS workspace_id,
                e.payload->>'identifier' AS identifier,
                (e.payload->>'score')::smallint AS score,
-               ARRAY(SELECT jsonb_array_elements_text(e.payload->'roles')) AS roles,
+               e.payload->'roles' AS roles,
                e.payload->>'comment' AS comment,
                e.recorded_at
           FROM event_log e
@@ -36,13 +44,12 @@ LANGUAGE sql AS $$
         SELECT v.*,
                lag(v.score) OVER key_history AS earlier_score,
                lag(v.roles) OVER key_history AS earlier_roles,
-               row_number() OVER key_history = 1 AS is_first,
-               row_number() OVER key_history = count(*) OVER key_totals AS is_last,
-               min(v.recorded_at) OVER key_totals AS first_recorded_at
+               lag(v.position) OVER key_history IS NULL AS is_first,
+               lead(v.position) OVER key_history IS NULL AS is_last,
+               first_value(v.recorded_at) OVER key_history AS first_recorded_at
           FROM cast_votes v
         WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
-                               ORDER BY v.transaction_id, v.position),
-               key_totals AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier)
+                               ORDER BY v.transaction_id, v.position)
     ),
     changes AS (
         SELECT k.campaign_id, k.workspace_id, k.identifier, k.score, k.roles, k.comment, k.recorded_at,
@@ -63,9 +70,10 @@ LANGUAGE sql AS $$
         SELECT campaign_id, workspace_id, day, previous_score, -1 FROM changes WHERE previous_score IS NOT NULL
     ),
     role_moves AS (
-        SELECT campaign_id, unnest(roles) AS role, score, 1 AS change FROM changes
+        SELECT campaign_id, jsonb_array_elements_text(roles) AS role, score, 1 AS change FROM changes
         UNION ALL
-        SELECT campaign_id, unnest(previous_roles), previous_score, -1 FROM changes WHERE previous_score IS NOT NULL
+        SELECT campaign_id, jsonb_array_elements_text(previous_roles), previous_score, -1
+          FROM changes WHERE previous_score IS NOT NULL
     ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, score, votes)

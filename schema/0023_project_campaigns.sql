@@ -9,7 +9,11 @@ CREATE FUNCTION project_campaigns(
     p_through_transaction  xid8,
     p_through_position     bigint
 ) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- The planner overestimates a batch's range by far and would JIT-compile
+-- each statement, which costs more than the batch (see project_votes).
+SET jit = off
+AS $$
 BEGIN
     INSERT INTO campaigns AS known (campaign_id, start_at, expire_at, roles, announced_at)
     SELECT DISTINCT ON (e.payload->>'campaignID')

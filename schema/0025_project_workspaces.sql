@@ -8,7 +8,11 @@ CREATE FUNCTION project_workspaces(
     p_through_transaction  xid8,
     p_through_position     bigint
 ) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- The planner overestimates a batch's range by far and would JIT-compile
+-- each statement, which costs more than the batch (see project_votes).
+SET jit = off
+AS $$
 BEGIN
     INSERT INTO workspaces AS known (workspace_id, registered_at)
     SELECT e.payload->>'workspaceID', min(e.recorded_at)

@@ -94,16 +94,15 @@ struct BenchAppend: AsyncParsableCommand {
         print(
             """
             append (EventLog.append, \(writers) writers, batches of \(batch)): \
-            \(events) events in \(format(appendSeconds)) s = \(Int(appendRate)) events/s
+            \(events) events in \(BenchFigures.format(appendSeconds)) s = \(Int(appendRate)) events/s
             COPY (one connection, same rows, same indexes): \
-            \(events) events in \(format(copySeconds)) s = \(Int(copyRate)) events/s
-            ratio append/COPY: \(format(appendRate / copyRate))
+            \(events) events in \(BenchFigures.format(copySeconds)) s = \(Int(copyRate)) events/s
+            ratio append/COPY: \(BenchFigures.format(appendRate / copyRate))
             log size: \(Int(bytesPerEvent)) bytes per event (table and indexes)
             """
         )
     }
 
-    private func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }
 
 extension Duration {

@@ -30,24 +30,6 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "Connections in the collector's database pool.")
     var poolSize = 8
 
-    struct WireVote: Encodable {
-        var identifier: String
-        var roles: [String]
-        var score: Int
-        var comment: String?
-    }
-
-    struct WireBatch: Encodable {
-        var total: Int
-        var votes: [WireVote]
-    }
-
-    struct Upload: Sendable {
-        var workspace: Int
-        var body: ByteBuffer
-        var votes: [VoteCast]
-    }
-
     func run() async throws {
         var logger = Environment.logger("nps-collector.bench")
         logger.logLevel = .warning
@@ -61,24 +43,13 @@ struct BenchIngest: AsyncParsableCommand {
 
     private func measure(database: PostgresClient, logger: Logger) async throws {
         let services = CollectorServices(database: database, logger: logger)
-        var registered: [String] = []
-        for index in 0..<workspaces {
-            registered.append(
-                try await services.workspaces.register("bench-ws-\(index)", metadata: .init(sender: "bench")).token
-            )
-        }
-        let tokens = registered
-        _ = try await services.campaigns.announce(
-            .init(id: "bench", startAt: Date().addingTimeInterval(-3_600), expireAt: Date().addingTimeInterval(86_400)),
-            allowShortNotice: true,
-            metadata: .init(sender: "bench")
-        )
+        let tokens = try await BenchCampaign.prepare(campaignID: "bench", workspaces: workspaces, services: services)
         print("generating \(votes) votes in batches of \(Limits.votesPerBatch) from \(workspaces) workspaces ...")
-        let uploads = try makeUploads()
+        let uploads = try ResultsUploads.make(votes: votes, workspaces: workspaces, campaignID: "bench-direct")
         let bodyBytes = uploads.reduce(0) { $0 + $1.body.readableBytes }
         print("average request body: \(bodyBytes / max(uploads.count, 1)) bytes")
 
-        let (port, server) = try await startServer(database: database, logger: logger)
+        let (port, server) = try await BenchServer.start(database: database, logger: logger)
         let clients = self.clients
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -123,65 +94,15 @@ struct BenchIngest: AsyncParsableCommand {
         print(
             """
             HTTP ingest (\(clients) clients, \(uploads.count) uploads of \(Limits.votesPerBatch) votes): \
-            \(votes) votes in \(format(httpSeconds)) s = \(Int(httpRate)) votes/s
-            upload latency: p50 \(format(percentile(sorted, 0.50) * 1000)) ms, p99 \(format(percentile(sorted, 0.99) * 1000)) ms
+            \(votes) votes in \(BenchFigures.format(httpSeconds)) s = \(Int(httpRate)) votes/s
+            upload latency: p50 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.50) * 1000)) ms, p99 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.99) * 1000)) ms
             EventLog.append of the same votes (\(clients) writers): \(Int(appendRate)) votes/s
-            ratio HTTP/append: \(format(httpRate / appendRate))
+            ratio HTTP/append: \(BenchFigures.format(httpRate / appendRate))
             """
         )
     }
 
-    private func makeUploads() throws -> [Upload] {
-        var generator = SplitMix64(seed: 7)
-        var uploads: [Upload] = []
-        var made = 0
-        while made < votes {
-            let count = min(Limits.votesPerBatch, votes - made)
-            let workspace = uploads.count % workspaces
-            var wire: [WireVote] = []
-            var cast: [VoteCast] = []
-            for _ in 0..<count {
-                let vote = WireVote(
-                    identifier: VoteFixtures.hex(&generator, bytes: 32),
-                    roles: generator.next() % 5 == 0 ? ["admin", "user"] : ["user"],
-                    score: Int(generator.next() % 11),
-                    comment: VoteFixtures.comments[Int(generator.next() % UInt64(VoteFixtures.comments.count))]
-                )
-                wire.append(vote)
-                cast.append(
-                    VoteCast(
-                        campaignID: "bench-direct",
-                        workspaceID: "bench-ws-\(workspace)",
-                        identifier: vote.identifier,
-                        roles: vote.roles,
-                        score: vote.score,
-                        comment: vote.comment
-                    )
-                )
-            }
-            let body = try EventJSON.encode(WireBatch(total: count, votes: wire))
-            uploads.append(Upload(workspace: workspace, body: ByteBuffer(string: body), votes: cast))
-            made += count
-        }
-        return uploads
-    }
-
-    /// Serves the real router on a free loopback port; returns the port and the serving task.
-    private func startServer(database: PostgresClient, logger: Logger) async throws -> (Int, Task<Void, any Error>) {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: buildRouter(database: database, logger: logger),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "nps-collector-bench"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw ValidationError("the server did not start") }
-        return (port, server)
-    }
-
-    private func appendDirectly(_ uploads: [Upload], log: EventLog) async throws -> Double {
+    private func appendDirectly(_ uploads: [ResultsUploads.Upload], log: EventLog) async throws -> Double {
         let batches = try uploads.map { upload in try upload.votes.map { try NewEvent($0) } }
         let writers = clients
         let started = ContinuousClock.now
@@ -197,11 +118,4 @@ struct BenchIngest: AsyncParsableCommand {
         }
         return (ContinuousClock.now - started).seconds
     }
-
-    private func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))].seconds
-    }
-
-    private func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }

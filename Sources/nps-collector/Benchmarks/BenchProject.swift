@@ -1,0 +1,243 @@
+import ArgumentParser
+import CollectorServer
+import EventStore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NPSDomain
+import PostgresNIO
+import Projections
+
+/// `nps-collector bench project`: the fold of a large backlog against the
+/// database's own GROUP BY over the same events, then the projection lag
+/// while results uploads arrive at a steady rate.
+struct BenchProject: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Fold a backlog of VoteCast events from an empty checkpoint; compare with SQL GROUP BY; measure lag."
+    )
+
+    @Option(help: "VoteCast events in the backlog.")
+    var events = 1_000_000
+
+    @Option(help: "Workspaces the backlog's votes come from.")
+    var workspaces = 10_000
+
+    @Option(help: "Campaigns the backlog's votes are for.")
+    var campaigns = 2
+
+    @Option(help: "Every this-many-th round of votes changes the round before instead of casting new votes.")
+    var changeEvery = 10
+
+    @Option(name: .customLong("projection-batch"), help: "Events per projector transaction.")
+    var batchSize = ProjectorConfiguration.defaultBatchSize
+
+    @Option(help: "Votes per second uploaded over HTTP while the lag is measured (0 skips it).")
+    var lagRate = 10_000
+
+    @Option(help: "Seconds the lag is measured for.")
+    var lagSeconds = 20
+
+    func run() async throws {
+        var logger = Environment.logger("nps-collector.bench")
+        logger.logLevel = .warning
+        let options = self
+        try await ScratchBenchDatabase.with(logger: logger) { ownerURL, appURL in
+            try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { owner in
+                try await options.makeBacklog(owner: owner, logger: logger)
+            }
+            try await withPostgresClient(appURL, maximumConnections: 8, logger: logger) { database in
+                try await options.measureFold(database: database, logger: logger)
+                if options.lagRate > 0 {
+                    try await options.measureLag(database: database, logger: logger)
+                }
+            }
+        }
+    }
+
+    /// Written straight into the log by the owner role (a benchmark's set-up,
+    /// not the ingest path), in transactions of 100,000 events.
+    private func makeBacklog(owner: PostgresClient, logger: Logger) async throws {
+        print("writing \(events) VoteCast events over \(workspaces) workspaces and \(campaigns) campaigns ...")
+        let streams = workspaces * campaigns
+        let started = ContinuousClock.now
+        for first in stride(from: 0, to: events, by: 100_000) {
+            let last = min(first + 100_000, events) - 1
+            // Event i goes to stream i % streams, in round i / streams; its voter
+            // is its round, but in every change-every-th round it is the round
+            // before: a changed vote.
+            try await owner.query(
+                """
+                INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload)
+                SELECT gen_random_uuid(), 'votes/' || v.campaign || '/' || v.workspace, i / \(streams) + 1,
+                       'VoteCast', 1,
+                       jsonb_build_object(
+                           'campaignID', v.campaign, 'workspaceID', v.workspace,
+                           'identifier', md5(v.campaign || v.workspace || v.voter) || md5(v.voter || v.workspace),
+                           'roles', CASE WHEN i % 5 = 0 THEN '["admin","user"]'::jsonb ELSE '["user"]'::jsonb END,
+                           'score', abs(hashint8(i)) % 11,
+                           'comment', CASE WHEN i % 3 = 0 THEN 'Search is slow on large rooms' END)
+                  FROM generate_series(\(first), \(last)) AS i
+                 CROSS JOIN LATERAL (
+                       SELECT 'bench-c' || (i % \(streams)) / \(workspaces) AS campaign,
+                              'bench-ws-' || (i % \(streams)) % \(workspaces) AS workspace,
+                              (CASE WHEN (i / \(streams)) % \(changeEvery) = \(changeEvery - 1)
+                                    THEN i / \(streams) - 1 ELSE i / \(streams) END)::text AS voter) AS v
+                """,
+                logger: logger
+            )
+        }
+        try await owner.query("VACUUM ANALYZE event_log", logger: logger)
+        print("backlog written in \(BenchFigures.format((ContinuousClock.now - started).seconds)) s")
+    }
+
+    private func measureFold(database: PostgresClient, logger: Logger) async throws {
+        let configuration = ProjectorConfiguration(batchSize: batchSize)
+        var figures: [(String, Int, Double)] = []
+        for projection in ProjectionCatalog.all {
+            let projector = Projector(
+                projection: projection, client: database, configuration: configuration, logger: logger)
+            let started = ContinuousClock.now
+            let applied = try await projector.catchUp()
+            figures.append((projection.name, applied, (ContinuousClock.now - started).seconds))
+        }
+
+        // As `serve` and `project` run them: all at once, each on its own connection.
+        let store = ProjectionStore(client: database, logger: logger)
+        for projection in ProjectionCatalog.all { try await store.reset(projection) }
+        let together = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for projection in ProjectionCatalog.all {
+                let projector = Projector(
+                    projection: projection, client: database, configuration: configuration, logger: logger)
+                group.addTask { try await projector.catchUp() }
+            }
+            try await group.waitForAll()
+        }
+        let togetherSeconds = (ContinuousClock.now - together).seconds
+
+        let groupBy = try await timed(database, logger) {
+            """
+            SELECT payload->>'campaignID', payload->>'workspaceID', (payload->>'score')::smallint, count(*)
+              FROM event_log WHERE event_type = 'VoteCast' GROUP BY 1, 2, 3
+            """
+        }
+        let distinctOn = try await timed(database, logger) {
+            """
+            SELECT campaign, workspace, score, count(*) FROM (
+                SELECT DISTINCT ON (payload->>'campaignID', payload->>'workspaceID', payload->>'identifier')
+                       payload->>'campaignID' AS campaign, payload->>'workspaceID' AS workspace,
+                       (payload->>'score')::smallint AS score
+                  FROM event_log WHERE event_type = 'VoteCast'
+                 ORDER BY payload->>'campaignID', payload->>'workspaceID', payload->>'identifier',
+                          transaction_id DESC, position DESC) AS last_votes
+             GROUP BY 1, 2, 3
+            """
+        }
+        let votes =
+            try await database.query("SELECT count(*)::int8 FROM current_votes", logger: logger)
+            .collect().first?.decode(Int.self) ?? -1
+        print("fold from an empty checkpoint, batches of \(batchSize) events:")
+        for (name, applied, seconds) in figures {
+            print(
+                "  \(name): \(applied) events in \(BenchFigures.format(seconds)) s = \(Int(Double(applied) / seconds)) events/s"
+            )
+        }
+        let votesSeconds = figures.first { $0.0 == "votes" }?.2 ?? .nan
+        print(
+            """
+              all \(figures.count) at once: \(events) events in \(BenchFigures.format(togetherSeconds)) s = \
+            \(Int(Double(events) / togetherSeconds)) events/s
+            current votes after the fold: \(votes)
+            SQL GROUP BY campaign x workspace x score over the log: \(BenchFigures.format(groupBy)) s
+            SQL DISTINCT ON (last vote per key), then GROUP BY: \(BenchFigures.format(distinctOn)) s
+            ratio votes fold / GROUP BY: \(BenchFigures.format(votesSeconds / groupBy))
+            ratio votes fold / DISTINCT ON: \(BenchFigures.format(votesSeconds / distinctOn))
+            """
+        )
+    }
+
+    private func timed(_ database: PostgresClient, _ logger: Logger, _ sql: () -> PostgresQuery) async throws -> Double
+    {
+        let started = ContinuousClock.now
+        _ = try await database.query(sql(), logger: logger).collect()
+        return (ContinuousClock.now - started).seconds
+    }
+
+    /// Uploads `lagRate` votes a second over HTTP for `lagSeconds` while the
+    /// projectors run, sampling every 100 ms the age of the oldest event the
+    /// votes projection has not applied yet.
+    private func measureLag(database: PostgresClient, logger: Logger) async throws {
+        let uploadsPerSecond = max(1, lagRate / Limits.votesPerBatch)
+        let total = uploadsPerSecond * lagSeconds * Limits.votesPerBatch
+        let lagWorkspaces = 100
+        let services = CollectorServices(database: database, logger: logger)
+        let tokens = try await BenchCampaign.prepare(
+            campaignID: "bench-lag", workspaces: lagWorkspaces, services: services)
+        let uploads = try ResultsUploads.make(
+            votes: total, workspaces: lagWorkspaces, campaignID: "bench-lag", seed: 11)
+        let (port, server) = try await BenchServer.start(database: database, logger: logger)
+        let projectors = Task {
+            try await ProjectorService(
+                client: database, configuration: ProjectorConfiguration(batchSize: batchSize), logger: logger
+            ).run()
+        }
+        let store = ProjectionStore(client: database, logger: logger)
+        print("uploading \(lagRate) votes/s over HTTP for \(lagSeconds) s while projecting ...")
+        let sampler = Task {
+            var samples: [Double] = []
+            while !Task.isCancelled {
+                if let votes = try? await store.status().first(where: { $0.name == "votes" }) {
+                    samples.append(votes.lag.seconds)
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return samples
+        }
+        let clients = 4
+        let tokenList = tokens
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    try await LoopbackHTTPClient.withConnection(port: port) { send in
+                        for index in stride(from: client, to: uploads.count, by: clients) {
+                            // Paced: upload `index` is due at index / uploadsPerSecond seconds.
+                            let due = started + .milliseconds(index * 1_000 / uploadsPerSecond)
+                            try await Task.sleep(until: due, clock: .continuous)
+                            let upload = uploads[index]
+                            let headers = HTTPHeaders([
+                                ("Authorization", "Bearer \(tokenList[upload.workspace])"),
+                                ("Content-Type", "application/json"),
+                            ])
+                            let answer = try await send(.POST, "/v1/surveys/bench-lag/results", headers, upload.body)
+                            guard answer.status == .ok else {
+                                throw ValidationError("upload answered \(answer.status.code)")
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let uploadSeconds = (ContinuousClock.now - started).seconds
+        try await Task.sleep(for: .seconds(2))
+        sampler.cancel()
+        let samples = await sampler.value.sorted()
+        projectors.cancel()
+        _ = try? await projectors.value
+        server.cancel()
+        func at(_ fraction: Double) -> String {
+            guard !samples.isEmpty else { return "n/a" }
+            return BenchFigures.format(samples[min(samples.count - 1, Int(Double(samples.count) * fraction))] * 1000)
+        }
+        print(
+            """
+            uploaded \(total) votes in \(BenchFigures.format(uploadSeconds)) s = \(Int(Double(total) / uploadSeconds)) votes/s
+            votes projection lag (age of its oldest unapplied event, \(samples.count) samples every 100 ms): \
+            p50 \(at(0.5)) ms, p99 \(at(0.99)) ms, max \(at(1.0)) ms
+            """
+        )
+    }
+}

@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "EventStore",
                 "NPSDomain",
+                "Projections",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

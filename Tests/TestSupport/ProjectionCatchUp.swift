@@ -1,0 +1,33 @@
+import EventStore
+import Projections
+
+/// Folds every projection in-process until each has applied the whole log.
+/// Tests share one cluster, and a transaction held open in any database of
+/// it holds readers back for a moment (they wait, they never skip), so one
+/// `catchUp` may stop short of the head: repeat until the lag is zero.
+public enum ProjectionCatchUp {
+    public static func untilCurrent(
+        _ database: TestDatabase,
+        projections: [any Projection] = ProjectionCatalog.all,
+        batchSize: Int = ProjectorConfiguration.defaultBatchSize,
+        deadline: Duration = .seconds(60)
+    ) async throws {
+        let store = ProjectionStore(client: database.app, logger: database.logger)
+        let configuration = ProjectorConfiguration(batchSize: batchSize)
+        let end = ContinuousClock.now + deadline
+        while true {
+            for projection in projections {
+                _ = try await Projector(
+                    projection: projection, client: database.app, configuration: configuration,
+                    logger: database.logger
+                ).catchUp()
+            }
+            let statuses = try await store.status(of: projections)
+            if statuses.allSatisfy({ $0.lag.events == 0 }) { return }
+            guard ContinuousClock.now < end else {
+                throw TestDatabaseError("projections did not catch up: \(statuses.map { "\($0.name) \($0.lag)" })")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}

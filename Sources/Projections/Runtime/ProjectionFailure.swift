@@ -3,11 +3,13 @@ import PostgresNIO
 /// Tells an event the projection cannot apply (halt there) from trouble
 /// with the database (back off and try again).
 enum ProjectionFailure {
-    /// SQLSTATE classes that say nothing about the events: connection (08),
-    /// transaction rollback such as deadlock or serialization (40), resources
-    /// (53), object state such as a lock not available (55), operator
-    /// intervention such as a shutdown or a cancelled query (57), system (58).
-    private static let transientClasses: Set<Substring> = ["08", "40", "53", "55", "57", "58"]
+    /// SQLSTATE classes that say nothing about the events: transaction state
+    /// (25), connection (08), transaction rollback such as deadlock or
+    /// serialization (40), a missing or wrong schema object, as before the
+    /// migrations ran (42), resources (53), object state such as a lock not
+    /// available (55), operator intervention such as a shutdown or a
+    /// cancelled query (57), system (58).
+    private static let transientClasses: Set<Substring> = ["08", "25", "40", "42", "53", "55", "57", "58"]
 
     /// True when the database refused the batch because of what it contains.
     static func isCausedByEvents(_ error: any Error) -> Bool {

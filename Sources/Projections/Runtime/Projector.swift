@@ -73,11 +73,11 @@ public struct Projector: Sendable {
                 projection, owner: configuration.owner, on: connection, logger: logger)
             logger.info("took ownership", metadata: ["owner": "\(configuration.owner)"])
             try await projectWhileOwner(on: connection, notifications: notifications)
-            try await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+            try await releaseOwnership(on: connection)
             return true
         } catch {
             // On a broken connection the lock is gone with the session already.
-            try? await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+            try? await releaseOwnership(on: connection)
             throw error
         }
     }
@@ -101,6 +101,12 @@ public struct Projector: Sendable {
                 try? await Task.sleep(for: configuration.haltedRecheckInterval)
             }
         }
+    }
+
+    /// Runs even when the task is being cancelled (shutdown): the connection
+    /// goes back to the pool, and must not take the lock with it.
+    private func releaseOwnership(on connection: PostgresConnection) async throws {
+        try await Task { try await ProjectionOwnership.release(projection.name, on: connection, logger: logger) }.value
     }
 
     /// One batch: read its range, fold it, advance the checkpoint; or find and record the event that fails.
@@ -216,10 +222,10 @@ extension Projector {
                     case .halted: throw ProjectionHalted(name: projection.name)
                     }
                 }
-                try await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+                try await releaseOwnership(on: connection)
                 return applied
             } catch {
-                try? await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+                try? await releaseOwnership(on: connection)
                 throw error
             }
         }

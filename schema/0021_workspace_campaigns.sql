@@ -1,10 +1,10 @@
 -- Read model (projection "campaigns"): one workspace's way through one
--- campaign, for the funnel and delivery completeness.
+-- campaign, for the funnel and delivery completeness. Its votes are counted
+-- by the votes projection (workspace_campaign_scores); this one does not read
+-- VoteCast at all, so it stays cheap however many votes arrive.
 --
 -- notified_at      first AdminNotified (the campaign was announced to its admins)
 -- shown_at         first SurveyShown (its users were shown the banner)
--- first_vote_at, last_vote_at
---                  first and last VoteCast the log recorded
 -- reported_total   the largest `total` the workspace said it holds, over all
 --                  its results uploads: the denominator of completeness
 -- uploads, items_received, items_quarantined
@@ -14,8 +14,6 @@ CREATE TABLE workspace_campaigns (
     workspace_id       text NOT NULL,
     notified_at        timestamptz,
     shown_at           timestamptz,
-    first_vote_at      timestamptz,
-    last_vote_at       timestamptz,
     reported_total     bigint,
     uploads            bigint NOT NULL DEFAULT 0,
     items_received     bigint NOT NULL DEFAULT 0,

@@ -39,13 +39,11 @@ BEGIN
        AND known.closed_at IS NULL;
 
     INSERT INTO workspace_campaigns AS seen
-           (campaign_id, workspace_id, notified_at, shown_at, first_vote_at, last_vote_at,
-            reported_total, uploads, items_received, items_quarantined)
+           (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
+            items_quarantined)
     SELECT e.payload->>'campaignID', e.payload->>'workspaceID',
            min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified'),
            min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown'),
-           min(e.recorded_at) FILTER (WHERE e.event_type = 'VoteCast'),
-           max(e.recorded_at) FILTER (WHERE e.event_type = 'VoteCast'),
            max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'),
            count(*) FILTER (WHERE e.event_type = 'ResultsReceived'),
            coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0),
@@ -53,13 +51,11 @@ BEGIN
       FROM event_log e
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'VoteCast', 'ResultsReceived')
+       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
      GROUP BY 1, 2
         ON CONFLICT (campaign_id, workspace_id) DO UPDATE
        SET notified_at = least(seen.notified_at, excluded.notified_at),
            shown_at = least(seen.shown_at, excluded.shown_at),
-           first_vote_at = least(seen.first_vote_at, excluded.first_vote_at),
-           last_vote_at = greatest(seen.last_vote_at, excluded.last_vote_at),
            reported_total = greatest(seen.reported_total, excluded.reported_total),
            uploads = seen.uploads + excluded.uploads,
            items_received = seen.items_received + excluded.items_received,

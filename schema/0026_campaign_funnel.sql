@@ -1,9 +1,9 @@
 -- Read model query: the funnel of each campaign, from the campaigns
--- projection's tables. Counts workspaces:
+-- projection's tables and the votes projection's counts. Counts workspaces:
 --
 -- notified                admins were told of the campaign (AdminNotified)
 -- shown                   users were shown the banner (SurveyShown)
--- voted                   at least one vote arrived
+-- voted                   holds at least one current vote
 -- opted_out_before_start  notified, and the NPS setting was off when the
 --                         campaign started (turned off after the notice)
 -- opted_out_during        the setting was turned off while the campaign ran
@@ -12,12 +12,17 @@ CREATE VIEW campaign_funnel AS
 SELECT c.campaign_id,
        count(wc.workspace_id) FILTER (WHERE wc.notified_at IS NOT NULL) AS notified,
        count(wc.workspace_id) FILTER (WHERE wc.shown_at IS NOT NULL) AS shown,
-       count(wc.workspace_id) FILTER (WHERE wc.first_vote_at IS NOT NULL) AS voted,
+       count(wc.workspace_id) FILTER (WHERE votes.voted) AS voted,
        count(wc.workspace_id) FILTER (WHERE wc.notified_at IS NOT NULL AND at_start.enabled = false
                                         AND at_start.changed_at >= wc.notified_at) AS opted_out_before_start,
        count(wc.workspace_id) FILTER (WHERE during.turned_off) AS opted_out_during
   FROM campaigns c
   LEFT JOIN workspace_campaigns wc ON wc.campaign_id = c.campaign_id
+  LEFT JOIN LATERAL (
+        SELECT true AS voted
+          FROM workspace_campaign_scores v
+         WHERE v.campaign_id = wc.campaign_id AND v.workspace_id = wc.workspace_id AND v.votes > 0
+         LIMIT 1) AS votes ON true
   LEFT JOIN LATERAL (
         SELECT s.enabled, s.changed_at
           FROM setting_changes s

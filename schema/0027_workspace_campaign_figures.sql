@@ -14,7 +14,7 @@ SELECT wc.campaign_id, wc.workspace_id,
        wc.reported_total,
        coalesce(votes.voters, 0)::float8 / nullif(w.active_users, 0) AS response_rate,
        coalesce(votes.voters, 0)::float8 / nullif(wc.reported_total, 0) AS delivery_completeness,
-       wc.notified_at, wc.shown_at, wc.first_vote_at, wc.last_vote_at,
+       wc.notified_at, wc.shown_at,
        wc.uploads, wc.items_received, wc.items_quarantined
   FROM workspace_campaigns wc
   LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id

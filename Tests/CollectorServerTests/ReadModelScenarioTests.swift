@@ -72,13 +72,13 @@ struct ReadModelScenarioTests {
 
             // Campaign summary: c1 pools ws1 {0, 3, 9, 9, 10} and ws2 {5, 6, 8, 9, 9, 10}.
             let c1Scores = try await models.distribution(
-                "SELECT score, votes FROM campaign_scores WHERE campaign_id = 'c1'")
+                "SELECT score, sum(votes)::int8 FROM campaign_scores WHERE campaign_id = 'c1' GROUP BY score")
             #expect(c1Scores.counts == [1, 0, 0, 1, 0, 1, 1, 0, 1, 4, 2])
             let c1Summary = c1Scores.summary
             #expect((c1Summary.promoters, c1Summary.passives, c1Summary.detractors) == (6, 1, 4))
             #expect(abs((c1Summary.score ?? .nan) - 100.0 * 2 / 11) < 1e-9)
             let c2Scores = try await models.distribution(
-                "SELECT score, votes FROM campaign_scores WHERE campaign_id = 'c2'")
+                "SELECT score, sum(votes)::int8 FROM campaign_scores WHERE campaign_id = 'c2' GROUP BY score")
             #expect(c2Scores.summary.score == 100)
             #expect(
                 try await models.rows(
@@ -89,10 +89,12 @@ struct ReadModelScenarioTests {
 
             // Role breakdown: a vote counts in each of its roles.
             let user = try await models.distribution(
-                "SELECT score, votes FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'user'")
+                "SELECT score, sum(votes)::int8 FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'user' GROUP BY score"
+            )
             #expect(user.counts == [1, 0, 0, 1, 0, 1, 1, 0, 1, 3, 1])
             let admin = try await models.distribution(
-                "SELECT score, votes FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'admin'")
+                "SELECT score, sum(votes)::int8 FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'admin' GROUP BY score"
+            )
             #expect(admin.counts == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 1])
 
             // Workspace x campaign.

@@ -112,13 +112,18 @@ public struct UnregisteredProjection: Error, CustomStringConvertible {
 }
 
 extension ProjectionStore {
-    /// Empties the projection's tables and moves its checkpoint back to the
-    /// beginning of the log, in one transaction. Its owner, if it has one,
-    /// must be stopped first: a batch in flight would fail its compare-and-set
-    /// and be rolled back, but the projection would be folded from scratch.
-    public func reset(_ projection: any Projection) async throws {
+    /// Empties the tables of `readModel` and moves the checkpoints of all its
+    /// projections back to the beginning of the log, in one transaction. Their
+    /// owners, if any, must be stopped first: a batch in flight would fail its
+    /// compare-and-set and be rolled back, but the read model would be folded
+    /// from scratch.
+    public func reset(readModel: String) async throws {
+        let projections = ProjectionCatalog.projections(of: readModel)
+        let tables = projections.reduce(into: [String]()) { tables, projection in
+            for table in projection.tables where !tables.contains(table) { tables.append(table) }
+        }
         try await client.inTransaction(logger: logger) { connection in
-            for table in projection.tables {
+            for table in tables {
                 try await connection.query("TRUNCATE \(unescaped: table)", logger: logger)
             }
             try await connection.query(
@@ -126,7 +131,7 @@ extension ProjectionStore {
                 UPDATE projections
                    SET transaction_id = '0', position = 0, events_applied = 0, halted_position = NULL,
                        halted_event_id = NULL, halted_error = NULL, halted_at = NULL, updated_at = now()
-                 WHERE name = \(projection.name)
+                 WHERE name = ANY(\(projections.map(\.name)))
                 """,
                 logger: logger
             )

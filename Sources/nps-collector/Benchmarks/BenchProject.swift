@@ -94,27 +94,19 @@ struct BenchProject: AsyncParsableCommand {
 
     private func measureFold(database: PostgresClient, logger: Logger) async throws {
         let configuration = ProjectorConfiguration(batchSize: batchSize)
-        var figures: [(String, Int, Double)] = []
-        for projection in ProjectionCatalog.all {
-            let projector = Projector(
-                projection: projection, client: database, configuration: configuration, logger: logger)
+        // One read model at a time; the shards of one run at once, each on its own connection.
+        var figures: [(readModel: String, seconds: Double)] = []
+        for readModel in ProjectionCatalog.readModels {
             let started = ContinuousClock.now
-            let applied = try await projector.catchUp()
-            figures.append((projection.name, applied, (ContinuousClock.now - started).seconds))
+            try await catchUp(ProjectionCatalog.projections(of: readModel), database, configuration, logger)
+            figures.append((readModel, (ContinuousClock.now - started).seconds))
         }
 
         // As `serve` and `project` run them: all at once, each on its own connection.
         let store = ProjectionStore(client: database, logger: logger)
-        for projection in ProjectionCatalog.all { try await store.reset(projection) }
+        for readModel in ProjectionCatalog.readModels { try await store.reset(readModel: readModel) }
         let together = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            for projection in ProjectionCatalog.all {
-                let projector = Projector(
-                    projection: projection, client: database, configuration: configuration, logger: logger)
-                group.addTask { try await projector.catchUp() }
-            }
-            try await group.waitForAll()
-        }
+        try await catchUp(ProjectionCatalog.all, database, configuration, logger)
         let togetherSeconds = (ContinuousClock.now - together).seconds
 
         let groupBy = try await timed(database, logger) {
@@ -139,15 +131,17 @@ struct BenchProject: AsyncParsableCommand {
             try await database.query("SELECT count(*)::int8 FROM current_votes", logger: logger)
             .collect().first?.decode(Int.self) ?? -1
         print("fold from an empty checkpoint, batches of \(batchSize) events:")
-        for (name, applied, seconds) in figures {
+        for (readModel, seconds) in figures {
+            let shards = ProjectionCatalog.projections(of: readModel).count
             print(
-                "  \(name): \(applied) events in \(BenchFigures.format(seconds)) s = \(Int(Double(applied) / seconds)) events/s"
+                "  \(readModel) (\(shards) shard\(shards == 1 ? "" : "s")): \(events) events in "
+                    + "\(BenchFigures.format(seconds)) s = \(Int(Double(events) / seconds)) events/s"
             )
         }
-        let votesSeconds = figures.first { $0.0 == "votes" }?.2 ?? .nan
+        let votesSeconds = figures.first { $0.readModel == "votes" }?.seconds ?? .nan
         print(
             """
-              all \(figures.count) at once: \(events) events in \(BenchFigures.format(togetherSeconds)) s = \
+              all \(ProjectionCatalog.all.count) projections at once: \(events) events in \(BenchFigures.format(togetherSeconds)) s = \
             \(Int(Double(events) / togetherSeconds)) events/s
             current votes after the fold: \(votes)
             SQL GROUP BY campaign x workspace x score over the log: \(BenchFigures.format(groupBy)) s
@@ -156,6 +150,20 @@ struct BenchProject: AsyncParsableCommand {
             ratio votes fold / DISTINCT ON: \(BenchFigures.format(votesSeconds / distinctOn))
             """
         )
+    }
+
+    private func catchUp(
+        _ projections: [any Projection], _ database: PostgresClient, _ configuration: ProjectorConfiguration,
+        _ logger: Logger
+    ) async throws {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for projection in projections {
+                let projector = Projector(
+                    projection: projection, client: database, configuration: configuration, logger: logger)
+                group.addTask { try await projector.catchUp() }
+            }
+            try await group.waitForAll()
+        }
     }
 
     private func timed(_ database: PostgresClient, _ logger: Logger, _ sql: () -> PostgresQuery) async throws -> Double

@@ -19,7 +19,7 @@ struct Project: AsyncParsableCommand {
 
     @OptionGroup var projection: ProjectionOptions
 
-    @Option(help: "Project only these (comma-separated names); all by default.")
+    @Option(help: "Fold only these read models (comma-separated: votes, campaigns, workspaces); all by default.")
     var only: String?
 
     func run() async throws {
@@ -28,13 +28,13 @@ struct Project: AsyncParsableCommand {
         var projections = ProjectionCatalog.all
         if let only {
             let names = only.split(separator: ",").map { String($0) }
-            projections = try names.map { name in
-                guard let projection = ProjectionCatalog.named(name) else {
+            projections = try names.flatMap { name in
+                let projections = ProjectionCatalog.projections(of: name)
+                guard !projections.isEmpty else {
                     throw ValidationError(
-                        "unknown projection \(name); known: \(ProjectionCatalog.all.map(\.name).joined(separator: ", "))"
-                    )
+                        "unknown read model \(name); known: \(ProjectionCatalog.readModels.joined(separator: ", "))")
                 }
-                return projection
+                return projections
             }
         }
         let database = PostgresClient(

@@ -26,11 +26,14 @@ struct ProjectionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clear a projection's halt, so that its owner tries the event again (after a fix).")
 
-        @Argument(help: "The projection's name.")
+        @Argument(help: "The projection's name, as the status shows it (votes/0, campaigns, ...).")
         var name: String
 
         func run() async throws {
-            guard ProjectionCatalog.named(name) != nil else { throw ValidationError("unknown projection \(name)") }
+            guard ProjectionCatalog.all.contains(where: { $0.name == name }) else {
+                throw ValidationError(
+                    "unknown projection \(name); known: \(ProjectionCatalog.all.map(\.name).joined(separator: ", "))")
+            }
             let resumed = try await Environment.withServices("nps-collector.projections") {
                 try await $0.projections.resume(name)
             }

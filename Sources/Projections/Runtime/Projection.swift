@@ -60,12 +60,7 @@ public struct SQLProjection: Projection {
     }
 
     init(name: String, version: Int, function: String, tables: [String]) {
-        self.name = name
-        self.readModel = name
-        self.version = version
-        self.function = function
-        self.tables = tables
-        self.shard = nil
+        self.init(name: name, readModel: name, version: version, tables: tables, function: function, shard: nil)
     }
 
     /// The shards of one read model, named `name/0`, `name/1`, ...

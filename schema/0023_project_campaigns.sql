@@ -15,17 +15,20 @@ LANGUAGE plpgsql
 SET jit = off
 AS $$
 BEGIN
+    -- As last announced, and when first announced.
     INSERT INTO campaigns AS known (campaign_id, start_at, expire_at, roles, announced_at)
     SELECT DISTINCT ON (e.payload->>'campaignID')
            e.payload->>'campaignID', (e.payload->>'startAt')::timestamptz, (e.payload->>'expireAt')::timestamptz,
-           ARRAY(SELECT jsonb_array_elements_text(e.payload->'roles')), e.recorded_at
+           ARRAY(SELECT jsonb_array_elements_text(e.payload->'roles')),
+           min(e.recorded_at) OVER (PARTITION BY e.payload->>'campaignID')
       FROM event_log e
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
        AND e.event_type = 'CampaignAnnounced'
      ORDER BY e.payload->>'campaignID', e.transaction_id DESC, e.position DESC
         ON CONFLICT (campaign_id) DO UPDATE
-       SET start_at = excluded.start_at, expire_at = excluded.expire_at, roles = excluded.roles;
+       SET start_at = excluded.start_at, expire_at = excluded.expire_at, roles = excluded.roles,
+           announced_at = least(known.announced_at, excluded.announced_at);
 
     UPDATE campaigns known
        SET closed_at = closing.closed_at

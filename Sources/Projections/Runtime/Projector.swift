@@ -128,49 +128,63 @@ public struct Projector: Sendable {
         -> Step
     {
         try await connection.inTransaction(logger: logger) { connection in
-            // A batch whose commit is lost in a crash is applied again from the
-            // checkpoint committed with it, so waiting for the disk buys nothing.
-            try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
             guard
                 let range = try await EventBatches.next(after: checkpoint, limit: limit, on: connection, logger: logger)
             else { return .caughtUp }
-            try await projection.apply(range, on: connection, logger: logger)
-            guard
-                try await ProjectionStore.advance(
-                    projection.name, from: checkpoint, to: range.through, events: range.events,
-                    on: connection, logger: logger)
-            else { throw CheckpointMoved(projection: projection.name) }
+            try await fold(range, on: connection)
             return .applied(events: range.events)
         }
     }
 
-    /// The batch failed as a whole: apply its events one at a time, each with
-    /// its checkpoint, up to the one that fails, and halt there.
+    /// Folds `range` and moves the checkpoint over it, in the caller's transaction.
+    private func fold(_ range: EventRange, on connection: PostgresConnection) async throws {
+        // A batch whose commit is lost in a crash is applied again from the
+        // checkpoint committed with it, so waiting for the disk buys nothing.
+        try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+        try await projection.apply(range, on: connection, logger: logger)
+        guard
+            try await ProjectionStore.advance(
+                projection.name, from: range.after, to: range.through, events: range.events,
+                on: connection, logger: logger)
+        else { throw CheckpointMoved(projection: projection.name) }
+    }
+
+    /// The batch failed as a whole. Its first half is folded alone: if that
+    /// fails the culprit is in it, else it is committed and the culprit is in
+    /// the rest. A batch of n events finds its culprit in about log2(n)
+    /// transactions, commits every event before it, and halts there.
     private func haltAtFailingEvent(
         after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection
     )
         async throws -> Step
     {
-        let batch = try await EventLog.read(after: checkpoint, limit: limit, on: connection, logger: logger)
-        var applied = 0
+        var suspects = try await EventLog.read(after: checkpoint, limit: limit, on: connection, logger: logger).events
         var reached = checkpoint
-        for event in batch.events {
+        var applied = 0
+        defer { appliedEvents.increment(by: applied) }
+        while let first = suspects.first {
+            let half = Array(suspects.prefix(max(1, suspects.count / 2)))
+            let range = EventRange(after: reached, through: half[half.count - 1].checkpoint, events: half.count)
             do {
-                _ = try await apply(after: reached, limit: 1, on: connection)
-                reached = event.checkpoint
-                applied += 1
+                try await connection.inTransaction(logger: logger) { try await fold(range, on: $0) }
+                applied += half.count
+                reached = range.through
+                suspects.removeFirst(half.count)
             } catch  where ProjectionFailure.isCausedByEvents(error) {
-                let reason = ProjectionFailure.describe(error)
+                guard half.count == 1 else {
+                    suspects = half
+                    continue
+                }
                 try await ProjectionStore.halt(
-                    projection.name, at: event, error: reason, on: connection, logger: logger)
+                    projection.name, at: first, error: ProjectionFailure.describe(error), on: connection,
+                    logger: logger)
                 logger.error(
                     "halted: an event cannot be applied",
-                    metadata: ["position": "\(event.position)", "eventID": "\(event.id)", "type": "\(event.type)"])
-                appliedEvents.increment(by: applied)
+                    metadata: ["position": "\(first.position)", "eventID": "\(first.id)", "type": "\(first.type)"])
                 return .halted
             }
         }
-        appliedEvents.increment(by: applied)
+        // Every event went through on its own: the failure did not come back.
         return .applied(events: applied)
     }
 }

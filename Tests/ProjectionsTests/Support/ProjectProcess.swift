@@ -1,0 +1,37 @@
+import EventStore
+import Foundation
+import TestSupport
+
+/// `nps-collector project` as an operator runs it: a process of its own on
+/// the test's database, as the application role.
+enum ProjectProcess {
+    static func start(_ database: TestDatabase, batchSize: Int) throws -> ChildProcess {
+        try ChildProcess(
+            executable: ChildProcess.collectorExecutable(),
+            arguments: ["project", "--projection-batch", String(batchSize)],
+            environment: ["DATABASE_URL": database.appURL.connectionString, "LOG_LEVEL": "info"]
+        )
+    }
+}
+
+extension DatabaseURL {
+    /// The URL as DATABASE_URL takes it, password included (`description` leaves it out).
+    var connectionString: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = username
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode)]
+        return components.string ?? ""
+    }
+}
+
+extension ChildProcess {
+    /// For failure messages: who it was and what it said last.
+    var report: String {
+        "process \(pid) (\(isRunning ? "running" : "ended")), its log ends with:\n\(outputTail())"
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A child process started with `posix_spawn`, its standard output and error
+/// going to a log file. Foundation's `Process` can miss a child's exit on
+/// Linux and hang, so this waits for the child itself (`waitpid`).
+///
+/// A test calls `stop()` in a `defer`: it kills the child with SIGKILL if it
+/// still runs and reaps it, so that no test leaves a process behind (and the
+/// deinitializer does the same for a child nobody stopped).
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    public let executable: String
+    /// Where the child's standard output and standard error go.
+    public let logFile: URL
+    /// The child's wait status once it has been reaped; never signalled after
+    /// that, since its process id may belong to another process by then.
+    private let reaped = Mutex<Int32?>(nil)
+
+    /// Starts `executable` with `arguments`, the parent's environment with
+    /// `environment` laid over it, standard input from /dev/null, and standard
+    /// output and error into `logFile` (a fresh file in the temporary folder by default).
+    public init(
+        executable: String,
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        logFile: URL? = nil
+    ) throws {
+        self.executable = executable
+        let logFile =
+            logFile
+            ?? FileManager.default.temporaryDirectory.appending(path: "nps-child-\(UUID().uuidString).log")
+        self.logFile = logFile
+
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 1, logFile.path(), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+
+        // The child starts with default signal handling and nothing blocked,
+        // whatever the test runner did with its own signals.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var mergedEnvironment = ProcessInfo.processInfo.environment
+        mergedEnvironment.merge(environment) { _, override in override }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = mergedEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &fileActions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw TestDatabaseError("posix_spawn \(executable) failed: \(String(cString: strerror(result)))")
+        }
+        self.pid = pid
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Sends `signal` to the child, unless it has been reaped already.
+    public func kill(_ signal: Int32) {
+        reaped.withLock { status in
+            if status == nil { _ = sendSignal(pid, signal) }
+        }
+    }
+
+    /// False once the child has exited (and it is reaped then).
+    public var isRunning: Bool {
+        reaped.withLock { status in
+            if status != nil { return false }
+            var raw: Int32 = 0
+            switch waitpid(pid, &raw, WNOHANG) {
+            case 0:
+                return true
+            case pid:
+                status = raw
+                return false
+            default:
+                return false
+            }
+        }
+    }
+
+    /// Blocks until the child exits and returns its exit code, or 128 plus
+    /// the signal's number when a signal ended it (as a shell reports it).
+    /// Blocks a thread: call it when the child is known to be ending (after
+    /// SIGKILL), else use `wait(timeout:)`.
+    @discardableResult
+    public func wait() -> Int32 {
+        reaped.withLock { status in
+            if let status { return Self.exitCode(status) }
+            var raw: Int32 = 0
+            while true {
+                let result = waitpid(pid, &raw, 0)
+                if result == pid { break }
+                if result == -1 && errno == EINTR { continue }
+                return -1
+            }
+            status = raw
+            return Self.exitCode(raw)
+        }
+    }
+
+    /// The child's exit code (as `wait()`) once it has exited, or nil if it
+    /// still runs after `timeout`. Polls, so it never blocks a thread.
+    public func wait(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return wait()
+    }
+
+    /// Kills the child with SIGKILL if it still runs and reaps it. Idempotent.
+    public func stop() {
+        guard isRunning else { return }
+        kill(SIGKILL)
+        wait()
+    }
+
+    /// What the child wrote so far.
+    public func output() -> String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// The last `lines` lines the child wrote, for a failure message.
+    public func outputTail(lines: Int = 30) -> String {
+        output().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// Removes the log file (after `stop()`, when it is no longer wanted).
+    public func removeLog() {
+        try? FileManager.default.removeItem(at: logFile)
+    }
+
+    static func exitCode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}
+
+extension ChildProcess {
+    /// `.build/debug/nps-collector`, as `swift build` leaves it.
+    public static func collectorExecutable() throws -> String {
+        let path = DatabaseTool.projectDirectory.appending(path: ".build/debug/nps-collector").path()
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestDatabaseError(
+                "\(path) is missing: build it with `swift build` (./tools/test does) before running these tests")
+        }
+        return path
+    }
+}
+
+/// The C function, out of reach of the method of the same name inside the class.
+private func sendSignal(_ pid: pid_t, _ signal: Int32) -> Int32 {
+    kill(pid, signal)
+}

@@ -23,6 +23,8 @@ public struct ProjectionStatus: Sendable, Equatable, Codable {
     }
 
     public var name: String
+    /// The read model it folds (shards of one read model share it).
+    public var readModel: String
     public var version: Int
     public var checkpoint: Checkpoint
     public var eventsApplied: Int64
@@ -82,6 +84,7 @@ extension ProjectionStore {
             statuses.append(
                 ProjectionStatus(
                     name: row.0,
+                    readModel: projection?.readModel ?? row.0,
                     version: row.1 == 0 ? (projection?.version ?? 0) : Int(row.1),
                     checkpoint: Checkpoint(transactionID: UInt64(row.2) ?? 0, position: row.3),
                     eventsApplied: row.4,

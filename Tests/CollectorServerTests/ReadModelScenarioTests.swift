@@ -89,6 +89,21 @@ struct ReadModelScenarioTests {
                      WHERE votes > 0 GROUP BY campaign_id ORDER BY 1
                     """) == ["c1 2", "c2 1"])
 
+            // The same through the campaign summary query, with the interval from NPSDomain.
+            let summary = try #require(
+                try await CampaignSummaryQuery(client: collector.database.app, logger: collector.database.logger)
+                    .summary(of: "c1"))
+            #expect(summary.distribution == c1Scores)
+            #expect(summary.votingWorkspaces == 2)
+            #expect(summary.nps == NPSSummary(promoters: 6, passives: 1, detractors: 4))
+            // Adjusted Wald by hand: n' = 14, p' = 6.75/14, d' = 4.75/14, z = 1.96.
+            let interval = try #require(summary.nps.interval())
+            #expect(abs(interval.lowerBound - -32.596) < 0.001 && abs(interval.upperBound - 61.168) < 0.001)
+            #expect(summary.roles.keys.sorted() == ["admin", "user"])
+            #expect(
+                try await CampaignSummaryQuery(client: collector.database.app, logger: collector.database.logger)
+                    .summary(of: "unknown") == nil)
+
             // Role breakdown: a vote counts in each of its roles.
             let user = try await models.distribution(
                 "SELECT score, sum(votes)::int8 FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'user' GROUP BY score"
@@ -98,6 +113,7 @@ struct ReadModelScenarioTests {
                 "SELECT score, sum(votes)::int8 FROM campaign_role_scores WHERE campaign_id = 'c1' AND role = 'admin' GROUP BY score"
             )
             #expect(admin.counts == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 1])
+            #expect(summary.roles == ["user": user, "admin": admin])
 
             // Workspace x campaign.
             let ws1 = try await models.distribution(

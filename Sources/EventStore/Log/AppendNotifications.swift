@@ -20,16 +20,16 @@ public actor AppendNotifications {
     }
 
     /// Listens until the task is cancelled, reconnecting with backoff.
-    public func listen(using client: PostgresClient) async {
+    public func listen(using client: PostgresClient, leaseTimeout: Duration = .seconds(5)) async {
         var backoff = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                try await client.withConnection(leaseTimeout: leaseTimeout) { connection in
                     try await connection.listen(on: EventLog.notificationChannel) { notifications in
                         // Appends made while we were not listening are caught by waking everyone once.
-                        self.signal()
+                        await self.signal()
                         for try await _ in notifications {
-                            self.signal()
+                            await self.signal()
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import Synchronization
 
 /// Tells an event the projection cannot apply (halt there) from trouble
 /// with the database (back off and try again).
@@ -30,4 +31,36 @@ enum ProjectionFailure {
 struct CheckpointMoved: Error, CustomStringConvertible {
     var projection: String
     var description: String { "the checkpoint of \(projection) moved under its owner; the batch was rolled back" }
+}
+
+/// The projector's connection closed (the server restarted, the network
+/// dropped): its lock went with it, and the projector starts over on a new
+/// connection.
+struct ConnectionLost: Error, CustomStringConvertible {
+    var description: String { "the projector's database connection closed" }
+
+    /// Runs `body` in a task of its own, which cancellation does not reach (a
+    /// batch in flight finishes at shutdown), and returns its result, unless
+    /// `connection` closes first: then throws at once and leaves the task
+    /// behind. PostgresNIO 1.33 may never answer a query written to a
+    /// connection as it closes, and a projector holds its connection for as
+    /// long as it owns the projection, so without this it could wait forever.
+    static func racing<Result: Sendable>(
+        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let answered = Mutex(false)
+        return try await withCheckedThrowingContinuation { continuation in
+            let resume: @Sendable (Swift.Result<Result, any Error>) -> Void = { result in
+                let first = answered.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(with: result) }
+            }
+            Task {
+                do { resume(.success(try await body())) } catch { resume(.failure(error)) }
+            }
+            connection.closeFuture.whenComplete { _ in resume(.failure(ConnectionLost())) }
+        }
+    }
 }

@@ -43,7 +43,7 @@ public struct Projector: Sendable {
         var backoff = firstBackoff
         while !Task.isCancelled {
             do {
-                let owned = try await client.withConnection { connection in
+                let owned = try await client.withConnection(leaseTimeout: configuration.leaseTimeout) { connection in
                     try await ownAndProject(on: connection, notifications: notifications)
                 }
                 backoff = firstBackoff
@@ -65,12 +65,15 @@ public struct Projector: Sendable {
     ) async throws
         -> Bool
     {
-        guard try await ProjectionOwnership.tryAcquire(projection.name, on: connection, logger: logger) else {
-            return false
+        let acquired = try await ConnectionLost.racing(connection) {
+            try await ProjectionOwnership.tryAcquire(projection.name, on: connection, logger: logger)
         }
+        guard acquired else { return false }
         do {
-            try await ProjectionStore.register(
-                projection, owner: configuration.owner, on: connection, logger: logger)
+            try await ConnectionLost.racing(connection) {
+                try await ProjectionStore.register(
+                    projection, owner: configuration.owner, on: connection, logger: logger)
+            }
             logger.info("took ownership", metadata: ["owner": "\(configuration.owner)"])
             try await projectWhileOwner(on: connection, notifications: notifications)
             try await releaseOwnership(on: connection)
@@ -89,9 +92,8 @@ public struct Projector: Sendable {
     {
         while !Task.isCancelled {
             let seen = await notifications.generation
-            // A batch is not cut short by shutdown: it runs in its own task, which
-            // cancellation of this one does not reach, and the loop stops after it.
-            let step = try await Task { try await self.step(on: connection) }.value
+            // A batch is not cut short by shutdown: the loop stops after it.
+            let step = try await ConnectionLost.racing(connection) { try await self.step(on: connection) }
             switch step {
             case .applied:
                 continue
@@ -106,7 +108,9 @@ public struct Projector: Sendable {
     /// Runs even when the task is being cancelled (shutdown): the connection
     /// goes back to the pool, and must not take the lock with it.
     private func releaseOwnership(on connection: PostgresConnection) async throws {
-        try await Task { try await ProjectionOwnership.release(projection.name, on: connection, logger: logger) }.value
+        try await ConnectionLost.racing(connection) {
+            try await ProjectionOwnership.release(projection.name, on: connection, logger: logger)
+        }
     }
 
     /// One batch: read its range, fold it, advance the checkpoint; or find and record the event that fails.

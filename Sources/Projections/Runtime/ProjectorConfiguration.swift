@@ -15,6 +15,9 @@ public struct ProjectorConfiguration: Sendable {
     public var maximumBackoff: Duration
     /// How often a halted projection looks whether it was resumed.
     public var haltedRecheckInterval: Duration
+    /// How long a projector waits for a connection from the pool before it
+    /// asks again.
+    public var leaseTimeout: Duration
     /// Who this process is in the status (host and process id by default).
     public var owner: String
 
@@ -27,6 +30,7 @@ public struct ProjectorConfiguration: Sendable {
         takeoverInterval: Duration = .seconds(2),
         maximumBackoff: Duration = .seconds(30),
         haltedRecheckInterval: Duration = .seconds(5),
+        leaseTimeout: Duration = .seconds(5),
         owner: String = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
     ) {
         precondition((1...Self.batchSizeLimit).contains(batchSize), "batch size out of range")
@@ -35,6 +39,7 @@ public struct ProjectorConfiguration: Sendable {
         self.takeoverInterval = takeoverInterval
         self.maximumBackoff = maximumBackoff
         self.haltedRecheckInterval = haltedRecheckInterval
+        self.leaseTimeout = leaseTimeout
         self.owner = owner
     }
 }

@@ -29,7 +29,7 @@ public struct ProjectorService: Service {
         let notifications = AppendNotifications(logger: logger)
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await notifications.listen(using: client) }
+                group.addTask { await notifications.listen(using: client, leaseTimeout: configuration.leaseTimeout) }
                 for projection in projections {
                     let projector = Projector(
                         projection: projection, client: client, configuration: configuration, logger: logger)

@@ -9,7 +9,7 @@ struct NPSCollector: AsyncParsableCommand {
         subcommands: [
             Serve.self, Project.self, ProjectionsCommand.self, Migrate.self, Workspaces.self, Tokens.self,
             Campaigns.self,
-            Quarantine.self, Bench.self,
+            Quarantine.self, Settings.self, Bench.self,
         ]
     )
 
@@ -18,6 +18,7 @@ struct NPSCollector: AsyncParsableCommand {
     /// terminal needs (it holds no credentials).
     static func main() async {
         do {
+            try Environment.loadConfigurationFile()
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()

@@ -42,7 +42,8 @@ public struct ProjectorService: Service {
 }
 
 /// Exports each projection's lag, read from the database every `interval`
-/// whoever owns the projections, so that any collector's `/metrics` shows it.
+/// whoever owns the projections, so that any collector's `/metrics` shows it;
+/// and whether that read reached the database (`nps_database_up`).
 public struct ProjectionLagReporter: Service {
     public let store: ProjectionStore
     public let interval: Duration
@@ -53,10 +54,13 @@ public struct ProjectionLagReporter: Service {
     }
 
     public func run() async throws {
+        let databaseUp = Gauge(label: "nps_database_up")
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    for status in try await store.status() {
+                    let statuses = try await store.status()
+                    databaseUp.record(1)
+                    for status in statuses {
                         let dimensions = [("projection", status.name)]
                         Gauge(label: "nps_projection_lag_events", dimensions: dimensions).record(status.lag.events)
                         Gauge(label: "nps_projection_lag_seconds", dimensions: dimensions).record(status.lag.seconds)
@@ -64,6 +68,7 @@ public struct ProjectionLagReporter: Service {
                             .record(status.state == .halted ? 1 : 0)
                     }
                 } catch {
+                    databaseUp.record(0)
                     store.logger.warning(
                         "could not read projection lag", metadata: ["error": "\(ProjectionFailure.describe(error))"])
                 }

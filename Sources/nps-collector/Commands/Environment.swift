@@ -4,13 +4,29 @@ import EventStore
 import Foundation
 import Ingest
 import Logging
+import Synchronization
 
 /// Settings read from the environment. Database URLs hold secrets, so they
 /// come only from the environment, never from flags (which `ps` shows).
 struct Environment {
+    /// The setting from the environment, else from NPS_CONFIG_FILE.
     static func value(_ name: String) -> String? {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        if isFromEnvironment(name) { return ProcessInfo.processInfo.environment[name] }
+        guard let value = file.withLock({ $0.values[name] }), !value.isEmpty else { return nil }
         return value
+    }
+
+    static func isFromEnvironment(_ name: String) -> Bool {
+        ProcessInfo.processInfo.environment[name].map { !$0.isEmpty } ?? false
+    }
+
+    private static let file = Mutex(ConfigurationFile())
+
+    /// Reads NPS_CONFIG_FILE, when set; called once, before the command line is parsed.
+    static func loadConfigurationFile() throws {
+        guard let path = ProcessInfo.processInfo.environment["NPS_CONFIG_FILE"], !path.isEmpty else { return }
+        let loaded = try ConfigurationFile(contentsOf: path)
+        file.withLock { $0 = loaded }
     }
 
     /// DATABASE_URL: the application role.

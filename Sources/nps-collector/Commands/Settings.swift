@@ -1,0 +1,24 @@
+import ArgumentParser
+import EventStore
+
+/// What this process would run with: each setting, where it comes from, and
+/// its value, with database passwords hidden. For the operator who asks
+/// "which configuration is it reading?".
+struct Settings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every setting, its source (environment, NPS_CONFIG_FILE or unset) and value; passwords hidden."
+    )
+
+    func run() throws {
+        for name in ConfigurationFile.settings.sorted() {
+            let source =
+                Environment.value(name) == nil
+                ? "unset" : (Environment.isFromEnvironment(name) ? "environment" : "file")
+            var shown = Environment.value(name) ?? ""
+            if name.hasSuffix("DATABASE_URL"), !shown.isEmpty {
+                shown = (try? DatabaseURL(shown).description) ?? "(not a valid database URL)"
+            }
+            print([name, source, shown].joined(separator: "\t"))
+        }
+    }
+}

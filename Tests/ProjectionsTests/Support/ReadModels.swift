@@ -81,14 +81,6 @@ enum ReadModels {
     }
 }
 
-extension ProjectionStatus {
-    /// What a failure message shows of it.
-    var summary: String {
-        "\(name): \(state.rawValue), checkpoint \(checkpoint), applied \(eventsApplied), lag \(lag.events), "
-            + "owner \(owner ?? "none")\(error.map { ", halted at \($0.position): \($0.reason)" } ?? "")"
-    }
-}
-
 /// The names of the projections that fold the votes read model (its shards).
 let votesProjections = Set(ProjectionCatalog.projections(of: "votes").map(\.name))
 

@@ -1,0 +1,187 @@
+import EventStore
+import Foundation
+import NPSDomain
+import PostgresNIO
+import Projections
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Three collector processes and three projector processes on one database,
+/// under a fleet's uploads; one of each is killed (-9) and restarted twice at
+/// random moments. The read models must end equal to what the fleet sent.
+@Suite("Several collector and projector processes", .serialized)
+struct ScaleOutTests {
+    /// What the fleet sent: the last score of each voter, and the batches to send.
+    struct Fleet {
+        var batches: [(workspace: String, body: String)] = []
+        var finalScores: [String: Int] = [:]
+
+        init(workspaces: [String], votersPerWorkspace: Int, batchSize: Int, seed: UInt64) {
+            var random = SplitMix64(seed: seed)
+            for workspace in workspaces {
+                var items: [String] = []
+                for voter in 0..<votersPerWorkspace {
+                    let score = Int.random(in: 0...10, using: &random)
+                    items.append(Votes.item(voter, score: score))
+                    finalScores["\(workspace)/\(voter)"] = score
+                }
+                // A few voters change their minds in a later batch.
+                for voter in stride(from: 0, to: votersPerWorkspace, by: 17) {
+                    let score = Int.random(in: 0...10, using: &random)
+                    items.append(Votes.item(voter, score: score))
+                    finalScores["\(workspace)/\(voter)"] = score
+                }
+                for start in stride(from: 0, to: items.count, by: batchSize) {
+                    let batch = Votes.batch(Array(items[start..<min(start + batchSize, items.count)]))
+                    batches.append((workspace, batch))
+                    // A stuck batch: sent twice.
+                    if Int.random(in: 0..<5, using: &random) == 0 { batches.append((workspace, batch)) }
+                }
+            }
+        }
+
+        var expectedCounts: [Int] {
+            var counts = Array(repeating: 0, count: 11)
+            for score in finalScores.values { counts[score] += 1 }
+            return counts
+        }
+    }
+
+    @Test("3 collectors and 3 projectors, one of each killed twice: the read models equal what was sent")
+    func killAndRestart() async throws {
+        let workspaces = (1...12).map { "scale-ws\($0)" }
+        try await Collector.with(workspaces: workspaces) { collector in
+            try await collector.campaign("scale-c1")
+            let seed = UInt64.random(in: 0...UInt64.max)
+            let fleet = Fleet(workspaces: workspaces, votersPerWorkspace: 400, batchSize: 150, seed: seed)
+            let appURL = collector.database.appURL
+            let collectors = Pool(try (0..<3).map { _ in try ServeProcess.start(databaseURL: appURL) })
+            let projectors = Pool(try (0..<3).map { _ in try startProjector(appURL) })
+            defer {
+                collectors.all.forEach { $0.child.stop() }
+                projectors.all.forEach { $0.stop() }
+            }
+            for process in collectors.all { try await process.waitUntilLive() }
+
+            // Each workspace sends its batches in order, all workspaces at once;
+            // meanwhile one collector and one projector are killed at two moments.
+            var random = SplitMix64(seed: seed)
+            let killPoints = (0..<2).map { round in
+                fleet.batches.count * (round * 2 + 1) / 5
+                    + Int.random(in: 0..<(fleet.batches.count / 10), using: &random)
+            }
+            let victims = (0..<4).map { _ in Int.random(in: 0..<3, using: &random) }
+            let sent = Progress()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for workspace in workspaces {
+                    let batches = fleet.batches.filter { $0.workspace == workspace }.map(\.body)
+                    let token = collector.token(workspace)
+                    group.addTask {
+                        for (index, body) in batches.enumerated() {
+                            try await upload(
+                                body, workspace: workspace, token: token, collectors: collectors, first: index)
+                            sent.increment()
+                        }
+                    }
+                }
+                group.addTask {
+                    for (round, point) in killPoints.enumerated() {
+                        while sent.count < point { try await Task.sleep(for: .milliseconds(5)) }
+                        let old = collectors.all[victims[round * 2]]
+                        old.child.kill(SIGKILL)
+                        old.child.wait()
+                        collectors.replace(
+                            victims[round * 2], with: try ServeProcess.start(databaseURL: appURL, port: old.port))
+                        let projector = projectors.all[victims[round * 2 + 1]]
+                        projector.kill(SIGKILL)
+                        projector.wait()
+                        projectors.replace(victims[round * 2 + 1], with: try startProjector(appURL))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(sent.count == fleet.batches.count)
+
+            let store = ProjectionStore(client: collector.database.app, logger: collector.database.logger)
+            let deadline = ContinuousClock.now + .seconds(120)
+            var statuses = try await store.status()
+            while statuses.contains(where: { $0.lag.events > 0 }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                statuses = try await store.status()
+            }
+            #expect(statuses.allSatisfy { $0.lag.events == 0 }, "seed \(seed): \(statuses.map(\.summary))")
+            #expect(projectors.all.allSatisfy { $0.isRunning }, "a projector process died on its own")
+
+            let rows = try await collector.database.app.query(
+                "SELECT score, sum(votes)::int8 FROM campaign_scores WHERE campaign_id = 'scale-c1' GROUP BY score",
+                logger: collector.database.logger)
+            var counts = Array(repeating: 0, count: 11)
+            for try await (score, votes) in rows.decode((Int, Int).self) { counts[score] = votes }
+            #expect(counts == fleet.expectedCounts, "seed \(seed)")
+            let current = try await collector.database.app.query(
+                "SELECT count(*)::int8 FROM current_votes WHERE campaign_id = 'scale-c1'",
+                logger: collector.database.logger
+            ).collect().first?.decode(Int.self)
+            #expect(current == fleet.finalScores.count, "seed \(seed)")
+        }
+    }
+
+    func startProjector(_ url: DatabaseURL) throws -> ChildProcess {
+        try ChildProcess(
+            executable: ChildProcess.collectorExecutable(), arguments: ["project", "--projection-batch", "500"],
+            environment: ["DATABASE_URL": url.connectionString, "LOG_LEVEL": "warning"])
+    }
+
+    /// As a workspace does: sends the batch, and on a refused connection or a
+    /// 5xx sends it again (to the next collector behind the balancer) until
+    /// one accepts it.
+    func upload(
+        _ body: String, workspace: String, token: String, collectors: Pool<ServeProcess>, first: Int
+    ) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var attempt = first
+        while true {
+            let all = collectors.all
+            let target = all[attempt % all.count]
+            var request = URLRequest(
+                url: target.baseURL.appending(path: "v1/surveys/scale-c1/results"), timeoutInterval: 10)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.utf8)
+            if let (_, response) = try? await URLSession.shared.data(for: request),
+                let status = (response as? HTTPURLResponse)?.statusCode
+            {
+                if status == 200 { return }
+                #expect(status >= 500, "workspace \(workspace) got \(status)")
+                if status < 500 { return }
+            }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("no collector accepted a batch of \(workspace) within 60 s")
+                return
+            }
+            attempt += 1
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
+/// The processes of one role, replaced one at a time while others read.
+final class Pool<Process: Sendable>: Sendable {
+    private let processes: Mutex<[Process]>
+    init(_ all: [Process]) { processes = Mutex(all) }
+    var all: [Process] { processes.withLock { $0 } }
+    func replace(_ index: Int, with process: Process) { processes.withLock { $0[index] = process } }
+}
+
+/// How many batches have been accepted so far.
+final class Progress: Sendable {
+    private let sent = Mutex(0)
+    func increment() { sent.withLock { $0 += 1 } }
+    var count: Int { sent.withLock { $0 } }
+}

@@ -63,8 +63,8 @@ struct ScaleOutTests {
             let collectors = Pool(try (0..<3).map { _ in try ServeProcess.start(databaseURL: appURL) })
             let projectors = Pool(try (0..<3).map { _ in try startProjector(appURL) })
             defer {
-                collectors.all.forEach { $0.child.stop() }
-                projectors.all.forEach { $0.stop() }
+                for process in collectors.all { process.child.stop() }
+                for process in projectors.all { process.stop() }
             }
             for process in collectors.all { try await process.waitUntilLive() }
 

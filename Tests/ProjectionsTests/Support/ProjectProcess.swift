@@ -14,21 +14,6 @@ enum ProjectProcess {
     }
 }
 
-extension DatabaseURL {
-    /// The URL as DATABASE_URL takes it, password included (`description` leaves it out).
-    var connectionString: String {
-        var components = URLComponents()
-        components.scheme = "postgres"
-        components.user = username
-        components.password = password
-        components.host = host
-        components.port = port
-        components.path = "/" + database
-        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode)]
-        return components.string ?? ""
-    }
-}
-
 extension ChildProcess {
     /// For failure messages: who it was and what it said last.
     var report: String {

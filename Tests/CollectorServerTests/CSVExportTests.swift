@@ -138,7 +138,7 @@ struct CSVExportTests {
             SELECT \(campaign), 'ws-' || (i / 1000), lpad(to_hex(i), 64, '0'), (i % 11)::smallint, '["user"]',
                    CASE WHEN i % 3 = 0 THEN 'comment ' || i || ', with "quotes"' || chr(10) || 'and 🎉' END,
                    now(), now()
-              FROM generate_series(1, \(votes)) AS i
+              FROM generate_series(0, \(votes) - 1) AS i
             """,
             logger: database.logger)
         try await database.owner.query(

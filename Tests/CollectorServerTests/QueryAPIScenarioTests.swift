@@ -1,4 +1,5 @@
 import CollectorServer
+import EventStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,7 +14,7 @@ import Testing
 /// (formulas written out again, not taken from NPSDomain), the privacy rule
 /// included.
 ///
-/// c1 (expired): ws1 {10, 9, 9, 8, 3, 0}, ws2 {9, 9, 7, 6, 5}, ws3 {10, 2}
+/// c1 (closed): ws1 {10, 9, 9, 8, 3, 0}, ws2 {9, 9, 7, 6, 5}, ws3 {10, 2}
 ///     P 6, A 2, D 5, n 13. Workspaces: ws3 (2) is below k = 5, and as the
 ///     only one, ws2 (5, the smallest shown) is withheld with it.
 ///     Roles: admin 2 (below), moderator 6 (withheld with it), user 11.
@@ -37,8 +38,9 @@ struct QueryAPIScenarioTests {
     }
 
     static func ingest(_ collector: Collector) async throws {
-        try await collector.campaign("c1", startsIn: -7_200, lasts: 3_600)
-        try await collector.campaign("c2", startsIn: -1_800)
+        // Campaigns never overlap: c1's votes arrive, c1 closes, then c2 (announced later, started
+        // after c1) gets its votes.
+        try await collector.campaign("c1", startsIn: -3_600)
         try await collector.expectUpload(
             "c1", "ws1", accepted: 6,
             [
@@ -58,6 +60,8 @@ struct QueryAPIScenarioTests {
         try await collector.expectUpload(
             "c1", "ws3", accepted: 2,
             [Votes.item(1, score: 10, comment: "secret small workspace"), Votes.item(2, score: 2)], total: 2)
+        try await collector.services.campaigns.close("c1", metadata: .init(sender: "test"))
+        try await collector.campaign("c2", startsIn: -1_800)
         try await collector.expectUpload(
             "c2", "ws1", accepted: 5,
             [10, 10, 9, 7, 4].enumerated().map { Votes.item(20 + $0.offset, score: $0.element) }, total: 5)
@@ -106,7 +110,7 @@ struct QueryAPIScenarioTests {
             // Every campaign, in start order.
             let campaigns = try await get("/api/v1/campaigns")
             #expect(campaigns.arrayValue?.map { $0["campaignId"] } == ["c1", "c2"])
-            #expect(campaigns[1]?["state"] == "running" && campaigns[0]?["state"] == "expired")
+            #expect(campaigns[1]?["state"] == "running" && campaigns[0]?["state"] == "closed")
             #expect(campaigns[1]?["votes"] == 10 && campaigns[1]?["nps"] == 0 && campaigns[1]?["votingWorkspaces"] == 2)
             let c2Interval = Self.adjustedWald(4, 2, 4)
             #expect(Self.close(campaigns[1]?["ci95"]?["high"], c2Interval.1))

@@ -89,7 +89,7 @@ public struct VoteListQuery: Sendable {
                AND w.votes >= \(privacy.threshold.k) AND v.workspace_id <> ALL(\(alsoWithheld))
                AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
                AND (\(request.role)::text IS NULL OR (\(roleShown) AND v.roles ? \(request.role)))
-               AND (\(request.hasComment)::bool IS NULL OR coalesce(v.comment, '') <> '' = \(request.hasComment))
+               AND (\(request.hasComment)::bool IS NULL OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
                AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))
                AND (\(request.after == nil) OR (v.workspace_id, v.identifier)
                     > (\(request.after?.workspaceID ?? ""), \(request.after?.identifier ?? "")))

@@ -31,7 +31,7 @@ struct QueryParameters {
         guard !value.unicodeScalars.contains("\u{0}") else {
             throw APIError.badRequest("\(name) cannot contain the NUL character")
         }
-        guard Self.textLength.contains(value.count) else {
+        guard Self.textLength.contains(value.unicodeScalars.count) else {
             throw APIError.badRequest(
                 "\(name) must be \(Self.textLength.lowerBound) to \(Self.textLength.upperBound) characters long")
         }

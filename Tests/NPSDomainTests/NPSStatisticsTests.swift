@@ -252,4 +252,16 @@ struct NPSStatisticsTests {
         #expect(threshold.visibility(count: 5) == .shown)
         #expect(PrivacyThreshold(k: 10).isBelow(count: 9))
     }
+
+    @Test("privacy threshold: a lone hidden cell takes the smallest shown cell with it")
+    func cellsToWithhold() {
+        let threshold = PrivacyThreshold()
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 7, "c": 5]).isEmpty)
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 7, "c": 2]) == ["b", "c"])
+        // Ties on the count go to the smallest key; empty cells are neither hidden nor counted.
+        #expect(threshold.cellsToWithhold(["a": 7, "b": 7, "c": 2, "d": 0]) == ["a", "c"])
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 1, "c": 2]) == ["b", "c"])
+        #expect(threshold.cellsToWithhold(["a": 3]) == ["a"])
+        #expect(threshold.cellsToWithhold([String: Int]()).isEmpty)
+    }
 }

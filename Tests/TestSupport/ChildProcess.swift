@@ -26,11 +26,14 @@ public final class ChildProcess: Sendable {
     /// Starts `executable` with `arguments`, the parent's environment with
     /// `environment` laid over it, standard input from /dev/null, and standard
     /// output and error into `logFile` (a fresh file in the temporary folder by default).
+    /// `descriptors` maps file descriptors of the child to open ones of this
+    /// process (a pipe to talk to the child over, say).
     public init(
         executable: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
-        logFile: URL? = nil
+        logFile: URL? = nil,
+        descriptors: [Int32: Int32] = [:]
     ) throws {
         self.executable = executable
         let logFile =
@@ -44,6 +47,7 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, logFile.path(), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        for (child, parent) in descriptors { posix_spawn_file_actions_adddup2(&fileActions, parent, child) }
 
         // The child starts with default signal handling and nothing blocked,
         // whatever the test runner did with its own signals.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import NPSDomain
 import PostgresNIO
 import Projections
 import Prometheus
@@ -40,18 +41,24 @@ public struct CollectorServices: Sendable {
 /// projectors (unless turned off) and the lag reporter run as the
 /// application's services; on SIGTERM or SIGINT the projectors finish their
 /// batch, and the client closes after in-flight requests have finished.
+///
+/// `queryClient` serves the query API and the dashboard (read models only);
+/// it is `database` unless given, and is the one place to plug in a replica.
 public func buildApplication(
     configuration: ServerConfiguration,
     database: PostgresClient,
+    queryClient: PostgresClient? = nil,
     metrics: PrometheusCollectorRegistry,
     logger: Logger
 ) -> some ApplicationProtocol {
     var application = Application(
         router: buildRouter(
             database: database,
+            queryClient: queryClient,
             logger: logger,
             metrics: metrics,
-            noticePeriod: configuration.noticePeriod
+            noticePeriod: configuration.noticePeriod,
+            privacy: configuration.privacy
         ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -60,6 +67,7 @@ public func buildApplication(
         logger: logger
     )
     application.addServices(database)
+    if let queryClient, queryClient !== database { application.addServices(queryClient) }
     if let projectors = configuration.projectors {
         application.addServices(ProjectorService(client: database, configuration: projectors, logger: logger))
     }
@@ -70,9 +78,11 @@ public func buildApplication(
 /// The routes and middleware, apart from the server, so tests drive them directly.
 public func buildRouter(
     database: PostgresClient,
+    queryClient: PostgresClient? = nil,
     logger: Logger,
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
+    noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
+    privacy: PrivacyThreshold = PrivacyThreshold()
 ) -> Router<CollectorRequestContext> {
     let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod)
     let router = Router(context: CollectorRequestContext.self)
@@ -102,5 +112,13 @@ public func buildRouter(
 
     let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
     ProjectionsController(projections: services.projections).register(on: readers)
+    let reader = ReadModelReader(client: queryClient ?? database, threshold: privacy, logger: logger)
+    CampaignsController(reader: reader).register(on: readers)
+    ExportsController(reader: reader).register(on: readers)
+    let comparison = ComparisonController(reader: reader)
+    comparison.register(on: readers)
+    WorkspaceDirectoryController(reader: reader, comparison: comparison).register(on: readers)
+
+    DashboardController(reader: reader, tokens: services.tokens).register(on: router)
     return router
 }

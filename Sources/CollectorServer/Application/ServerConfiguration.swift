@@ -1,4 +1,5 @@
 import Foundation
+import NPSDomain
 import Projections
 
 /// Settings of the HTTP server. Every one has an environment variable and a
@@ -13,13 +14,17 @@ public struct ServerConfiguration: Sendable {
     /// NPS_PROJECTORS=off: nil runs no projectors in this process (run
     /// `nps-collector project` elsewhere instead).
     public var projectors: ProjectorConfiguration?
+    /// NPS_PRIVACY_K: the smallest group whose scores and comments the query API and dashboard show.
+    public var privacy: PrivacyThreshold
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         noticePeriod: TimeInterval = 21 * 86_400,
-        projectors: ProjectorConfiguration? = ProjectorConfiguration()
+        projectors: ProjectorConfiguration? = ProjectorConfiguration(),
+        privacy: PrivacyThreshold = PrivacyThreshold()
     ) {
+        self.privacy = privacy
         self.host = host
         self.port = port
         self.noticePeriod = noticePeriod

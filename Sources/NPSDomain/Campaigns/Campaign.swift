@@ -20,6 +20,19 @@ public struct Campaign: Sendable, Equatable {
     public var announcedAt: Date
     public var closedAt: Date?
 
+    public init(
+        id: String, startAt: Date, expireAt: Date, roles: [String], survey: JSONValue, announcedAt: Date,
+        closedAt: Date? = nil
+    ) {
+        self.id = id
+        self.startAt = startAt
+        self.expireAt = expireAt
+        self.roles = roles
+        self.survey = survey
+        self.announcedAt = announcedAt
+        self.closedAt = closedAt
+    }
+
     public func state(at now: Date) -> State {
         if closedAt != nil { return .closed }
         if now < startAt { return .scheduled }

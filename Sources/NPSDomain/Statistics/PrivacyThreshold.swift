@@ -32,3 +32,19 @@ public struct PrivacyThreshold: Sendable, Hashable {
         return count < k ? .belowThreshold : .shown
     }
 }
+
+extension PrivacyThreshold {
+    /// The cells of a breakdown whose figures must be withheld when the total
+    /// of the breakdown is shown: every cell below the threshold and, when
+    /// exactly one is, the shown cell with the fewest votes (ties: the smallest
+    /// key) as well, so that the hidden cell is not the total minus the shown
+    /// cells. Cells with no votes are neither hidden nor counted.
+    public func cellsToWithhold<Cell: Comparable>(_ votes: [Cell: Int]) -> Set<Cell> {
+        let below = votes.filter { isBelow(count: $0.value) }
+        guard below.count == 1 else { return Set(below.keys) }
+        let smallestShown = votes.filter { $0.value >= k }.min { left, right in
+            left.value != right.value ? left.value < right.value : left.key < right.key
+        }
+        return Set(below.keys).union(smallestShown.map { [$0.key] } ?? [])
+    }
+}

@@ -4,6 +4,7 @@ import EventStore
 import Hummingbird
 import Logging
 import Metrics
+import NPSDomain
 import PostgresNIO
 import Projections
 import Prometheus
@@ -30,7 +31,17 @@ struct Serve: AsyncParsableCommand {
         help: "Run the projectors in this process (env NPS_PROJECTORS=off turns them off).")
     var projectors = Environment.value("NPS_PROJECTORS") != "off"
 
+    @Option(
+        help: "Smallest group whose scores and comments the query API shows, 1-1000 (env NPS_PRIVACY_K).")
+    var privacyThreshold: Int = Environment.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
+
     @OptionGroup var projection: ProjectionOptions
+
+    func validate() throws {
+        guard (1...1_000).contains(privacyThreshold) else {
+            throw ValidationError("--privacy-threshold (NPS_PRIVACY_K) must be from 1 to 1000")
+        }
+    }
 
     func run() async throws {
         let logger = Environment.logger("nps-collector")
@@ -52,7 +63,8 @@ struct Serve: AsyncParsableCommand {
                 host: host,
                 port: port,
                 noticePeriod: try Environment.noticePeriod(),
-                projectors: projectors ? try projection.configuration() : nil
+                projectors: projectors ? try projection.configuration() : nil,
+                privacy: PrivacyThreshold(k: privacyThreshold)
             ),
             database: database,
             metrics: registry,

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// RFC 4180 CSV, UTF-8, CRLF line ends, header row first, written to the
+/// response as the rows arrive: the buffer is flushed every `flushBytes`, so
+/// memory stays flat however many rows there are.
+struct CSVStream {
+    static let flushBytes = 64 * 1_024
+
+    private var writer: any ResponseBodyWriter
+    private var buffer = ByteBuffer()
+
+    init(writer: any ResponseBodyWriter) {
+        self.writer = writer
+        buffer.reserveCapacity(Self.flushBytes + 4_096)
+    }
+
+    mutating func row(_ fields: [String]) async throws {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            buffer.writeString(Self.escaped(field))
+        }
+        buffer.writeString("\r\n")
+        if buffer.readableBytes >= Self.flushBytes { try await flush() }
+    }
+
+    mutating func finish() async throws {
+        try await flush()
+        try await writer.finish(nil)
+    }
+
+    private mutating func flush() async throws {
+        guard buffer.readableBytes > 0 else { return }
+        try await writer.write(buffer)
+        buffer.clear()
+    }
+
+    /// Quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+    static func escaped(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+            return field
+        }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A streamed `text/csv` answer; `rows` gets the stream after the header is written.
+    static func response(
+        filename: String, header: [String], _ rows: @escaping @Sendable (inout CSVStream) async throws -> Void
+    ) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8; header=present",
+                .contentDisposition: "attachment; filename=\"\(filename)\"",
+            ],
+            body: ResponseBody { writer in
+                var stream = CSVStream(writer: writer)
+                try await stream.row(header)
+                try await rows(&stream)
+                try await stream.finish()
+            }
+        )
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import Logging
+import NPSDomain
+import PostgresNIO
+import Projections
+
+/// Every read-model query the query API and the dashboard use, built on one
+/// client: the place where the reads could be sent to a replica instead of
+/// the database the ingest writes to.
+struct ReadModelReader: Sendable {
+    let threshold: PrivacyThreshold
+    let versions: ReadModelVersionQuery
+    let campaigns: CampaignOverviewQuery
+    let summaries: CampaignSummaryQuery
+    let funnels: CampaignFunnelQuery
+    let workspaceBreakdown: WorkspaceBreakdownQuery
+    let votes: VoteListQuery
+    let directory: WorkspaceDirectoryQuery
+    let workspacePrivacy: WorkspaceCellPrivacy
+    let cache = AnswerCache()
+
+    init(client: PostgresClient, threshold: PrivacyThreshold, logger: Logger) {
+        self.threshold = threshold
+        versions = ReadModelVersionQuery(client: client, logger: logger)
+        campaigns = CampaignOverviewQuery(client: client, logger: logger)
+        summaries = CampaignSummaryQuery(client: client, logger: logger)
+        funnels = CampaignFunnelQuery(client: client, logger: logger)
+        workspaceBreakdown = WorkspaceBreakdownQuery(client: client, threshold: threshold, logger: logger)
+        votes = VoteListQuery(client: client, threshold: threshold, logger: logger)
+        directory = WorkspaceDirectoryQuery(client: client, logger: logger)
+        workspacePrivacy = WorkspaceCellPrivacy(client: client, threshold: threshold, logger: logger)
+    }
+
+    /// The campaign, or 404.
+    func campaign(_ id: String) async throws -> CampaignOverview {
+        guard Identifiers.isValid(id), let campaign = try await campaigns.campaign(id) else {
+            throw APIError.notFound("no campaign \(id)")
+        }
+        return campaign
+    }
+
+    /// The campaign's pooled and per-role votes, or 404.
+    func summary(_ id: String) async throws -> CampaignSummary {
+        guard Identifiers.isValid(id), let summary = try await summaries.summary(of: id) else {
+            throw APIError.notFound("no campaign \(id)")
+        }
+        return summary
+    }
+
+    /// The workspace's directory entry, or 404.
+    func workspace(_ id: String) async throws -> WorkspaceEntry {
+        guard Identifiers.isValid(id), let entry = try await directory.entry(id) else {
+            throw APIError.notFound("no workspace \(id)")
+        }
+        return entry
+    }
+
+    /// The roles of a campaign whose figures are withheld (below the
+    /// threshold, or hidden with the only one that is).
+    func withheldRoles(of summary: CampaignSummary) -> Set<String> {
+        threshold.cellsToWithhold(summary.roles.mapValues(\.n))
+    }
+
+    /// Answers 304 when the caller's `If-None-Match` holds the current tag,
+    /// else the JSON `answer` (from the cache while the version has not
+    /// moved), tagged. The tag is read before the answer, so it can only be
+    /// older than the data: a later request then gets a fresh 200, never a
+    /// stale 304.
+    func conditionally(
+        _ request: Request, _ answer: (ReadModelVersion) async throws -> JSONValue
+    ) async throws -> Response {
+        try await conditionallyStreamed(request) { version in
+            let key = request.uri.description
+            // A campaign's state moves with the clock, not with the log: keep answers for a minute at most.
+            let generation = "\(version.tag) \(Int(Date().timeIntervalSince1970 / 60))"
+            let text: String
+            if let cached = cache.answer(for: key, version: generation) {
+                text = cached
+            } else {
+                text = try EventJSON.encode(try await answer(version))
+                cache.store(text, for: key, version: generation)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    /// As `conditionally`, for an answer that is not kept (a streamed export).
+    func conditionallyStreamed(
+        _ request: Request, _ answer: (ReadModelVersion) async throws -> Response
+    ) async throws -> Response {
+        let version = try await versions.current()
+        let tag = "\"\(version.tag)-k\(threshold.k)\""
+        if let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag) {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        var response = try await answer(version)
+        response.headers[.eTag] = tag
+        response.headers[.cacheControl] = "private, no-cache"
+        return response
+    }
+
+    static func matches(_ ifNoneMatch: String, _ tag: String) -> Bool {
+        ifNoneMatch.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed == "*" || trimmed == tag || trimmed == "W/" + tag
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import PostgresNIO
+
+/// How far the workspaces of a campaign got, and how much of what they hold arrived.
+public struct CampaignFunnel: Sendable, Equatable {
+    /// Workspaces the campaign reached in any way (notified, shown or reporting results).
+    public var announced: Int
+    public var notified: Int
+    public var shown: Int
+    public var voted: Int
+    /// Turned the survey off after being notified and before the start, or while it ran.
+    public var optedOut: Int
+    /// Votes received / the totals the reporting workspaces said they hold;
+    /// nil while no workspace has reported a total.
+    public var deliveryCompleteness: Double?
+}
+
+public struct CampaignFunnelQuery: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func funnel(of campaignID: String) async throws -> CampaignFunnel {
+        let rows = try await client.query(
+            """
+            SELECT f.notified, f.shown, f.voted, f.opted_out_before_start + f.opted_out_during,
+                   coalesce(figures.announced, 0), figures.completeness
+              FROM campaign_funnel f
+              LEFT JOIN LATERAL (
+                    SELECT count(*)::int8 AS announced,
+                           sum(w.voters) FILTER (WHERE w.reported_total > 0)::float8
+                             / nullif(sum(w.reported_total) FILTER (WHERE w.reported_total > 0), 0)::float8
+                             AS completeness
+                      FROM workspace_campaign_figures w WHERE w.campaign_id = f.campaign_id) AS figures ON true
+             WHERE f.campaign_id = \(campaignID)
+            """,
+            logger: logger
+        )
+        for try await (notified, shown, voted, optedOut, announced, completeness) in rows.decode(
+            (Int64, Int64, Int64, Int64, Int64, Double?).self)
+        {
+            return CampaignFunnel(
+                announced: Int(announced), notified: Int(notified), shown: Int(shown), voted: Int(voted),
+                optedOut: Int(optedOut), deliveryCompleteness: completeness)
+        }
+        return CampaignFunnel(
+            announced: 0, notified: 0, shown: 0, voted: 0, optedOut: 0, deliveryCompleteness: nil)
+    }
+}

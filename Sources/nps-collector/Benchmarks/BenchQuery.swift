@@ -1,0 +1,130 @@
+import ArgumentParser
+import CollectorServer
+import EventStore
+import Foundation
+import Ingest
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+
+/// `nps-collector bench query`: the query API under 50 concurrent
+/// connections on a large projected campaign.
+struct BenchQuery: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract:
+            "Fill the read models with a large campaign, then load summary, breakdown and workspace page 1; print req/s, p50, p99."
+    )
+
+    @Option(help: "Workspaces taking part.")
+    var workspaces = 100_000
+
+    @Option(help: "Current votes of the campaign, spread evenly over the workspaces.")
+    var votes = 5_000_000
+
+    @Option(help: "Concurrent HTTP connections.")
+    var connections = 50
+
+    @Option(help: "Seconds of load per route.")
+    var seconds = 10
+
+    @Option(help: "Connections in the collector's database pool.")
+    var poolSize = 20
+
+    func run() async throws {
+        var logger = Environment.logger("nps-collector.bench")
+        logger.logLevel = .warning
+        let options = self
+        try await ScratchBenchDatabase.with(logger: logger) { ownerURL, appURL in
+            let started = ContinuousClock.now
+            print("projecting \(options.votes) votes of \(options.workspaces) workspaces into the read models ...")
+            try await withPostgresClient(ownerURL, maximumConnections: 1, logger: logger) { owner in
+                try await QueryBenchFixture(workspaces: options.workspaces, votes: options.votes)
+                    .fill(owner, logger: logger)
+            }
+            print("read models ready in \(ContinuousClock.now - started)")
+            try await withPostgresClient(appURL, maximumConnections: options.poolSize, logger: logger) { database in
+                try await options.measure(database: database, logger: logger)
+            }
+        }
+    }
+
+    private func measure(database: PostgresClient, logger: Logger) async throws {
+        let services = CollectorServices(database: database, logger: logger)
+        let token = try await services.tokens.create(scope: .analyst).token
+        let (port, server) = try await BenchServer.start(database: database, logger: logger)
+        defer { server.cancel() }
+        let routes = [
+            ("summary", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/summary"),
+            ("breakdown", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/breakdown?by=role"),
+            ("workspaces page 1", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/workspaces?sort=nps"),
+        ]
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(token)")
+        for (name, uri) in routes {
+            // The first answer of a read-model version is computed; the rest come from the answer cache.
+            let cold = try await LoopbackHTTPClient.withConnection(port: port) { send in
+                let started = ContinuousClock.now
+                let answer = try await send(.GET, uri, headers, nil)
+                guard answer.status == .ok else {
+                    throw ValidationError("\(uri): \(answer.status) \(String(buffer: answer.body))")
+                }
+                return ContinuousClock.now - started
+            }
+            let load = try await LoadRun.run(
+                port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
+            let sorted = load.latencies.sorted()
+            print(
+                """
+                \(name): first answer \(BenchFigures.format(cold.seconds * 1000)) ms; \
+                \(connections) connections for \(seconds) s: \(Int(Double(sorted.count) / load.elapsed.seconds)) req/s, \
+                p50 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.50) * 1000)) ms, \
+                p99 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.99) * 1000)) ms, \
+                \(load.failures) failed
+                """)
+        }
+    }
+}
+
+/// Many keep-alive connections sending the same GET as fast as answers come.
+enum LoadRun {
+    struct Result {
+        var latencies: [Duration]
+        var failures: Int
+        var elapsed: Duration
+    }
+
+    static func run(
+        port: Int, uri: String, headers: HTTPHeaders, connections: Int, duration: Duration
+    )
+        async throws -> Result
+    {
+        let started = ContinuousClock.now
+        let end = started + duration
+        let perConnection = try await withThrowingTaskGroup(of: ([Duration], Int).self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    try await LoopbackHTTPClient.withConnection(port: port) { send in
+                        var latencies: [Duration] = []
+                        var failures = 0
+                        while ContinuousClock.now < end {
+                            let sent = ContinuousClock.now
+                            let answer = try await send(.GET, uri, headers, nil)
+                            if answer.status == .ok {
+                                latencies.append(ContinuousClock.now - sent)
+                            } else {
+                                failures += 1
+                            }
+                        }
+                        return (latencies, failures)
+                    }
+                }
+            }
+            return try await group.reduce(into: [([Duration], Int)]()) { $0.append($1) }
+        }
+        return Result(
+            latencies: perConnection.flatMap(\.0), failures: perConnection.reduce(0) { $0 + $1.1 },
+            elapsed: ContinuousClock.now - started)
+    }
+}

@@ -1,0 +1,72 @@
+import EventStore
+import Logging
+import PostgresNIO
+
+/// A large campaign written straight into the read models, in the shape the
+/// projectors leave them (every count derived from `current_votes` the way
+/// `project_votes` folds it, in its two shards): appending and projecting
+/// millions of events first would only measure the projectors again.
+struct QueryBenchFixture {
+    static let campaignID = "bench-query"
+
+    var workspaces: Int
+    var votes: Int
+
+    func fill(_ owner: PostgresClient, logger: Logger) async throws {
+        let campaign = Self.campaignID
+        let perWorkspace = max(1, votes / max(1, workspaces))
+        let statements: [PostgresQuery] = [
+            """
+            INSERT INTO campaigns (campaign_id, start_at, expire_at, roles, announced_at)
+            VALUES (\(campaign), now() - interval '10 days', now() + interval '4 days', '{}', now() - interval '30 days')
+            """,
+            """
+            INSERT INTO workspaces (workspace_id, registered_at, statistics_reported_at, statistics_verified, version,
+                                    total_users, active_users, nps_enabled, setting_changed_at)
+            SELECT 'ws-' || w, now() - interval '60 days', now() - interval '1 day', true, '7.0.0',
+                   100 + w % 900, 50 + w % 400, w % 50 <> 0, now() - interval '20 days'
+              FROM generate_series(0, \(workspaces - 1)) AS w
+            """,
+            """
+            INSERT INTO workspace_campaigns (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads,
+                                             items_received)
+            SELECT \(campaign), 'ws-' || w, now() - interval '25 days', now() - interval '9 days',
+                   \(perWorkspace) + w % 3, 1, \(perWorkspace)
+              FROM generate_series(0, \(workspaces - 1)) AS w
+            """,
+            """
+            INSERT INTO current_votes (campaign_id, workspace_id, identifier, score, roles, comment, first_cast_at,
+                                       changed_at)
+            SELECT \(campaign), 'ws-' || (i % \(workspaces)), lpad(to_hex(i), 64, '0'),
+                   ((i / \(workspaces)) % 11 + (i % \(workspaces)) % 4)::smallint % 11,
+                   CASE WHEN i % 10 = 0 THEN '["user", "admin"]' WHEN i % 37 = 0 THEN '["moderator"]'
+                        ELSE '["user"]' END::jsonb,
+                   CASE WHEN i % 7 = 0 THEN 'comment ' || i END,
+                   now() - interval '5 days', now() - interval '5 days'
+              FROM generate_series(0, \(votes - 1)) AS i
+            """,
+            """
+            INSERT INTO workspace_campaign_scores (campaign_id, workspace_id, score, votes)
+            SELECT campaign_id, workspace_id, score, count(*) FROM current_votes GROUP BY 1, 2, 3
+            """,
+            """
+            INSERT INTO campaign_scores (campaign_id, shard, score, votes)
+            SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, score, sum(votes)
+              FROM workspace_campaign_scores GROUP BY 1, 2, 3
+            """,
+            """
+            INSERT INTO campaign_role_scores (campaign_id, role, shard, score, votes)
+            SELECT campaign_id, role, (hashtext(workspace_id) & 2147483647) % 2, score, count(*)
+              FROM current_votes, jsonb_array_elements_text(roles) AS role GROUP BY 1, 2, 3, 4
+            """,
+            """
+            INSERT INTO campaign_daily_scores (campaign_id, day, shard, score, change)
+            SELECT campaign_id, (now() - interval '5 days')::date, shard, score, votes FROM campaign_scores
+            """,
+            "ANALYZE",
+        ]
+        for statement in statements {
+            try await owner.query(statement, logger: logger)
+        }
+    }
+}

@@ -60,13 +60,14 @@ struct ScaleOutTests {
             let seed = UInt64.random(in: 0...UInt64.max)
             let fleet = Fleet(workspaces: workspaces, votersPerWorkspace: 400, batchSize: 150, seed: seed)
             let appURL = collector.database.appURL
-            let collectors = Pool(try (0..<3).map { _ in try ServeProcess.start(databaseURL: appURL) })
+            var started: [ServerProcess] = []
+            for _ in 0..<3 { started.append(try await ServerProcess.start(collector.database)) }
+            let collectors = Pool(started)
             let projectors = Pool(try (0..<3).map { _ in try startProjector(appURL) })
             defer {
-                for process in collectors.all { process.child.stop() }
+                for process in collectors.all { process.stop() }
                 for process in projectors.all { process.stop() }
             }
-            for process in collectors.all { try await process.waitUntilLive() }
 
             // Each workspace sends its batches in order, all workspaces at once;
             // meanwhile one collector and one projector are killed at two moments.
@@ -93,10 +94,10 @@ struct ScaleOutTests {
                     for (round, point) in killPoints.enumerated() {
                         while sent.count < point { try await Task.sleep(for: .milliseconds(5)) }
                         let old = collectors.all[victims[round * 2]]
-                        old.child.kill(SIGKILL)
-                        old.child.wait()
+                        old.process.kill(SIGKILL)
+                        old.process.wait()
                         collectors.replace(
-                            victims[round * 2], with: try ServeProcess.start(databaseURL: appURL, port: old.port))
+                            victims[round * 2], with: try await ServerProcess.start(collector.database, port: old.port))
                         let projector = projectors.all[victims[round * 2 + 1]]
                         projector.kill(SIGKILL)
                         projector.wait()
@@ -141,7 +142,7 @@ struct ScaleOutTests {
     /// 5xx sends it again (to the next collector behind the balancer) until
     /// one accepts it.
     func upload(
-        _ body: String, workspace: String, token: String, collectors: Pool<ServeProcess>, first: Int
+        _ body: String, workspace: String, token: String, collectors: Pool<ServerProcess>, first: Int
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         var attempt = first
@@ -149,7 +150,7 @@ struct ScaleOutTests {
             let all = collectors.all
             let target = all[attempt % all.count]
             var request = URLRequest(
-                url: target.baseURL.appending(path: "v1/surveys/scale-c1/results"), timeoutInterval: 10)
+                url: URL(string: "\(target.baseURL)/v1/surveys/scale-c1/results")!, timeoutInterval: 10)
             request.httpMethod = "POST"
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

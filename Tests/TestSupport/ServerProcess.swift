@@ -13,13 +13,14 @@ public struct ServerProcess: Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the server without projectors and waits until it is ready.
+    /// Starts the server without projectors (on `port`, or a free one) and
+    /// waits until it is ready.
     public static func start(
-        _ database: TestDatabase, environment: [String: String] = [:]
+        _ database: TestDatabase, port: Int? = nil, environment: [String: String] = [:]
     ) async throws
         -> ServerProcess
     {
-        let port = try freePort()
+        let port = try port ?? freePort()
         var settings = [
             "DATABASE_URL": database.appURL.connectionString,
             "MIGRATE_DATABASE_URL": database.ownerURL.connectionString,

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Hummingbird
 import Logging
@@ -44,7 +45,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, detail: error.body ?? defaultDetail(error.status), headers: error.headers)
         case let error as PSQLError where isUnavailable(error):
             return unavailable
-        case is ConnectionPoolError:
+        case is ConnectionPoolError, is DeadlineExceeded:
             return unavailable
         default:
             return APIError(status: .internalServerError, detail: "internal error; the request id names it in our logs")

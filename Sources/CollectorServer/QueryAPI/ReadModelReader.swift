@@ -1,4 +1,6 @@
+import EventStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NPSDomain
@@ -91,16 +93,21 @@ struct ReadModelReader: Sendable {
     func conditionallyStreamed(
         _ request: Request, _ answer: (ReadModelVersion) async throws -> Response
     ) async throws -> Response {
-        let version = try await versions.current()
+        // The first read of every answer: when the query database (a replica)
+        // is gone, the answer is a prompt 503 rather than a minute's wait.
+        let version = try await withDeadline(Self.firstReadDeadline) { [versions] in try await versions.current() }
         let tag = "\"\(version.tag)-k\(threshold.k)\""
         if let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag) {
-            return Response(status: .notModified, headers: [.eTag: tag])
+            return Response(status: .notModified, headers: [.eTag: tag, .readPosition: "\(version.position)"])
         }
         var response = try await answer(version)
         response.headers[.eTag] = tag
+        response.headers[.readPosition] = "\(version.position)"
         response.headers[.cacheControl] = "private, no-cache"
         return response
     }
+
+    static let firstReadDeadline = Duration.seconds(5)
 
     static func matches(_ ifNoneMatch: String, _ tag: String) -> Bool {
         ifNoneMatch.split(separator: ",").contains { candidate in
@@ -108,4 +115,11 @@ struct ReadModelReader: Sendable {
             return trimmed == "*" || trimmed == tag || trimmed == "W/" + tag
         }
     }
+}
+
+extension HTTPField.Name {
+    /// The log position every read model of the answer has applied through,
+    /// as the database that answered (a replica, with QUERY_DATABASE_URL)
+    /// sees it: how fresh the answer is.
+    static let readPosition = HTTPField.Name("X-Read-Position")!
 }

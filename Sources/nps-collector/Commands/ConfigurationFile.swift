@@ -12,7 +12,8 @@ struct ConfigurationFile: Equatable {
     /// Every setting a file may hold; the README's configuration table lists them.
     static let settings: Set<String> = [
         "DATABASE_URL", "MIGRATE_DATABASE_URL", "QUERY_DATABASE_URL", "DATABASE_POOL_SIZE",
-        "NPS_HOST", "NPS_PORT", "NPS_NOTICE_DAYS", "NPS_PROJECTORS", "NPS_PROJECTION_BATCH", "LOG_LEVEL",
+        "NPS_HOST", "NPS_PORT", "NPS_NOTICE_DAYS", "NPS_PROJECTORS", "NPS_PROJECTION_BATCH", "NPS_PRIVACY_K",
+        "LOG_LEVEL",
     ]
 
     /// The largest file read: a configuration file, not a data file.

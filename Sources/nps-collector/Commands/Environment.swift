@@ -43,6 +43,11 @@ struct Environment {
         return try databaseURL()
     }
 
+    /// QUERY_DATABASE_URL: where the query API and dashboard read (a streaming replica); nil for DATABASE_URL.
+    static func queryDatabaseURL() throws -> DatabaseURL? {
+        try value("QUERY_DATABASE_URL").map { try DatabaseURL($0) }
+    }
+
     /// NPS_NOTICE_DAYS: how long before its start a campaign must be announced (default 21 days).
     static func noticePeriod() throws -> TimeInterval {
         guard let text = value("NPS_NOTICE_DAYS") else { return CampaignStore.defaultNoticePeriod }

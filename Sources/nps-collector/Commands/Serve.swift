@@ -56,6 +56,13 @@ struct Serve: AsyncParsableCommand {
             configuration: try databaseURL.clientConfiguration(maximumConnections: poolSize),
             backgroundLogger: logger
         )
+        // Reads of the query API and dashboard go to a replica when one is
+        // given; ingest, tokens and projectors stay on the primary.
+        let queryDatabaseURL = try Environment.queryDatabaseURL()
+        let queryDatabase = try queryDatabaseURL.map { url in
+            PostgresClient(
+                configuration: try url.clientConfiguration(maximumConnections: poolSize), backgroundLogger: logger)
+        }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let application = buildApplication(
@@ -67,10 +74,16 @@ struct Serve: AsyncParsableCommand {
                 privacy: PrivacyThreshold(k: privacyThreshold)
             ),
             database: database,
+            queryClient: queryDatabase,
             metrics: registry,
             logger: logger
         )
-        logger.info("serving", metadata: ["address": "\(host):\(port)", "database": "\(databaseURL)"])
+        logger.info(
+            "serving",
+            metadata: [
+                "address": "\(host):\(port)", "database": "\(databaseURL)",
+                "queryDatabase": "\(queryDatabaseURL ?? databaseURL)",
+            ])
         try await application.runService()
     }
 }

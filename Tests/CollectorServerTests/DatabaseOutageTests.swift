@@ -16,15 +16,8 @@ struct DatabaseOutageTests {
     func outage() async throws {
         let tool = DatabaseTool()
         defer { _ = try? tool("destroy") }
-        let urls = try tool.start()
-        let logger = {
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            return logger
-        }()
-        try await withPostgresClient(try DatabaseURL(urls.owner), logger: logger) { owner in
-            try await MigrationRunner(logger: logger).migrate(owner)
-        }
+        let urls = try await tool.startMigrated()
+        let logger = Logger.quiet
         try await withPostgresClient(try DatabaseURL(urls.app), logger: logger) { database in
             let services = CollectorServices(database: database, logger: logger)
             let token = try await services.workspaces.register("ws1", metadata: .init(sender: "test")).token

@@ -20,15 +20,8 @@ struct ReadReplicaTests {
     func replica() async throws {
         let tool = DatabaseTool()
         defer { _ = try? tool("destroy") }
-        let urls = try tool.start()
-        let logger = {
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            return logger
-        }()
-        try await withPostgresClient(try DatabaseURL(urls.owner), logger: logger) { owner in
-            try await MigrationRunner(logger: logger).migrate(owner)
-        }
+        let urls = try await tool.startMigrated()
+        let logger = Logger.quiet
         let replicaStart = try tool("replica", "start")
         #expect(replicaStart.status == 0, "\(replicaStart.output)")
         let replicaURL = try #require(

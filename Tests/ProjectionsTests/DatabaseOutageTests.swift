@@ -15,13 +15,9 @@ struct ProjectorOutageTests {
     func outage() async throws {
         let tool = DatabaseTool()
         defer { _ = try? tool("destroy") }
-        let urls = try tool.start()
+        let urls = try await tool.startMigrated()
         let appURL = try DatabaseURL(urls.app)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        try await withPostgresClient(try DatabaseURL(urls.owner), logger: logger) { owner in
-            try await MigrationRunner(logger: logger).migrate(owner)
-        }
+        let logger = Logger.quiet
         // The test writes and looks through clients of its own, so that only the
         // projectors' client lives through the outage: it is what is under test.
         let backlog = Backlog(workspaces: 6, chunkSize: 500)

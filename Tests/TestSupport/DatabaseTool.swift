@@ -1,4 +1,6 @@
+import EventStore
 import Foundation
+import Logging
 
 /// `./tools/db` in a folder of its own, as a developer runs it.
 public struct DatabaseTool: Sendable {
@@ -47,5 +49,23 @@ public struct DatabaseTool: Sendable {
             throw TestDatabaseError("tools/db start printed no URLs")
         }
         return (app, owner)
+    }
+
+    /// Starts the cluster and applies the migrations; returns its URLs.
+    public func startMigrated() async throws -> (app: String, owner: String) {
+        let urls = try start()
+        try await withPostgresClient(try DatabaseURL(urls.owner), logger: .quiet) { owner in
+            try await MigrationRunner(logger: .quiet).migrate(owner)
+        }
+        return urls
+    }
+}
+
+extension Logger {
+    /// For tests: only critical messages.
+    public static var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
     }
 }

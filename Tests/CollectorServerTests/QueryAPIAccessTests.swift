@@ -104,6 +104,20 @@ struct QueryAPIAccessTests {
     }
 }
 
+extension QueryAPIAccessTests {
+    @Test("the privacy threshold is configurable: with k = 1 a single vote is shown")
+    func configurableThreshold() async throws {
+        try await Collector.with(privacy: PrivacyThreshold(k: 1)) { collector in
+            try await collector.campaign("c1")
+            try await collector.expectUpload("c1", "ws1", accepted: 1, [Votes.item(1, score: 3)], total: 1)
+            try await ProjectionCatchUp.untilCurrent(collector.database)
+            let summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: collector.adminToken)
+            #expect(summary.json["nps"] == -100 && summary.json["belowThreshold"] == false)
+            #expect(summary.json["distribution"] == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+        }
+    }
+}
+
 extension Collector {
     func conditionalGet(_ uri: String, ifNoneMatch: String) async throws -> Answer {
         let headers: HTTPFields = [.authorization: "Bearer \(adminToken)", .ifNoneMatch: ifNoneMatch]

@@ -4,7 +4,9 @@ import Synchronization
 /// keyed by path and query. The read models only change when a projection
 /// moves, which changes the version, so an answer stays right for as long
 /// as the version does; the first request of a new version empties the
-/// cache. Bounded in bytes: a large answer is served, not kept.
+/// cache. Requests that miss together wait for one computation rather than
+/// each running the same queries. Bounded in bytes: a large answer is
+/// served, not kept.
 final class AnswerCache: Sendable {
     static let maximumBytes = 64 * 1_024 * 1_024
     static let maximumAnswerBytes = 1_024 * 1_024
@@ -12,25 +14,35 @@ final class AnswerCache: Sendable {
     private struct Entries {
         var version = ""
         var answers: [String: String] = [:]
+        var pending: [String: Task<String, any Error>] = [:]
         var bytes = 0
     }
 
     private let entries = Mutex(Entries())
 
-    func answer(for key: String, version: String) -> String? {
-        entries.withLock { entries in
-            entries.version == version ? entries.answers[key] : nil
-        }
-    }
-
-    func store(_ answer: String, for key: String, version: String) {
-        let size = answer.utf8.count + key.utf8.count
-        guard size <= Self.maximumAnswerBytes else { return }
-        entries.withLock { entries in
+    /// The answer kept for `key` at `version`, else `compute`'s (shared with
+    /// any request that asks meanwhile), kept when it fits.
+    func answer(
+        for key: String, version: String, _ compute: @escaping @Sendable () async throws -> String
+    ) async throws -> String {
+        let task: Task<String, any Error> = entries.withLock { entries in
             if entries.version != version { entries = Entries(version: version) }
-            guard entries.bytes + size <= Self.maximumBytes, entries.answers[key] == nil else { return }
+            if let kept = entries.answers[key] { return Task { kept } }
+            if let pending = entries.pending[key] { return pending }
+            let computation = Task { try await compute() }
+            entries.pending[key] = computation
+            return computation
+        }
+        let result = await task.result
+        entries.withLock { entries in
+            guard entries.version == version, entries.pending[key] != nil else { return }
+            entries.pending[key] = nil
+            guard case .success(let answer) = result else { return }
+            let size = answer.utf8.count + key.utf8.count
+            guard size <= Self.maximumAnswerBytes, entries.bytes + size <= Self.maximumBytes else { return }
             entries.answers[key] = answer
             entries.bytes += size
         }
+        return try result.get()
     }
 }

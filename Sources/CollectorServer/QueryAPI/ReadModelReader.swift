@@ -66,22 +66,16 @@ struct ReadModelReader: Sendable {
 
     /// Answers 304 when the caller's `If-None-Match` holds the current tag,
     /// else the JSON `answer` (from the cache while the version has not
-    /// moved), tagged. The tag is read before the answer, so it can only be
+    /// moved), tagged. A campaign's `state` moves with the clock, not the
+    /// log, so a kept answer can show it late until the next event arrives. The tag is read before the answer, so it can only be
     /// older than the data: a later request then gets a fresh 200, never a
     /// stale 304.
     func conditionally(
-        _ request: Request, _ answer: (ReadModelVersion) async throws -> JSONValue
+        _ request: Request, _ answer: @escaping @Sendable (ReadModelVersion) async throws -> JSONValue
     ) async throws -> Response {
         try await conditionallyStreamed(request) { version in
-            let key = request.uri.description
-            // A campaign's state moves with the clock, not with the log: keep answers for a minute at most.
-            let generation = "\(version.tag) \(Int(Date().timeIntervalSince1970 / 60))"
-            let text: String
-            if let cached = cache.answer(for: key, version: generation) {
-                text = cached
-            } else {
-                text = try EventJSON.encode(try await answer(version))
-                cache.store(text, for: key, version: generation)
+            let text = try await cache.answer(for: request.uri.description, version: version.tag) {
+                try EventJSON.encode(try await answer(version))
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],

@@ -31,6 +31,7 @@ struct Collector {
     static func with(
         workspaces: [String] = ["ws1"],
         framework: TestingSetup = .router,
+        privacy: PrivacyThreshold = PrivacyThreshold(),
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
@@ -44,7 +45,8 @@ struct Collector {
                 .token
             }
             let tokens = registered
-            let app = Application(router: buildRouter(database: database.app, logger: database.logger))
+            let app = Application(
+                router: buildRouter(database: database.app, logger: database.logger, privacy: privacy))
             try await app.test(framework) { client in
                 try await body(
                     Collector(

@@ -2,7 +2,7 @@ extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
     /// per workspace and campaign, per role, and per day for the trend.
     /// Folded in two shards by workspace, which run in parallel: this is the
-    /// read model every vote passes through. Fold: `schema/0047_project_votes.sql` (0019 before VoteCast 2).
+    /// read model every vote passes through. Fold: `schema/0048_project_votes.sql` (0019 before VoteCast 2).
     public static let votes = SQLProjection.shards(
         2,
         name: "votes",

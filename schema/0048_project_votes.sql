@@ -1,5 +1,5 @@
 -- Replaces the fold of 0019 for VoteCast version 2: a version 1 payload's
--- roles are upcast (vote_cast_roles_v2, 0046) as they are read, so the
+-- roles are upcast (vote_cast_roles_v2, 0047) as they are read, so the
 -- folds see only version 2 shapes, as Swift readers do through
 -- EventDecoder. Otherwise as 0019 describes: shard p_shard of p_shards folds
 -- the VoteCast events of its workspaces in (after, through] into

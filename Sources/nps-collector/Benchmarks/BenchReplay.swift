@@ -81,7 +81,7 @@ struct BenchReplay: AsyncParsableCommand {
                         """
                           \(size) events: replay \(BenchFigures.format(seconds)) s = \(Int(Double(size) / seconds)) events/s \
                         (\(outcome.events) shard events), peak RSS collector \(Self.peakRSSMiB()) MiB, \
-                        PostgreSQL backend \(backendPeak.map { "\($0 / 1024) MiB" } ?? "n/a"); \
+                        PostgreSQL backend private \(backendPeak.map { "\($0 / 1024) MiB" } ?? "n/a"); \
                         SQL GROUP BY \(BenchFigures.format(groupBy)) s; ratio replay / GROUP BY \(BenchFigures.format(seconds / groupBy))
                         """
                     )
@@ -98,9 +98,11 @@ struct BenchReplay: AsyncParsableCommand {
     }
 }
 
-/// The peak resident memory (VmHWM) of the PostgreSQL backends of this
-/// database, sampled until cancelled: where a replay's fold runs. Nil when
-/// /proc cannot be read (another machine, another user).
+/// The largest private resident memory (RssAnon: not the shared buffers a
+/// backend has touched, which count in its RSS and grow with the data read)
+/// of any PostgreSQL backend of this database, sampled every 200 ms until
+/// cancelled: where a replay's fold runs. Nil when /proc cannot be read
+/// (another machine, another user).
 enum BackendMemory {
     static func peak(of client: PostgresClient, logger: Logger) async -> Int? {
         var peak: Int?
@@ -116,7 +118,7 @@ enum BackendMemory {
                 ).collect()
             else { break }
             for row in rows {
-                guard let pid = try? row.decode(Int32.self), let kilobytes = highWaterMark(pid) else { continue }
+                guard let pid = try? row.decode(Int32.self), let kilobytes = privateResident(pid) else { continue }
                 peak = max(peak ?? 0, kilobytes)
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -124,10 +126,10 @@ enum BackendMemory {
         return peak
     }
 
-    /// VmHWM of /proc/<pid>/status, in kilobytes.
-    private static func highWaterMark(_ pid: Int32) -> Int? {
+    /// RssAnon of /proc/<pid>/status, in kilobytes.
+    private static func privateResident(_ pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
         return nil

@@ -76,11 +76,19 @@ struct Workspaces: AsyncParsableCommand {
             ReplayProgressDisplay.note(
                 "purged \(outcome.purgedEvents) events of \(workspaceID); tombstone \(outcome.tombstoneID) at "
                     + "position \(outcome.tombstonePosition); rebuilding every read model")
-            let summary = try await ReplayRun(
-                readModels: ProjectionCatalog.readModels, mode: .swap, owner: owner,
-                configuration: try projection.configuration()
-            ).run(logger: logger)
-            if json { print(try EventJSON.encode(summary)) }
+            do {
+                let summary = try await ReplayRun(
+                    readModels: ProjectionCatalog.readModels, mode: .swap, owner: owner,
+                    configuration: try projection.configuration()
+                ).run(logger: logger)
+                if json { print(try EventJSON.encode(summary)) }
+            } catch {
+                // The purge has committed: only the read models are behind, and a replay catches them up.
+                ReplayProgressDisplay.note(
+                    "the workspace is gone from the log, but rebuilding the read models failed: "
+                        + "run `nps-collector replay --all`")
+                throw error
+            }
         }
     }
 }

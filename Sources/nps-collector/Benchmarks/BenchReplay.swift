@@ -73,14 +73,15 @@ struct BenchReplay: AsyncParsableCommand {
                     let seconds = (ContinuousClock.now - started).seconds
                     sampler.cancel()
                     let backendPeak = await sampler.value
+                    let collectorPeak = Self.peakRSSMiB()
 
                     let groupByStarted = ContinuousClock.now
-                    _ = try await owner.query(VoteBacklog.groupBy, logger: logger).collect()
+                    _ = try await owner.query(VoteBacklog.groupByComputed, logger: logger).collect()
                     let groupBy = (ContinuousClock.now - groupByStarted).seconds
                     print(
                         """
                           \(size) events: replay \(BenchFigures.format(seconds)) s = \(Int(Double(size) / seconds)) events/s \
-                        (\(outcome.events) shard events), peak RSS collector \(Self.peakRSSMiB()) MiB, \
+                        (\(outcome.events) shard events), peak RSS collector \(collectorPeak) MiB, \
                         PostgreSQL backend private \(backendPeak.map { "\($0 / 1024) MiB" } ?? "n/a"); \
                         SQL GROUP BY \(BenchFigures.format(groupBy)) s; ratio replay / GROUP BY \(BenchFigures.format(seconds / groupBy))
                         """

@@ -15,11 +15,11 @@ struct ReadModelScenarioTests {
     @Test("campaign summary, roles, workspace x campaign, funnel, votes, directory and trend")
     func scenario() async throws {
         try await Collector.with(workspaces: ["ws1", "ws2", "ws3"]) { collector in
-            // Campaigns never overlap: c1 runs for 10 s, c2 starts after it. The
+            // Campaigns never overlap: c1 runs for 20 s, c2 starts after it. The
             // margins leave room for a loaded machine: admins are told of a
             // campaign only before its start, and its votes count only after.
-            let c1 = try await collector.campaign("c1", startsIn: 6, lasts: 10)
-            let c2 = try await collector.campaign("c2", startsIn: 16.5)
+            let c1 = try await collector.campaign("c1", startsIn: 12, lasts: 20)
+            let c2 = try await collector.campaign("c2", startsIn: 32.5)
 
             // Before the start: every workspace syncs and is told of c1 (the first to start);
             // ws3 then turns the survey off.

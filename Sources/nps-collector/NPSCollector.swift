@@ -7,7 +7,7 @@ struct NPSCollector: AsyncParsableCommand {
         commandName: "nps-collector",
         abstract: "Event-sourced NPS statistics collector for Rocket.Chat workspaces.",
         subcommands: [
-            Serve.self, Project.self, ProjectionsCommand.self, Migrate.self, Workspaces.self, Tokens.self,
+            Serve.self, Project.self, ProjectionsCommand.self, Replay.self, Migrate.self, Workspaces.self, Tokens.self,
             Campaigns.self,
             Quarantine.self, Settings.self, Bench.self,
         ]

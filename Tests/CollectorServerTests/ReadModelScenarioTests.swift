@@ -155,9 +155,9 @@ struct ReadModelScenarioTests {
                     """)
                     == [
                         #"c1 ws1 01 9 ["user"]"#, #"c1 ws1 02 10 ["admin"]"#, #"c1 ws1 03 0 ["user"]"#,
-                        #"c1 ws1 04 3 ["user", "admin"]"#, #"c1 ws1 05 9 ["user"]"#,
+                        #"c1 ws1 04 3 ["admin", "user"]"#, #"c1 ws1 05 9 ["user"]"#,
                         #"c1 ws2 01 8 ["user"]"#, #"c1 ws2 02 6 ["user"]"#, #"c1 ws2 03 9 ["admin"]"#,
-                        #"c1 ws2 04 10 ["user"]"#, #"c1 ws2 05 5 ["user"]"#, #"c1 ws2 06 9 ["user", "admin"]"#,
+                        #"c1 ws2 04 10 ["user"]"#, #"c1 ws2 05 5 ["user"]"#, #"c1 ws2 06 9 ["admin", "user"]"#,
                         #"c2 ws1 0b 10 ["user"]"#, #"c2 ws1 0c 9 ["user"]"#,
                     ])
 

@@ -64,8 +64,12 @@ struct UpcastingTests {
 
     @Test("a payload newer than the binary is refused")
     func newerVersion() throws {
-        #expect(throws: EventDecodingError.newerVersion(type: "VoteCast", version: 3, newestKnown: 1)) {
-            try EventDecoder().decode(type: "VoteCast", schemaVersion: 3, payload: "{}")
+        let newer = VoteCast.schemaVersion + 1
+        #expect(
+            throws: EventDecodingError.newerVersion(
+                type: "VoteCast", version: newer, newestKnown: VoteCast.schemaVersion)
+        ) {
+            try EventDecoder().decode(type: "VoteCast", schemaVersion: newer, payload: "{}")
         }
     }
 

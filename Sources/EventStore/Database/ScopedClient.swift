@@ -10,10 +10,18 @@ public func withPostgresClient<Result: Sendable>(
     logger: Logger,
     _ body: (PostgresClient) async throws -> Result
 ) async throws -> Result {
-    let client = PostgresClient(
-        configuration: try url.clientConfiguration(maximumConnections: maximumConnections),
-        backgroundLogger: logger
-    )
+    try await withPostgresClient(
+        configuration: try url.clientConfiguration(maximumConnections: maximumConnections), logger: logger, body)
+}
+
+/// The same with a configuration made by the caller (connection parameters of its own).
+@discardableResult
+public func withPostgresClient<Result: Sendable>(
+    configuration: PostgresClient.Configuration,
+    logger: Logger,
+    _ body: (PostgresClient) async throws -> Result
+) async throws -> Result {
+    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }

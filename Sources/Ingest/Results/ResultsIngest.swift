@@ -177,7 +177,7 @@ public struct ResultsIngest: Sendable {
               FROM record_votes(
                 \(stream), \(campaignID), \(workspaceID),
                 \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
-                \(payloads)::jsonb[], \(metadata)::jsonb)
+                \(payloads)::jsonb[], \(metadata)::jsonb, \(Int16(VoteCast.schemaVersion)))
             """,
             logger: logger
         )

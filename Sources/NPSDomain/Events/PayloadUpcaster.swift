@@ -18,5 +18,23 @@ public struct PayloadUpcaster: Sendable {
     }
 
     /// The upcasters of the payload changes made so far.
-    public static let all: [PayloadUpcaster] = []
+    public static let all: [PayloadUpcaster] = [voteCastRoles]
+
+    /// VoteCast 1 → 2: roles without duplicates, in code point order (see `VoteCast`).
+    public static let voteCastRoles = PayloadUpcaster(.voteCast, from: 1) { json in
+        guard case .object(var members) = json, let roles = members["roles"]?.arrayValue else {
+            throw MalformedPayload(reason: "VoteCast version 1 without a list of roles")
+        }
+        let names = try roles.map { role in
+            guard let name = role.stringValue else { throw MalformedPayload(reason: "a role that is not a string") }
+            return name
+        }
+        members["roles"] = .array(VoteCast.normalizedRoles(names).map(JSONValue.string))
+        return .object(members)
+    }
+}
+
+public struct MalformedPayload: Error, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
 }

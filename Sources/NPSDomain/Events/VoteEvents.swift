@@ -1,9 +1,16 @@
 import Foundation
 
 /// One anonymous answer. Its key is (campaign, workspace, identifier).
+///
+/// Version 2: `roles` is a set, written without duplicates in code point
+/// order (`normalizedRoles`); version 1 kept them as the workspace sent
+/// them, so a vote sent as `["user", "user"]` counted twice in one role.
+/// Version 1 payloads stay in the log and are upcast when read: in Swift by
+/// `PayloadUpcaster.voteCastRoles`, in the SQL folds by `vote_cast_roles_v2`
+/// (`schema/0047_vote_cast_roles_v2.sql`), which the tests hold to the same answers.
 public struct VoteCast: EventPayload {
     public static let eventType = EventType.voteCast
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public var campaignID: String
     public var workspaceID: String
@@ -24,9 +31,14 @@ public struct VoteCast: EventPayload {
         self.campaignID = campaignID
         self.workspaceID = workspaceID
         self.identifier = identifier
-        self.roles = roles
+        self.roles = Self.normalizedRoles(roles)
         self.score = score
         self.comment = comment
+    }
+
+    /// Roles as version 2 stores them: each once, in code point order (as PostgreSQL's `COLLATE "C"`).
+    public static func normalizedRoles(_ roles: [String]) -> [String] {
+        Set(roles).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
     }
 }
 

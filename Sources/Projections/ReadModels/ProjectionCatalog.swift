@@ -16,4 +16,11 @@ public enum ProjectionCatalog {
     public static func projections(of readModel: String) -> [any Projection] {
         all.filter { $0.readModel == readModel }
     }
+
+    /// The tables of the read model `name` (which its shards share), in the order its folds write them.
+    public static func tables(of readModel: String) -> [String] {
+        projections(of: readModel).reduce(into: [String]()) { tables, projection in
+            for table in projection.tables where !tables.contains(table) { tables.append(table) }
+        }
+    }
 }

@@ -2,15 +2,18 @@ extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
     /// per workspace and campaign, per role, and per day for the trend.
     /// Folded in two shards by workspace, which run in parallel: this is the
-    /// read model every vote passes through. Fold: `schema/0019_project_votes.sql`.
+    /// read model every vote passes through. Fold: `schema/0048_project_votes.sql` (0019 before VoteCast 2).
     public static let votes = SQLProjection.shards(
         2,
         name: "votes",
-        version: 1,
+        // 2: roles as a set (VoteCast version 2, version 1 upcast in the fold).
+        version: 2,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "workspace_campaign_scores", "campaign_role_scores",
             "campaign_daily_scores",
-        ]
+        ],
+        // What each upsert replaced, for the counts: depends on where batches began and ended.
+        bookkeepingColumns: ["current_votes": ["replaced_score", "replaced_roles", "replaced_at"]]
     )
 }

@@ -12,8 +12,12 @@ public protocol Projection: Sendable {
     var readModel: String { get }
     /// Raised when its tables or rules change; a new version is rebuilt from the log.
     var version: Int { get }
-    /// The tables it owns, in an order that can be emptied one after the other.
+    /// The tables it owns, in the order its fold writes them (a replay locks them in that order).
     var tables: [String] { get }
+    /// Columns, by table, that the fold keeps for itself and that say how the
+    /// batches fell rather than what the log holds: two folds of one log may
+    /// differ there, so `replay --verify` leaves them out.
+    var bookkeepingColumns: [String: [String]] { get }
     /// Folds the events of `range` into its tables, on the projector's
     /// connection and inside its transaction. Throws when an event cannot be applied.
     func apply(_ range: EventRange, on connection: PostgresConnection, logger: Logger) async throws
@@ -50,6 +54,7 @@ public struct SQLProjection: Projection {
     public let readModel: String
     public let version: Int
     public let tables: [String]
+    public let bookkeepingColumns: [String: [String]]
     /// A constant of this module, never input: it is spliced into the query.
     let function: String
     let shard: Shard?
@@ -60,29 +65,34 @@ public struct SQLProjection: Projection {
     }
 
     init(name: String, version: Int, function: String, tables: [String]) {
-        self.init(name: name, readModel: name, version: version, tables: tables, function: function, shard: nil)
+        self.init(
+            name: name, readModel: name, version: version, tables: tables, bookkeepingColumns: [:],
+            function: function, shard: nil)
     }
 
     /// The shards of one read model, named `name/0`, `name/1`, ...
     static func shards(
-        _ count: Int, name: String, version: Int, function: String, tables: [String]
+        _ count: Int, name: String, version: Int, function: String, tables: [String],
+        bookkeepingColumns: [String: [String]] = [:]
     )
         -> [SQLProjection]
     {
         (0..<count).map { index in
             SQLProjection(
-                name: "\(name)/\(index)", readModel: name, version: version, tables: tables, function: function,
-                shard: Shard(index: index, count: count))
+                name: "\(name)/\(index)", readModel: name, version: version, tables: tables,
+                bookkeepingColumns: bookkeepingColumns, function: function, shard: Shard(index: index, count: count))
         }
     }
 
     private init(
-        name: String, readModel: String, version: Int, tables: [String], function: String, shard: Shard?
+        name: String, readModel: String, version: Int, tables: [String], bookkeepingColumns: [String: [String]],
+        function: String, shard: Shard?
     ) {
         self.name = name
         self.readModel = readModel
         self.version = version
         self.tables = tables
+        self.bookkeepingColumns = bookkeepingColumns
         self.function = function
         self.shard = shard
     }

@@ -8,17 +8,15 @@ import PostgresNIO
 /// Class 1 is the migrations' lock, class 2 the streams'.
 enum ProjectionOwnership {
     static let lockClass: Int32 = 3
+    private static let lock = SessionAdvisoryLock(lockClass: lockClass)
 
     static func tryAcquire(_ name: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query(
-            "SELECT pg_try_advisory_lock(\(lockClass), hashtext(\(name)))", logger: logger)
-        for try await acquired in rows.decode(Bool.self) { return acquired }
-        return false
+        try await lock.tryAcquire(name, on: connection, logger: logger)
     }
 
     /// Must run before the connection goes back to the pool, or the lock would stay with it.
     static func release(_ name: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_unlock(\(lockClass), hashtext(\(name)))", logger: logger)
+        try await lock.release(name, on: connection, logger: logger)
     }
 
     /// SQL that is true while some session of this database holds the lock of

@@ -119,9 +119,7 @@ extension ProjectionStore {
     /// from scratch.
     public func reset(readModel: String) async throws {
         let projections = ProjectionCatalog.projections(of: readModel)
-        let tables = projections.reduce(into: [String]()) { tables, projection in
-            for table in projection.tables where !tables.contains(table) { tables.append(table) }
-        }
+        let tables = ProjectionCatalog.tables(of: readModel)
         try await client.inTransaction(logger: logger) { connection in
             for table in tables {
                 try await connection.query("TRUNCATE \(unescaped: table)", logger: logger)

@@ -114,11 +114,14 @@ public struct Projector: Sendable {
     }
 
     /// One batch: read its range, fold it, advance the checkpoint; or find and record the event that fails.
-    func step(on connection: PostgresConnection) async throws -> Step {
+    /// With `end`, the batch stops there at the latest (a rebuild that must not pass the live read model).
+    func step(on connection: PostgresConnection, upTo end: Checkpoint? = nil) async throws -> Step {
         let state = try await ProjectionStore.state(of: projection.name, on: connection, logger: logger)
         if state.isHalted { return .halted }
         do {
-            let step = try await apply(after: state.checkpoint, limit: configuration.batchSize, on: connection)
+            let step = try await connection.inTransaction(logger: logger) { connection in
+                try await foldNextBatch(after: state.checkpoint, upTo: end, on: connection)
+            }
             if case .applied(let events) = step { appliedEvents.increment(by: events) }
             return step
         } catch  where ProjectionFailure.isCausedByEvents(error) {
@@ -126,18 +129,19 @@ public struct Projector: Sendable {
         }
     }
 
-    private func apply(
-        after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection
+    /// Folds the next batch after `checkpoint` (ending at `end` at the
+    /// latest) and moves the checkpoint over it, in the caller's transaction.
+    func foldNextBatch(
+        after checkpoint: Checkpoint, upTo end: Checkpoint? = nil, on connection: PostgresConnection
     ) async throws
         -> Step
     {
-        try await connection.inTransaction(logger: logger) { connection in
-            guard
-                let range = try await EventBatches.next(after: checkpoint, limit: limit, on: connection, logger: logger)
-            else { return .caughtUp }
-            try await fold(range, on: connection)
-            return .applied(events: range.events)
-        }
+        guard
+            let range = try await EventBatches.next(
+                after: checkpoint, limit: configuration.batchSize, upTo: end, on: connection, logger: logger)
+        else { return .caughtUp }
+        try await fold(range, on: connection)
+        return .applied(events: range.events)
     }
 
     /// Folds `range` and moves the checkpoint over it, in the caller's transaction.
@@ -195,7 +199,32 @@ public struct Projector: Sendable {
 
 /// The next batch of a reader (`schema/0012_event_batch_end.sql`).
 enum EventBatches {
+    /// With `end`, the batch stops there at the latest: `end` must be a
+    /// checkpoint some reader reached (so every event before it has committed).
     static func next(
+        after checkpoint: Checkpoint, limit: Int, upTo end: Checkpoint? = nil, on connection: PostgresConnection,
+        logger: Logger
+    )
+        async throws -> EventRange?
+    {
+        if let end, checkpoint >= end { return nil }
+        guard let range = try await nextUnbounded(after: checkpoint, limit: limit, on: connection, logger: logger)
+        else { return nil }
+        guard let end, range.through > end else { return range }
+        let rows = try await connection.query(
+            """
+            SELECT count(*)::int8 FROM event_log e
+             WHERE (e.transaction_id, e.position) > (\(String(checkpoint.transactionID))::xid8, \(checkpoint.position))
+               AND (e.transaction_id, e.position) <= (\(String(end.transactionID))::xid8, \(end.position))
+            """,
+            logger: logger
+        )
+        var events = 0
+        for try await count in rows.decode(Int.self) { events = count }
+        return EventRange(after: checkpoint, through: end, events: events)
+    }
+
+    private static func nextUnbounded(
         after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection, logger: Logger
     )
         async throws -> EventRange?

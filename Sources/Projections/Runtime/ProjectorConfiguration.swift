@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 
 /// How projectors run. Every setting has an environment variable and a flag
@@ -20,6 +21,11 @@ public struct ProjectorConfiguration: Sendable {
     public var leaseTimeout: Duration
     /// Who this process is in the status (host and process id by default).
     public var owner: String
+    /// The owner role (MIGRATE_DATABASE_URL), with which a read model whose
+    /// stored version differs from this binary's is rebuilt in the
+    /// background, blue/green (`ReadModelUpgrade`). Nil: such a read model
+    /// is not projected until `nps-collector replay` has rebuilt it.
+    public var rebuildOwner: DatabaseURL?
 
     public static let defaultBatchSize = 10_000
     public static let batchSizeLimit = 100_000
@@ -31,7 +37,8 @@ public struct ProjectorConfiguration: Sendable {
         maximumBackoff: Duration = .seconds(30),
         haltedRecheckInterval: Duration = .seconds(5),
         leaseTimeout: Duration = .seconds(5),
-        owner: String = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+        owner: String = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)",
+        rebuildOwner: DatabaseURL? = nil
     ) {
         precondition((1...Self.batchSizeLimit).contains(batchSize), "batch size out of range")
         self.batchSize = batchSize
@@ -41,5 +48,6 @@ public struct ProjectorConfiguration: Sendable {
         self.haltedRecheckInterval = haltedRecheckInterval
         self.leaseTimeout = leaseTimeout
         self.owner = owner
+        self.rebuildOwner = rebuildOwner
     }
 }

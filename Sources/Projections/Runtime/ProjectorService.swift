@@ -25,15 +25,30 @@ public struct ProjectorService: Service {
         self.logger = logger
     }
 
+    /// The projectors of each read model start once its stored version is
+    /// this binary's; one that is not is rebuilt first (`ReadModelUpgrade`)
+    /// while the others run.
     public func run() async throws {
         let notifications = AppendNotifications(logger: logger)
+        let upgrade = ReadModelUpgrade(client: client, configuration: configuration, logger: logger)
+        let readModels = projections.reduce(into: [String]()) { names, projection in
+            if !names.contains(projection.readModel) { names.append(projection.readModel) }
+        }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await notifications.listen(using: client, leaseTimeout: configuration.leaseTimeout) }
-                for projection in projections {
-                    let projector = Projector(
-                        projection: projection, client: client, configuration: configuration, logger: logger)
-                    group.addTask { await projector.run(notifications: notifications) }
+                for readModel in readModels {
+                    let projectors = projections.filter { $0.readModel == readModel }.map { projection in
+                        Projector(projection: projection, client: client, configuration: configuration, logger: logger)
+                    }
+                    group.addTask {
+                        guard await upgrade.untilCurrent(readModel) else { return }
+                        await withDiscardingTaskGroup { group in
+                            for projector in projectors {
+                                group.addTask { await projector.run(notifications: notifications) }
+                            }
+                        }
+                    }
                 }
             }
         }

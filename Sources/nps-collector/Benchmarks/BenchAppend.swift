@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NPSDomain
 import PostgresNIO
+import Projections
 
 /// `nps-collector bench append`: the append path against PostgreSQL's COPY,
 /// the fastest way rows get into the same table with the same indexes.
@@ -103,10 +104,4 @@ struct BenchAppend: AsyncParsableCommand {
         )
     }
 
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

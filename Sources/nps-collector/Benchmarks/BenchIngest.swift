@@ -9,6 +9,7 @@ import NIOCore
 import NIOHTTP1
 import NPSDomain
 import PostgresNIO
+import Projections
 
 /// `nps-collector bench ingest`: Rocket.Chat-shaped results uploads over HTTP
 /// to the collector, against `EventLog.append` of the same votes.

@@ -59,39 +59,11 @@ struct BenchProject: AsyncParsableCommand {
         }
     }
 
-    /// Written straight into the log by the owner role (a benchmark's set-up,
-    /// not the ingest path), in transactions of 100,000 events.
     private func makeBacklog(owner: PostgresClient, logger: Logger) async throws {
         print("writing \(events) VoteCast events over \(workspaces) workspaces and \(campaigns) campaigns ...")
-        let streams = workspaces * campaigns
         let started = ContinuousClock.now
-        for first in stride(from: 0, to: events, by: 100_000) {
-            let last = min(first + 100_000, events) - 1
-            // Event i goes to stream i % streams, in round i / streams; its voter
-            // is its round, but in every change-every-th round it is the round
-            // before: a changed vote.
-            try await owner.query(
-                """
-                INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload)
-                SELECT gen_random_uuid(), 'votes/' || v.campaign || '/' || v.workspace, i / \(streams) + 1,
-                       'VoteCast', 1,
-                       jsonb_build_object(
-                           'campaignID', v.campaign, 'workspaceID', v.workspace,
-                           'identifier', md5(v.campaign || v.workspace || v.voter) || md5(v.voter || v.workspace),
-                           'roles', CASE WHEN i % 5 = 0 THEN '["admin","user"]'::jsonb ELSE '["user"]'::jsonb END,
-                           'score', abs(hashint8(i)) % 11,
-                           'comment', CASE WHEN i % 3 = 0 THEN 'Search is slow on large rooms' END)
-                  FROM generate_series(\(first), \(last)) AS i
-                 CROSS JOIN LATERAL (
-                       SELECT 'bench-c' || (i % \(streams)) / \(workspaces) AS campaign,
-                              'bench-ws-' || (i % \(streams)) % \(workspaces) AS workspace,
-                              (CASE WHEN (i / \(streams)) % \(changeEvery) = \(changeEvery - 1)
-                                    THEN i / \(streams) - 1 ELSE i / \(streams) END)::text AS voter) AS v
-                """,
-                logger: logger
-            )
-        }
-        try await owner.query("VACUUM ANALYZE event_log", logger: logger)
+        try await VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)
+            .write(0..<events, owner: owner, logger: logger)
         print("backlog written in \(BenchFigures.format((ContinuousClock.now - started).seconds)) s")
     }
 
@@ -112,12 +84,7 @@ struct BenchProject: AsyncParsableCommand {
         try await catchUp(ProjectionCatalog.all, database, configuration, logger)
         let togetherSeconds = (ContinuousClock.now - together).seconds
 
-        let groupBy = try await timed(database, logger) {
-            """
-            SELECT payload->>'campaignID', payload->>'workspaceID', (payload->>'score')::smallint, count(*)
-              FROM event_log WHERE event_type = 'VoteCast' GROUP BY 1, 2, 3
-            """
-        }
+        let groupBy = try await timed(database, logger) { VoteBacklog.groupBy }
         let distinctOn = try await timed(database, logger) {
             """
             SELECT campaign, workspace, score, count(*) FROM (

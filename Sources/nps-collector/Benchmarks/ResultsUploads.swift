@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NPSDomain
 import PostgresNIO
+import Projections
 
 /// Rocket.Chat 6.x results uploads of deterministic votes, for the benchmarks that go through HTTP.
 enum ResultsUploads {

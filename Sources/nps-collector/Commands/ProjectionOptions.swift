@@ -13,6 +13,7 @@ struct ProjectionOptions: ParsableArguments {
         guard (1...ProjectorConfiguration.batchSizeLimit).contains(batchSize) else {
             throw ValidationError("the projection batch must be 1 to \(ProjectorConfiguration.batchSizeLimit) events")
         }
-        return ProjectorConfiguration(batchSize: batchSize)
+        // A read model at another version is rebuilt with the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL).
+        return ProjectorConfiguration(batchSize: batchSize, rebuildOwner: try? Environment.migrateDatabaseURL())
     }
 }

@@ -1,0 +1,56 @@
+import EventStore
+import Foundation
+import Logging
+import NPSDomain
+import PostgresNIO
+
+/// Privacy erasure of one workspace: its events leave the log through
+/// `purge_workspace` (`schema/0045_purge_workspace.sql`), the one audited
+/// way anything is deleted from it, which also appends the `WorkspacePurged`
+/// tombstone, forgets its vote keys and quarantined uploads, and revokes its
+/// tokens, all in one transaction. The read models still hold the workspace
+/// until they are replayed from the log (`ReadModelReplay`), which the purge
+/// command does next.
+///
+/// The client must be the owner role: the function is granted to no other.
+public struct WorkspacePurge: Sendable {
+    public let owner: PostgresClient
+    public let logger: Logger
+
+    public init(owner: PostgresClient, logger: Logger) {
+        self.owner = owner
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var purgedEvents: Int
+        public var tombstoneID: UUID
+        public var tombstonePosition: Int64
+    }
+
+    /// `requestedBy` names the operator in the tombstone and the audit row.
+    public func purge(_ workspaceID: String, requestedBy: String) async throws -> Outcome {
+        guard Identifiers.isValid(workspaceID) else { throw InvalidWorkspaceID(workspaceID: workspaceID) }
+        let tombstoneID = EventID.make()
+        let metadata = try EventJSON.encode(EventMetadata(sender: requestedBy))
+        let rows = try await owner.query(
+            """
+            SELECT purged_events, tombstone_position
+              FROM purge_workspace(\(workspaceID), \(requestedBy), \(tombstoneID), \(metadata)::jsonb)
+            """,
+            logger: logger
+        )
+        for try await (purged, position) in rows.decode((Int64, Int64).self) {
+            logger.notice(
+                "workspace purged",
+                metadata: ["workspace": "\(workspaceID)", "events": "\(purged)", "requestedBy": "\(requestedBy)"])
+            return Outcome(purgedEvents: Int(purged), tombstoneID: tombstoneID, tombstonePosition: position)
+        }
+        throw PurgeWithoutTombstone(workspaceID: workspaceID)
+    }
+}
+
+public struct PurgeWithoutTombstone: Error, CustomStringConvertible {
+    public var workspaceID: String
+    public var description: String { "purge_workspace appended no tombstone for \(workspaceID)" }
+}

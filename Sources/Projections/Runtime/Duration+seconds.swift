@@ -1,0 +1,6 @@
+extension Duration {
+    /// For rates and reports.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,60 @@
+import EventStore
+import Logging
+import PostgresNIO
+
+/// A backlog of VoteCast events written straight into the log by the owner
+/// role (a benchmark's set-up, not the ingest path), in transactions of
+/// 100,000 events, for `bench project` and `bench replay`.
+///
+/// Event i goes to stream i % streams, in round i / streams; its voter is
+/// its round, but in every change-every-th round it is the round before: a
+/// changed vote. Events are numbered, so a backlog can be extended.
+struct VoteBacklog {
+    var workspaces: Int
+    var campaigns: Int
+    var changeEvery: Int
+
+    var streams: Int { workspaces * campaigns }
+
+    func write(_ events: Range<Int>, owner: PostgresClient, logger: Logger) async throws {
+        let streams = streams
+        for first in stride(from: events.lowerBound, to: events.upperBound, by: 100_000) {
+            let last = min(first + 100_000, events.upperBound) - 1
+            try await owner.query(
+                """
+                INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload)
+                SELECT gen_random_uuid(), 'votes/' || v.campaign || '/' || v.workspace, i / \(streams) + 1,
+                       'VoteCast', 1,
+                       jsonb_build_object(
+                           'campaignID', v.campaign, 'workspaceID', v.workspace,
+                           'identifier', md5(v.campaign || v.workspace || v.voter) || md5(v.voter || v.workspace),
+                           'roles', CASE WHEN i % 5 = 0 THEN '["admin","user"]'::jsonb ELSE '["user"]'::jsonb END,
+                           'score', abs(hashint8(i)) % 11,
+                           'comment', CASE WHEN i % 3 = 0 THEN 'Search is slow on large rooms' END)
+                  FROM generate_series(\(first), \(last)) AS i
+                 CROSS JOIN LATERAL (
+                       SELECT 'bench-c' || (i % \(streams)) / \(workspaces) AS campaign,
+                              'bench-ws-' || (i % \(streams)) % \(workspaces) AS workspace,
+                              (CASE WHEN (i / \(streams)) % \(changeEvery) = \(changeEvery - 1)
+                                    THEN i / \(streams) - 1 ELSE i / \(streams) END)::text AS voter) AS v
+                """,
+                logger: logger
+            )
+        }
+        try await owner.query("VACUUM ANALYZE event_log", logger: logger)
+    }
+
+    /// The database's own answer to "how many votes per campaign, workspace
+    /// and score", without keeping anything: the baseline a fold is measured against.
+    static let groupBySQL = """
+        SELECT payload->>'campaignID', payload->>'workspaceID', (payload->>'score')::smallint, count(*)
+          FROM event_log WHERE event_type = 'VoteCast' GROUP BY 1, 2, 3
+        """
+
+    /// The counts, shipped to the client (as `bench project` has timed them).
+    static let groupBy = PostgresQuery(unsafeSQL: groupBySQL)
+
+    /// The counts computed, but only their number shipped: with 100,000
+    /// workspaces the rows alone would take longer to decode than to count.
+    static let groupByComputed = PostgresQuery(unsafeSQL: "SELECT count(*) FROM (\(groupBySQL)) AS counts")
+}

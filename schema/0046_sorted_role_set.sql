@@ -1,0 +1,13 @@
+-- A vote's roles as VoteCast version 2 stores them: a JSON array of the
+-- distinct role names in code point order (COLLATE "C"), the order of
+-- VoteCast.normalizedRoles in Swift. The general case of vote_cast_roles_v2
+-- (0047), which handles the short lists without calling this: a sub-select
+-- keeps a function from being inlined, and costs some 25 µs a call.
+CREATE FUNCTION sorted_role_set(p_roles jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(jsonb_agg(role ORDER BY role COLLATE "C"), '[]'::jsonb)
+      FROM (SELECT DISTINCT jsonb_array_elements_text(p_roles) AS role) AS roles
+$$;
+
+REVOKE ALL ON FUNCTION sorted_role_set(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sorted_role_set(jsonb) TO nps_app;

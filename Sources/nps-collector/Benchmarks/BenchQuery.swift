@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import Projections
 
 /// `nps-collector bench query`: the query API under 50 concurrent
 /// connections on a large projected campaign.

@@ -60,7 +60,8 @@ struct CSVExportTests {
                 (try? JSONValue.parse(Array("\"\(comment)\"".utf8)).stringValue) ?? nil
             }
             #expect(rows.dropFirst().map { $0[5] } == expected.map { $0 ?? "" })
-            #expect(rows.dropFirst().allSatisfy { $0.count == 7 && $0[1] == "ws1" && $0[2] == "user;admin" })
+            // Sent as ["user", "admin"]: VoteCast 2 keeps roles sorted.
+            #expect(rows.dropFirst().allSatisfy { $0.count == 7 && $0[1] == "ws1" && $0[2] == "admin;user" })
             #expect(rows.dropFirst().map { $0[0] } == (0..<comments.count).map(Votes.identifier))
             #expect(answer.body.hasSuffix("\r\n"))
 

@@ -11,9 +11,9 @@ import TestSupport
 import Testing
 
 /// Readers never see a read model half built: while every read model is
-/// rebuilt and swapped in, twice, a loop of queries (over HTTP, and the
-/// campaign summary as the query API reads it) gets no error and only whole
-/// answers, with the live projectors running as `serve` runs them.
+/// rebuilt and swapped in, twice, a loop of queries (the query API's
+/// summary and the projections over HTTP, and the campaign summary query
+/// itself) gets no error and only whole answers, with the live projectors running as `serve` runs them.
 @Suite("Queries during a full replay", .timeLimit(.minutes(5)))
 struct ReplayDuringQueriesTests {
     @Test("a query loop during replay --all (twice) sees no error and only complete figures")
@@ -71,6 +71,17 @@ struct ReplayDuringQueriesTests {
                             return nil
                         }
                         if let problem { problems.append(problem) }
+                        let summaryProblem = try await client.execute(
+                            uri: "/api/v1/campaigns/c1/summary", method: .get,
+                            headers: [.authorization: "Bearer \(adminToken)"]
+                        ) { response -> String? in
+                            let body = try? JSONValue.parse(Array(String(buffer: response.body).utf8))
+                            guard response.status == .ok, body?["votes"] == .number(Double(expected.distribution.n)),
+                                body?["promoters"] == .number(Double(expected.distribution.promoters))
+                            else { return "summary: \(response.status) \(String(buffer: response.body))" }
+                            return nil
+                        }
+                        if let summaryProblem { problems.append(summaryProblem) }
                         answers += 1
                     } catch {
                         problems.append("\(String(reflecting: error))")

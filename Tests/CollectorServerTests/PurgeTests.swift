@@ -16,7 +16,9 @@ import Testing
 struct PurgeTests {
     @Test("purge ws1: gone from the log, the write side and every read model; ws2 unchanged; tombstone; token revoked")
     func purge() async throws {
-        try await Collector.with(workspaces: ["ws1", "ws2"]) { collector in
+        // k = 1: the few votes of this scenario are all shown, so that the
+        // exports and pages can be seen to name ws1 before and not after.
+        try await Collector.with(workspaces: ["ws1", "ws2"], privacy: PrivacyThreshold(k: 1)) { collector in
             let database = collector.database
             try await collector.campaign("c1")
             for workspace in ["ws1", "ws2"] {
@@ -35,6 +37,9 @@ struct PurgeTests {
                 "c1", "ws2", accepted: 2, [Votes.item(1, score: 8), Votes.item(2, score: 0)], total: 2)
             try await ProjectionCatchUp.untilCurrent(database)
 
+            let exportBefore = try await collector.request(
+                .get, "/api/v1/campaigns/c1/votes.csv", token: collector.adminToken)
+            #expect(exportBefore.body.contains("ws1") && exportBefore.body.contains("ws2"))
             let ws2Before = try await rowsNaming("ws2", database)
             let ws1Events = try await eventsNaming("ws1", database)
             let ws1Rows = try await rowsNaming("ws1", database)
@@ -79,6 +84,21 @@ struct PurgeTests {
             for (table, column) in [("vote_keys", "workspace_id"), ("quarantine", "workspace_id")] {
                 #expect(try await ReadModels.count(table, owner: database, where: "\(column) = 'ws1'") == 0)
             }
+
+            // What the product team sees: the exports and the dashboard never name ws1 again.
+            for path in [
+                "/api/v1/campaigns/c1/votes.csv", "/api/v1/campaigns/c1/workspaces.csv", "/api/v1/campaigns/c1/votes",
+                "/api/v1/campaigns/c1/workspaces", "/dashboard/campaigns/c1",
+            ] {
+                let answer = try await collector.request(.get, path, token: collector.adminToken)
+                #expect(answer.status == .ok, "\(path): \(answer.status)")
+                #expect(!answer.body.contains("ws1"), "\(path) still names ws1")
+            }
+            let exportAfter = try await collector.request(
+                .get, "/api/v1/campaigns/c1/votes.csv", token: collector.adminToken)
+            #expect(exportAfter.body.contains("ws2"))
+            let workspacePage = try await collector.request(.get, "/api/v1/workspaces/ws1", token: collector.adminToken)
+            #expect(workspacePage.status == .notFound)
 
             // Its token is revoked; ws2's still works.
             let refused = try await collector.upload("c1", Votes.batch([Votes.item(9, score: 9)]), workspace: "ws1")

@@ -15,14 +15,14 @@ import Testing
 @Suite("CSV exports")
 struct CSVExportTests {
     /// Rows of `csv` as Python's csv.reader splits them.
-    static func parsed(_ csv: String) throws -> [[String]] {
+    static func parsed(_ csv: String) async throws -> [[String]] {
         let file = FileManager.default.temporaryDirectory.appending(path: "nps-export-\(UUID().uuidString).csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try parsed(file: file)
+        return try await parsed(file: file)
     }
 
-    static func parsed(file: URL) throws -> [[String]] {
+    static func parsed(file: URL) async throws -> [[String]] {
         let script = """
             import csv, json, sys
             with open(sys.argv[1], newline="", encoding="utf-8") as f:
@@ -30,7 +30,9 @@ struct CSVExportTests {
             """
         let python = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", script, file.path()])
         defer { python.removeLog() }
-        guard python.wait() == 0 else { throw TestDatabaseError("python3 csv failed: \(python.output())") }
+        guard try await python.exitCode(within: .seconds(300)) == 0 else {
+            throw TestDatabaseError("python3 csv failed: \(python.output())")
+        }
         return try JSONDecoder().decode([[String]].self, from: Data(python.output().utf8))
     }
 
@@ -54,7 +56,7 @@ struct CSVExportTests {
                 .get, "/api/v1/campaigns/c1/votes.csv", token: collector.adminToken)
             #expect(answer.status == .ok)
             #expect(answer.headers[.contentType] == "text/csv; charset=utf-8; header=present")
-            let rows = try Self.parsed(answer.body)
+            let rows = try await Self.parsed(answer.body)
             #expect(rows.first == ["identifier", "workspaceId", "roles", "score", "category", "comment", "time"])
             let expected = comments.map { comment in
                 (try? JSONValue.parse(Array("\"\(comment)\"".utf8)).stringValue) ?? nil
@@ -67,7 +69,7 @@ struct CSVExportTests {
 
             let workspaces = try await collector.request(
                 .get, "/api/v1/campaigns/c1/workspaces.csv", token: collector.adminToken)
-            let table = try Self.parsed(workspaces.body)
+            let table = try await Self.parsed(workspaces.body)
             #expect(table.count == 2)
             let row = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
             #expect(row["workspaceId"] == "ws1" && row["votes"] == "7" && row["nps"] == "100.0")
@@ -91,16 +93,18 @@ struct CSVExportTests {
 
             // The first export warms every pool and cache up; what follows must not grow with the rows.
             #expect(
-                try Curl.status("\(server.baseURL)/api/v1/campaigns/warm-up/votes.csv", token: token, into: file) == 200
+                try await Curl.status("\(server.baseURL)/api/v1/campaigns/warm-up/votes.csv", token: token, into: file)
+                    == 200
             )
             let before = try server.memory()
             let started = ContinuousClock.now
             #expect(
-                try Curl.status("\(server.baseURL)/api/v1/campaigns/large/votes.csv", token: token, into: file) == 200)
+                try await Curl.status("\(server.baseURL)/api/v1/campaigns/large/votes.csv", token: token, into: file)
+                    == 200)
             let elapsed = ContinuousClock.now - started
             let after = try server.memory()
             let size = try FileManager.default.attributesOfItem(atPath: file.path())[.size] as? Int ?? 0
-            let lines = try Self.countRows(file)
+            let lines = try await Self.countRows(file)
             print(
                 "votes.csv of \(votes) votes: \(size / 1_048_576) MiB in \(elapsed), server peak RSS "
                     + "\(before.peak / 1_048_576) MiB before, \(after.peak / 1_048_576) MiB after")
@@ -110,7 +114,7 @@ struct CSVExportTests {
         }
     }
 
-    static func countRows(_ file: URL) throws -> Int {
+    static func countRows(_ file: URL) async throws -> Int {
         let script = """
             import csv, sys
             with open(sys.argv[1], newline="", encoding="utf-8") as f:
@@ -118,7 +122,9 @@ struct CSVExportTests {
             """
         let python = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", script, file.path()])
         defer { python.removeLog() }
-        guard python.wait() == 0 else { throw TestDatabaseError("python3 csv failed: \(python.output())") }
+        guard try await python.exitCode(within: .seconds(300)) == 0 else {
+            throw TestDatabaseError("python3 csv failed: \(python.output())")
+        }
         return Int(python.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 

@@ -139,6 +139,17 @@ public final class ChildProcess: Sendable {
         return wait()
     }
 
+    /// The child's exit code once it has exited; kills it and throws if it
+    /// still runs after `timeout`. Polls, so a test that waits for a tool
+    /// (curl, python3) holds none of the few threads async code runs on.
+    public func exitCode(within timeout: Duration) async throws -> Int32 {
+        guard let status = try await wait(timeout: timeout) else {
+            stop()
+            throw TestDatabaseError("\(executable) did not finish within \(timeout): \(outputTail())")
+        }
+        return status
+    }
+
     /// Kills the child with SIGKILL if it still runs and reaps it. Idempotent.
     public func stop() {
         guard isRunning else { return }

@@ -36,7 +36,7 @@ public struct ServerProcess: Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw TestDatabaseError("the server ended:\n\(process.outputTail())") }
-            if (try? Curl.status("\(server.baseURL)/health/ready")) == 200 { return server }
+            if (try? await Curl.status("\(server.baseURL)/health/ready")) == 200 { return server }
             try await Task.sleep(for: .milliseconds(200))
         }
         process.stop()
@@ -84,7 +84,7 @@ public enum Curl {
     /// GETs `url` into `file` (or discards the body) and returns the status.
     /// The token goes in a header file, not on the command line, where `ps` shows it.
     @discardableResult
-    public static func status(_ url: String, token: String? = nil, into file: URL? = nil) throws -> Int {
+    public static func status(_ url: String, token: String? = nil, into file: URL? = nil) async throws -> Int {
         var arguments = ["-s", "-o", file?.path() ?? "/dev/null", "-w", "%{http_code}", "--max-time", "600"]
         var headerFile: URL?
         if let token {
@@ -96,7 +96,9 @@ public enum Curl {
         defer { headerFile.map { try? FileManager.default.removeItem(at: $0) } }
         let curl = try ChildProcess(executable: "/usr/bin/curl", arguments: arguments + [url])
         defer { curl.removeLog() }
-        guard curl.wait() == 0 else { throw TestDatabaseError("curl \(url) failed: \(curl.output())") }
+        guard try await curl.exitCode(within: .seconds(600)) == 0 else {
+            throw TestDatabaseError("curl \(url) failed: \(curl.output())")
+        }
         return Int(curl.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

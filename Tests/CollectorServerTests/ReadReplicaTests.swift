@@ -110,10 +110,6 @@ struct ReadReplicaTests {
     }
 }
 
-extension HTTPField.Name {
-    static let readPosition = HTTPField.Name("X-Read-Position")!
-}
-
 private struct Reply {
     var status: HTTPResponse.Status
     var headers: HTTPFields

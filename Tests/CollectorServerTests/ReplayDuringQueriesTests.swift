@@ -6,7 +6,6 @@ import HummingbirdTesting
 import Ingest
 import NPSDomain
 import Projections
-import Synchronization
 import TestSupport
 import Testing
 
@@ -43,9 +42,9 @@ struct ReplayDuringQueriesTests {
                     client: database.app, configuration: ProjectorConfiguration(pollInterval: .milliseconds(100)),
                     logger: database.logger))
             try await application.test(.live) { client in
-                let finished = Finished()
+                let finished = Locked(false)
                 let replays = Task {
-                    defer { finished.set() }
+                    defer { finished.set(true) }
                     for _ in 0..<2 {
                         for readModel in ProjectionCatalog.readModels {
                             _ = try await ReadModelReplay(
@@ -57,7 +56,7 @@ struct ReplayDuringQueriesTests {
                 }
                 var answers = 0
                 var problems: [String] = []
-                while !finished.isSet || answers == 0 {
+                while !finished.value || answers == 0 {
                     do {
                         let summary = try await query.summary(of: "c1")
                         if summary != expected { problems.append("incomplete summary: \(String(describing: summary))") }
@@ -94,11 +93,4 @@ struct ReplayDuringQueriesTests {
             #expect(try await query.summary(of: "c1") == expected)
         }
     }
-}
-
-/// Set once, read by the loop that runs until it is.
-private final class Finished: Sendable {
-    private let value = Mutex(false)
-    var isSet: Bool { value.withLock { $0 } }
-    func set() { value.withLock { $0 = true } }
 }

@@ -3,7 +3,6 @@ import Foundation
 import NPSDomain
 import PostgresNIO
 import Projections
-import Synchronization
 import TestSupport
 import Testing
 
@@ -62,11 +61,11 @@ struct ScaleOutTests {
             let appURL = collector.database.appURL
             var started: [ServerProcess] = []
             for _ in 0..<3 { started.append(try await ServerProcess.start(collector.database)) }
-            let collectors = Pool(started)
-            let projectors = Pool(try (0..<3).map { _ in try startProjector(appURL) })
+            let collectors = Locked(started)
+            let projectors = Locked(try (0..<3).map { _ in try startProjector(appURL) })
             defer {
-                for process in collectors.all { process.stop() }
-                for process in projectors.all { process.stop() }
+                for process in collectors.value { process.stop() }
+                for process in projectors.value { process.stop() }
             }
 
             // Each workspace sends its batches in order, all workspaces at once;
@@ -77,7 +76,7 @@ struct ScaleOutTests {
                     + Int.random(in: 0..<(fleet.batches.count / 10), using: &random)
             }
             let victims = (0..<4).map { _ in Int.random(in: 0..<3, using: &random) }
-            let sent = Progress()
+            let sent = Locked(0)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for workspace in workspaces {
                     let batches = fleet.batches.filter { $0.workspace == workspace }.map(\.body)
@@ -86,27 +85,28 @@ struct ScaleOutTests {
                         for (index, body) in batches.enumerated() {
                             try await upload(
                                 body, workspace: workspace, token: token, collectors: collectors, first: index)
-                            sent.increment()
+                            sent.update { $0 += 1 }
                         }
                     }
                 }
                 group.addTask {
                     for (round, point) in killPoints.enumerated() {
-                        while sent.count < point { try await Task.sleep(for: .milliseconds(5)) }
-                        let old = collectors.all[victims[round * 2]]
+                        while sent.value < point { try await Task.sleep(for: .milliseconds(5)) }
+                        let old = collectors.value[victims[round * 2]]
                         old.process.kill(SIGKILL)
                         old.process.wait()
-                        collectors.replace(
-                            victims[round * 2], with: try await ServerProcess.start(collector.database, port: old.port))
-                        let projector = projectors.all[victims[round * 2 + 1]]
+                        let restarted = try await ServerProcess.start(collector.database, port: old.port)
+                        collectors.update { $0[victims[round * 2]] = restarted }
+                        let projector = projectors.value[victims[round * 2 + 1]]
                         projector.kill(SIGKILL)
                         projector.wait()
-                        projectors.replace(victims[round * 2 + 1], with: try startProjector(appURL))
+                        let replacement = try startProjector(appURL)
+                        projectors.update { $0[victims[round * 2 + 1]] = replacement }
                     }
                 }
                 try await group.waitForAll()
             }
-            #expect(sent.count == fleet.batches.count)
+            #expect(sent.value == fleet.batches.count)
 
             let store = ProjectionStore(client: collector.database.app, logger: collector.database.logger)
             let deadline = ContinuousClock.now + .seconds(120)
@@ -116,7 +116,7 @@ struct ScaleOutTests {
                 statuses = try await store.status()
             }
             #expect(statuses.allSatisfy { $0.lag.events == 0 }, "seed \(seed): \(statuses.map(\.summary))")
-            #expect(projectors.all.allSatisfy { $0.isRunning }, "a projector process died on its own")
+            #expect(projectors.value.allSatisfy { $0.isRunning }, "a projector process died on its own")
 
             let rows = try await collector.database.app.query(
                 "SELECT score, sum(votes)::int8 FROM campaign_scores WHERE campaign_id = 'scale-c1' GROUP BY score",
@@ -142,12 +142,12 @@ struct ScaleOutTests {
     /// 5xx sends it again (to the next collector behind the balancer) until
     /// one accepts it.
     func upload(
-        _ body: String, workspace: String, token: String, collectors: Pool<ServerProcess>, first: Int
+        _ body: String, workspace: String, token: String, collectors: Locked<[ServerProcess]>, first: Int
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         var attempt = first
         while true {
-            let all = collectors.all
+            let all = collectors.value
             let target = all[attempt % all.count]
             var request = URLRequest(
                 url: URL(string: "\(target.baseURL)/v1/surveys/scale-c1/results")!, timeoutInterval: 10)
@@ -170,19 +170,4 @@ struct ScaleOutTests {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
-}
-
-/// The processes of one role, replaced one at a time while others read.
-final class Pool<Process: Sendable>: Sendable {
-    private let processes: Mutex<[Process]>
-    init(_ all: [Process]) { processes = Mutex(all) }
-    var all: [Process] { processes.withLock { $0 } }
-    func replace(_ index: Int, with process: Process) { processes.withLock { $0[index] = process } }
-}
-
-/// How many batches have been accepted so far.
-final class Progress: Sendable {
-    private let sent = Mutex(0)
-    func increment() { sent.withLock { $0 += 1 } }
-    var count: Int { sent.withLock { $0 } }
 }

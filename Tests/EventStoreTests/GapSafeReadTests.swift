@@ -59,7 +59,7 @@ struct GapSafeReadTests {
             let logger = database.logger
             let writers = 8
             let eventsPerWriter = 5_000
-            let done = ManagedAtomicFlag()
+            let done = Locked(false)
 
             // Reads while the writers write, until they are done.
             async let reading: ReadBatch = {
@@ -106,7 +106,7 @@ struct GapSafeReadTests {
                 }
                 return try await group.reduce(into: [(committed: [UUID], rolledBack: [UUID])]()) { $0.append($1) }
             }
-            done.value = true
+            done.set(true)
             let concurrent = try await reading
             let committedCount = results.reduce(0) { $0 + $1.committed.count }
             let rest = try await database.log.drain(
@@ -125,15 +125,5 @@ struct GapSafeReadTests {
             #expect(Set(seenIDs).isDisjoint(with: rolledBack))
             #expect(seen.map(\.checkpoint) == seen.map(\.checkpoint).sorted(), "events came out of order")
         }
-    }
-}
-
-/// A flag one task sets and another polls.
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = false
-    var value: Bool {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

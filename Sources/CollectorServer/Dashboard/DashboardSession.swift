@@ -33,9 +33,7 @@ struct DashboardSession: RouterMiddleware {
 
     /// The cookie's token, or a bearer token for scripts.
     static func token(in request: Request) -> String? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return String(header.dropFirst("bearer ".count))
-        }
+        if let header = request.headers[.authorization] { return AuthenticationMiddleware.bearerToken(header) }
         return request.cookies[cookieName]?.value
     }
 

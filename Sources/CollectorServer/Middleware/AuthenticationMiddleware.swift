@@ -14,16 +14,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerToken(header) else {
             throw APIError.unauthorized("the Authorization header must be \"Bearer <token>\"")
         }
-        guard let identity = try await tokens.authenticate(String(parts[1])) else {
+        guard let identity = try await tokens.authenticate(token) else {
             throw APIError.unauthorized("the token is unknown or revoked")
         }
         var context = context
         context.identity = identity
         return try await next(request, context)
+    }
+}
+
+extension AuthenticationMiddleware {
+    /// The token of an `Authorization: Bearer <token>` header (the scheme in any case), or nil.
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1])
     }
 }
 

@@ -115,5 +115,5 @@ extension HTTPField.Name {
     /// The log position every read model of the answer has applied through,
     /// as the database that answered (a replica, with QUERY_DATABASE_URL)
     /// sees it: how fresh the answer is.
-    static let readPosition = HTTPField.Name("X-Read-Position")!
+    public static let readPosition = HTTPField.Name("X-Read-Position")!
 }

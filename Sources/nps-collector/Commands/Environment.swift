@@ -11,6 +11,9 @@ import Synchronization
 struct Environment {
     /// The setting from the environment, else from NPS_CONFIG_FILE.
     static func value(_ name: String) -> String? {
+        // The list of settings is what the configuration file accepts and the
+        // README documents: a setting read here must be on it.
+        precondition(ConfigurationFile.settings.contains(name), "\(name) is not in ConfigurationFile.settings")
         if isFromEnvironment(name) { return ProcessInfo.processInfo.environment[name] }
         guard let value = file.withLock({ $0.values[name] }), !value.isEmpty else { return nil }
         return value

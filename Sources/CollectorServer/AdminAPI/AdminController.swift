@@ -58,7 +58,7 @@ struct AdminController {
                     metadata: .init(sender: "admin-api", requestID: context.requestID)
                 )
             }
-            return try jsonResponse(Self.answer(campaign), status: .created)
+            return try jsonResponse(Self.answer(campaign, now: campaigns.log.clock.now), status: .created)
         }
         group.post("campaigns/{id}/close") { _, context in
             let id = try context.parameters.require("id")
@@ -66,7 +66,7 @@ struct AdminController {
                 try await campaigns.close(id, metadata: .init(sender: "admin-api", requestID: context.requestID))
             }
             guard let campaign = try await campaigns.campaign(id) else { throw APIError.notFound("no campaign \(id)") }
-            return try jsonResponse(Self.answer(campaign))
+            return try jsonResponse(Self.answer(campaign, now: campaigns.log.clock.now))
         }
         group.post("workspaces") { request, context in
             var request = request
@@ -132,13 +132,13 @@ struct AdminController {
         }
     }
 
-    static func answer(_ campaign: Campaign) -> CampaignAnswer {
+    static func answer(_ campaign: Campaign, now: Date) -> CampaignAnswer {
         CampaignAnswer(
             id: campaign.id,
             startAt: campaign.startAt,
             expireAt: campaign.expireAt,
             roles: campaign.roles,
-            state: campaign.state(at: Date())
+            state: campaign.state(at: now)
         )
     }
 

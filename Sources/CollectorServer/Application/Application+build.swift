@@ -20,9 +20,12 @@ public struct CollectorServices: Sendable {
     public var projections: ProjectionStore
 
     public init(
-        database: PostgresClient, logger: Logger, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
+        database: PostgresClient,
+        logger: Logger,
+        noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
+        clock: any CollectorClock = SystemClock()
     ) {
-        let log = EventLog(client: database, logger: logger)
+        let log = EventLog(client: database, logger: logger, clock: clock)
         let tokens = TokenStore(client: database, logger: logger)
         let campaigns = CampaignStore(log: log, noticePeriod: noticePeriod)
         let workspaces = WorkspaceService(log: log, campaigns: campaigns, tokens: tokens)
@@ -58,7 +61,8 @@ public func buildApplication(
             logger: logger,
             metrics: metrics,
             noticePeriod: configuration.noticePeriod,
-            privacy: configuration.privacy
+            privacy: configuration.privacy,
+            clock: configuration.clock
         ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -82,9 +86,10 @@ public func buildRouter(
     logger: Logger,
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
-    privacy: PrivacyThreshold = PrivacyThreshold()
+    privacy: PrivacyThreshold = PrivacyThreshold(),
+    clock: any CollectorClock = SystemClock()
 ) -> Router<CollectorRequestContext> {
-    let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod)
+    let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod, clock: clock)
     let router = Router(context: CollectorRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
@@ -109,10 +114,11 @@ public func buildRouter(
         tokens: services.tokens,
         quarantine: services.quarantine
     ).register(on: admin)
+    ClockController(clock: clock).register(on: admin)
 
     let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
     ProjectionsController(projections: services.projections).register(on: readers)
-    let reader = ReadModelReader(client: queryClient ?? database, threshold: privacy, logger: logger)
+    let reader = ReadModelReader(client: queryClient ?? database, threshold: privacy, clock: clock, logger: logger)
     CampaignsController(reader: reader).register(on: readers)
     ExportsController(reader: reader).register(on: readers)
     let comparison = ComparisonController(reader: reader)

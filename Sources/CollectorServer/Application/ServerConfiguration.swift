@@ -16,15 +16,19 @@ public struct ServerConfiguration: Sendable {
     public var projectors: ProjectorConfiguration?
     /// NPS_PRIVACY_K: the smallest group whose scores and comments the query API and dashboard show.
     public var privacy: PrivacyThreshold
+    /// NPS_SIMULATED_CLOCK=on: a `SimulatedClock` that `POST /api/v1/clock` moves.
+    public var clock: any CollectorClock
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         noticePeriod: TimeInterval = 21 * 86_400,
         projectors: ProjectorConfiguration? = ProjectorConfiguration(),
-        privacy: PrivacyThreshold = PrivacyThreshold()
+        privacy: PrivacyThreshold = PrivacyThreshold(),
+        clock: any CollectorClock = SystemClock()
     ) {
         self.privacy = privacy
+        self.clock = clock
         self.host = host
         self.port = port
         self.noticePeriod = noticePeriod

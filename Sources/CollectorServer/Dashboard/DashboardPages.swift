@@ -56,7 +56,7 @@ struct DashboardPages {
 
     func overview() async throws -> Response {
         let campaigns = try await reader.campaigns.all()
-        let now = Date()
+        let now = reader.clock.now
         var rows = ""
         var points: [SVGCharts.TrendPoint] = []
         for overview in campaigns {

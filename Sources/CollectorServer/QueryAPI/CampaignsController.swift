@@ -36,7 +36,7 @@ struct CampaignsController {
 
     func campaignList(_ request: Request) async throws -> JSONValue {
         let json = FiguresJSON(confidence: try QueryParameters(request).confidence)
-        let now = Date()
+        let now = reader.clock.now
         return .array(
             try await reader.campaigns.all().map { overview in
                 var members = json.figures(

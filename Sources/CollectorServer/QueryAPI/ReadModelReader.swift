@@ -21,9 +21,12 @@ struct ReadModelReader: Sendable {
     let directory: WorkspaceDirectoryQuery
     let workspacePrivacy: WorkspaceCellPrivacy
     let cache = AnswerCache()
+    /// Decides a campaign's state (scheduled, running, ...) in answers.
+    let clock: any CollectorClock
 
-    init(client: PostgresClient, threshold: PrivacyThreshold, logger: Logger) {
+    init(client: PostgresClient, threshold: PrivacyThreshold, clock: any CollectorClock, logger: Logger) {
         self.threshold = threshold
+        self.clock = clock
         versions = ReadModelVersionQuery(client: client, logger: logger)
         campaigns = CampaignOverviewQuery(client: client, logger: logger)
         summaries = CampaignSummaryQuery(client: client, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NPSDomain
 import PostgresNIO
 
 /// The append-only event log in PostgreSQL (`schema/0002_event_log.sql` and
@@ -8,13 +9,17 @@ import PostgresNIO
 public struct EventLog: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// The time events are recorded at (`recorded_at`) and every decision
+    /// that depends on the date is taken at.
+    public let clock: any CollectorClock
 
     /// The NOTIFY channel `append_events` signals after every append.
     public static let notificationChannel = "nps_event_log"
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, clock: any CollectorClock = SystemClock()) {
         self.client = client
         self.logger = logger
+        self.clock = clock
     }
 
     /// Appends `events` to `stream` in one round trip. Event ids already in the
@@ -27,8 +32,27 @@ public struct EventLog: Sendable {
         expectedVersion: ExpectedVersion = .any
     ) async throws -> AppendResult {
         try await client.withConnection { connection in
-            try await Self.append(events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
+            guard clock.simulated != nil else {
+                return try await Self.append(
+                    events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
+            }
+            return try await connection.inTransaction(logger: logger) { connection in
+                try await stateRecordingTime(on: connection)
+                return try await Self.append(
+                    events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
+            }
         }
+    }
+
+    /// On a simulated clock, makes the events the current transaction
+    /// appends carry the simulated time as `recorded_at`
+    /// (`schema/0050_event_recording_time.sql`); nothing on the system clock,
+    /// where the database's `now()` is the time.
+    public func stateRecordingTime(on connection: PostgresConnection) async throws {
+        guard let simulated = clock.simulated else { return }
+        let now = EventJSON.formatTimestamp(simulated.now)
+        _ = try await connection.query(
+            "SELECT set_config('nps.simulated_now', \(now), true)", logger: logger)
     }
 
     @discardableResult

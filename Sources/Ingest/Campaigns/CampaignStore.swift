@@ -33,8 +33,9 @@ public struct CampaignStore: Sendable {
         _ announcement: CampaignBook.Announcement,
         allowShortNotice: Bool = false,
         metadata: EventMetadata,
-        now: Date = Date()
+        now: Date? = nil
     ) async throws -> Campaign {
+        let now = now ?? log.clock.now
         try await decideAndAppend(metadata: metadata) { book in
             try book.announce(announcement, now: now, noticePeriod: noticePeriod, allowShortNotice: allowShortNotice)
         }

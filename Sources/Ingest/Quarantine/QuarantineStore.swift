@@ -75,7 +75,8 @@ public struct QuarantineStore: Sendable {
 
     /// Validates the held item (or `corrected`, its fixed version) again and,
     /// if it now passes, records it as a vote and marks the entry replayed.
-    public func replay(id: Int64, corrected: JSONValue? = nil, now: Date = Date()) async throws -> ReplayOutcome {
+    public func replay(id: Int64, corrected: JSONValue? = nil, now: Date? = nil) async throws -> ReplayOutcome {
+        let now = now ?? campaigns.log.clock.now
         let book = try await campaigns.load()
         let logger = self.logger
         return try await client.inTransaction(logger: logger) { connection in
@@ -114,6 +115,7 @@ public struct QuarantineStore: Sendable {
                     comment: vote.comment
                 )
             )
+            try await campaigns.log.stateRecordingTime(on: connection)
             let repeats = try await ResultsIngest.recordVotes(
                 [vote],
                 payloads: [payload],

@@ -60,7 +60,8 @@ public struct ResultsIngest: Sendable {
         self.logger = logger
     }
 
-    public func ingest(_ upload: ResultsUpload, now: Date = Date()) async throws -> ResultsOutcome {
+    public func ingest(_ upload: ResultsUpload, now: Date? = nil) async throws -> ResultsOutcome {
+        let now = now ?? campaigns.log.clock.now
         let quarantine = QuarantineWriter(upload: upload)
         let document: JSONValue
         do {
@@ -120,7 +121,9 @@ public struct ResultsIngest: Sendable {
             }
         )
         let logger = self.logger
+        let log = campaigns.log
         let answer = try await client.inTransaction(logger: logger) { connection in
+            try await log.stateRecordingTime(on: connection)
             let repeats = try await Self.recordVotes(
                 valid,
                 payloads: payloads,

@@ -45,8 +45,9 @@ public struct WorkspaceService: Sendable {
         workspaceID: String,
         npsEnabled: Bool?,
         metadata: EventMetadata,
-        now: Date = Date()
+        now: Date? = nil
     ) async throws -> Campaign? {
+        let now = now ?? log.clock.now
         if let npsEnabled {
             try await recordSetting(workspaceID: workspaceID, enabled: npsEnabled, source: .sync, metadata: metadata)
             if !npsEnabled { return nil }

@@ -35,6 +35,13 @@ struct Serve: AsyncParsableCommand {
         help: "Smallest group whose scores and comments the query API shows, 1-1000 (env NPS_PRIVACY_K).")
     var privacyThreshold: Int = Environment.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
 
+    @Flag(
+        help: """
+            Run on a simulated clock that starts at the real time and that POST /api/v1/clock moves forward, \
+            for `simulate` and demos; never in production (env NPS_SIMULATED_CLOCK=on).
+            """)
+    var simulatedClock = Environment.value("NPS_SIMULATED_CLOCK") == "on"
+
     @OptionGroup var projection: ProjectionOptions
 
     func validate() throws {
@@ -71,13 +78,17 @@ struct Serve: AsyncParsableCommand {
                 port: port,
                 noticePeriod: try Environment.noticePeriod(),
                 projectors: projectors ? try projection.configuration() : nil,
-                privacy: PrivacyThreshold(k: privacyThreshold)
+                privacy: PrivacyThreshold(k: privacyThreshold),
+                clock: simulatedClock ? SimulatedClock() : SystemClock()
             ),
             database: database,
             queryClient: queryDatabase,
             metrics: registry,
             logger: logger
         )
+        if simulatedClock {
+            logger.warning("simulated clock: POST /api/v1/clock moves this collector's time; not for production")
+        }
         logger.info(
             "serving",
             metadata: [

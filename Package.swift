@@ -87,6 +87,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A fleet of Rocket.Chat servers on the wire: `simulate`, the demo, `bench e2e`.
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "NPSDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "nps-collector",
             dependencies: [
@@ -95,6 +108,7 @@ let package = Package(
                 "Ingest",
                 "NPSDomain",
                 "Projections",
+                "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,6 +191,11 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["NPSDomain", "Simulation", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // The shell tools (./tools/db) driven as a user would.

@@ -9,7 +9,7 @@ struct NPSCollector: AsyncParsableCommand {
         subcommands: [
             Serve.self, Project.self, ProjectionsCommand.self, Replay.self, Migrate.self, Workspaces.self, Tokens.self,
             Campaigns.self,
-            Quarantine.self, Settings.self, Bench.self,
+            Quarantine.self, Settings.self, Simulate.self, Bench.self,
         ]
     )
 

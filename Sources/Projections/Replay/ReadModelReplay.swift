@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Logging
+import NPSDomain
 import PostgresNIO
 import Synchronization
 

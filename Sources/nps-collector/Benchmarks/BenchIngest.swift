@@ -10,6 +10,7 @@ import NIOHTTP1
 import NPSDomain
 import PostgresNIO
 import Projections
+import Simulation
 
 /// `nps-collector bench ingest`: Rocket.Chat-shaped results uploads over HTTP
 /// to the collector, against `EventLog.append` of the same votes.
@@ -56,7 +57,7 @@ struct BenchIngest: AsyncParsableCommand {
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    try await LoopbackHTTPClient.withConnection(port: port) { send in
+                    try await HTTPConnection.withConnection(port: port) { send in
                         var latencies: [Duration] = []
                         for index in stride(from: client, to: uploads.count, by: clients) {
                             let upload = uploads[index]

@@ -8,6 +8,7 @@ import NIOHTTP1
 import NPSDomain
 import PostgresNIO
 import Projections
+import Simulation
 
 /// `nps-collector bench project`: the fold of a large backlog against the
 /// database's own GROUP BY over the same events, then the projection lag
@@ -204,7 +205,7 @@ struct BenchProject: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    try await LoopbackHTTPClient.withConnection(port: port) { send in
+                    try await HTTPConnection.withConnection(port: port) { send in
                         for index in stride(from: client, to: uploads.count, by: clients) {
                             // Paced: upload `index` is due at index / uploadsPerSecond seconds.
                             let due = started + .milliseconds(index * 1_000 / uploadsPerSecond)

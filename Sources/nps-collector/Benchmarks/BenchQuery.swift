@@ -6,8 +6,10 @@ import Ingest
 import Logging
 import NIOCore
 import NIOHTTP1
+import NPSDomain
 import PostgresNIO
 import Projections
+import Simulation
 
 /// `nps-collector bench query`: the query API under 50 concurrent
 /// connections on a large projected campaign.
@@ -65,7 +67,7 @@ struct BenchQuery: AsyncParsableCommand {
         headers.add(name: "Authorization", value: "Bearer \(token)")
         for (name, uri) in routes {
             // The first answer of a read-model version is computed; the rest come from the answer cache.
-            let cold = try await LoopbackHTTPClient.withConnection(port: port) { send in
+            let cold = try await HTTPConnection.withConnection(port: port) { send in
                 let started = ContinuousClock.now
                 let answer = try await send(.GET, uri, headers, nil)
                 guard answer.status == .ok else {
@@ -106,7 +108,7 @@ enum LoadRun {
         let perConnection = try await withThrowingTaskGroup(of: ([Duration], Int).self) { group in
             for _ in 0..<connections {
                 group.addTask {
-                    try await LoopbackHTTPClient.withConnection(port: port) { send in
+                    try await HTTPConnection.withConnection(port: port) { send in
                         var latencies: [Duration] = []
                         var failures = 0
                         while ContinuousClock.now < end {

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Logging
+import NPSDomain
 import PostgresNIO
 import Projections
 

@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Logging
+import NPSDomain
 import Projections
 
 /// Replays read models one after the other with a progress display; shared

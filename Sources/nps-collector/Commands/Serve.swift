@@ -36,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     var privacyThreshold: Int = Environment.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
 
     @Flag(
+        inversion: .prefixedNo,
         help: """
             Run on a simulated clock that starts at the real time and that POST /api/v1/clock moves forward, \
             for `simulate` and demos; never in production (env NPS_SIMULATED_CLOCK=on).

@@ -3,20 +3,22 @@ import NIOHTTP1
 import NIOPosix
 
 /// One keep-alive HTTP/1.1 connection, requests one after another: enough
-/// for a benchmark to act as a Rocket.Chat server uploading results.
-struct LoopbackHTTPClient {
-    struct Answer {
-        var status: HTTPResponseStatus
-        var body: ByteBuffer
+/// for a benchmark or the simulator to act as a Rocket.Chat server (plain
+/// HTTP; put TLS in front of the collector, not in here).
+public enum HTTPConnection {
+    public struct Answer: Sendable {
+        public var status: HTTPResponseStatus
+        public var body: ByteBuffer
     }
 
-    /// Opens a connection to 127.0.0.1:`port` and hands `body` a function that sends one request.
-    static func withConnection<Result: Sendable>(
+    /// Opens a connection to `host`:`port` and hands `body` a function that sends one request.
+    public static func withConnection<Result: Sendable>(
+        host: String = "127.0.0.1",
         port: Int,
         _ body: (_ send: (HTTPMethod, String, HTTPHeaders, ByteBuffer?) async throws -> Answer) async throws -> Result
     ) async throws -> Result {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
+            .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
@@ -28,7 +30,7 @@ struct LoopbackHTTPClient {
             var responses = inbound.makeAsyncIterator()
             return try await body { method, uri, headers, requestBody in
                 var headers = headers
-                headers.replaceOrAdd(name: "Host", value: "127.0.0.1")
+                headers.replaceOrAdd(name: "Host", value: host)
                 headers.replaceOrAdd(name: "Content-Length", value: String(requestBody?.readableBytes ?? 0))
                 try await outbound.write(
                     .head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)))

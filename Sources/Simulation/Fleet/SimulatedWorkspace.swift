@@ -1,0 +1,86 @@
+import Foundation
+import NPSDomain
+
+/// One Rocket.Chat server of the fleet: its size, version, voters' moods and
+/// what its admins do with the NPS setting, all drawn from the seed.
+public struct SimulatedWorkspace: Sendable {
+    public let index: Int
+    /// Rocket.Chat's `uniqueId`.
+    public let id: String
+    public let release: RocketChatRelease
+    public let activeUsers: Int
+    public let totalUsers: Int
+    /// The NPS its voters lean to, around the fleet's.
+    let nps: Double
+    /// Share of passives (7–8) among its voters.
+    let passiveShare: Double
+    /// Share of active users who answer a survey.
+    let responseRate: Double
+    /// What the admins do with the setting, campaign by campaign.
+    public let settings: [CampaignSetting]
+
+    /// The NPS setting around one campaign.
+    public struct CampaignSetting: Sendable {
+        /// On when the campaign is announced (a workspace that turned it off
+        /// may turn it on again before a later campaign).
+        public var enabledAtAnnouncement: Bool
+        /// Turned off after the admins were notified, before the start.
+        public var optsOutBeforeStart: Bool
+        /// Turned off while the campaign runs: the survey was shown, no results are sent.
+        public var optsOutDuring: Bool
+
+        var showsSurvey: Bool { enabledAtAnnouncement && !optsOutBeforeStart }
+        var sendsResults: Bool { showsSurvey && !optsOutDuring }
+    }
+
+    static let optOutBeforeStart = 0.04
+    static let optOutDuring = 0.03
+    static let turnsBackOn = 0.5
+
+    /// The whole fleet, each workspace from its own generator.
+    public static func fleet(_ settings: SimulationSettings) -> [SimulatedWorkspace] {
+        (0..<settings.workspaces).map { SimulatedWorkspace(index: $0, settings: settings) }
+    }
+
+    init(index: Int, settings: SimulationSettings) {
+        var random = SplitMix64(seed: settings.seed, 1, UInt64(index))
+        self.index = index
+        let hex = random.hex(bytes: 16)
+        func part(_ from: Int, _ to: Int) -> Substring {
+            hex[hex.index(hex.startIndex, offsetBy: from)..<hex.index(hex.startIndex, offsetBy: to)]
+        }
+        id = "\(part(0, 8))-\(part(8, 12))-4\(part(13, 16))-a\(part(17, 20))-\(part(20, 32))"
+        release = random.pick(RocketChatRelease.fleet)
+        // Most workspaces are small teams; a few have tens of thousands of users.
+        activeUsers = Int(random.pareto(minimum: 30, alpha: 1.1, maximum: 50_000))
+        totalUsers = activeUsers + Int(Double(activeUsers) * random.uniform(0.1, 1.5))
+        nps = max(-90, min(90, settings.nps + 20 * random.normal()))
+        passiveShare = random.uniform(0.15, 0.35)
+        responseRate = random.uniform(0.15, 0.45)
+        var enabled = true
+        var plan: [CampaignSetting] = []
+        for _ in 0..<settings.campaigns {
+            if !enabled, random.chance(Self.turnsBackOn) { enabled = true }
+            var setting = CampaignSetting(
+                enabledAtAnnouncement: enabled, optsOutBeforeStart: false, optsOutDuring: false)
+            if enabled {
+                setting.optsOutBeforeStart = random.chance(Self.optOutBeforeStart)
+                setting.optsOutDuring = !setting.optsOutBeforeStart && random.chance(Self.optOutDuring)
+                enabled = !(setting.optsOutBeforeStart || setting.optsOutDuring)
+            }
+            plan.append(setting)
+        }
+        self.settings = plan
+    }
+
+    /// The setting as the workspace reports it at a phase of a campaign.
+    func npsEnabled(campaign: Int, after phase: Phase.Step) -> Bool {
+        let setting = settings[campaign]
+        switch phase {
+        case .notify: return setting.enabledAtAnnouncement
+        case .optOutBeforeStart, .show: return setting.showsSurvey
+        case .optOutDuring, .upload, .resend: return setting.sendsResults
+        case .register, .announce: return true
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NPSDomain
+
+/// `--check`: the collector's answers against the simulation's ground truth,
+/// once the projectors have applied everything.
+public struct CollectorCheck: Sendable {
+    public let target: CollectorTarget
+
+    public init(target: CollectorTarget) {
+        self.target = target
+    }
+
+    /// Waits until no projection is behind (none halted), at most `timeout`.
+    public func waitForProjections(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let (status, body) = try await target.get("/api/v1/projections")
+            guard status == 200, let projections = body?.arrayValue else {
+                throw SimulationError.collector("GET /api/v1/projections answered \(status)")
+            }
+            if let halted = projections.first(where: { $0["state"]?.stringValue == "halted" }) {
+                throw SimulationError.collector("projection \(halted["name"]?.stringValue ?? "?") is halted")
+            }
+            if projections.allSatisfy({ $0["lag"]?["events"]?.doubleValue == 0 }) { return }
+            guard ContinuousClock.now < deadline else {
+                throw SimulationError.collector("the projections did not catch up within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Every difference between the collector's summary of each campaign and
+    /// the truth; empty when they agree.
+    public func differences(_ truths: [CampaignTruth]) async throws -> [String] {
+        var differences: [String] = []
+        for truth in truths {
+            let (status, body) = try await target.get("/api/v1/campaigns/\(truth.campaignID)/summary")
+            guard status == 200, let summary = body else {
+                differences.append("\(truth.campaignID): summary answered \(status)")
+                continue
+            }
+            func compare(_ name: String, _ answered: JSONValue?, _ expected: Int) {
+                let value = answered?.doubleValue.map { Int($0) }
+                if value != expected {
+                    differences.append(
+                        "\(truth.campaignID) \(name): collector \(value.map(String.init) ?? "none"), sent \(expected)")
+                }
+            }
+            compare("votes", summary["votes"], truth.votes)
+            compare("promoters", summary["promoters"], truth.promoters)
+            compare("passives", summary["passives"], truth.passives)
+            compare("detractors", summary["detractors"], truth.detractors)
+            let distribution = summary["distribution"]?.arrayValue ?? []
+            for score in 0...10 {
+                compare("score \(score)", score < distribution.count ? distribution[score] : nil, truth.distribution[score])
+            }
+            let funnel = summary["workspaces"]
+            compare("workspaces notified", funnel?["notified"], truth.notified)
+            compare("workspaces shown", funnel?["shown"], truth.shown)
+            compare("workspaces voted", funnel?["voted"], truth.voted)
+            compare("workspaces opted out", funnel?["optedOut"], truth.optedOut)
+            let completeness = summary["deliveryCompleteness"]?.doubleValue
+            if let expected = truth.deliveryCompleteness, abs((completeness ?? -1) - expected) > 1e-9 {
+                differences.append(
+                    "\(truth.campaignID) delivery completeness: collector \(completeness.map { "\($0)" } ?? "none"), sent \(expected)"
+                )
+            }
+        }
+        return differences
+    }
+}

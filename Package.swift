@@ -195,7 +195,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["NPSDomain", "Simulation", "TestSupport"],
+            dependencies: [
+                "Ingest", "NPSDomain", "Simulation", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The shell tools (./tools/db) driven as a user would.

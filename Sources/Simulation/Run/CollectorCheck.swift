@@ -52,7 +52,8 @@ public struct CollectorCheck: Sendable {
             compare("detractors", summary["detractors"], truth.detractors)
             let distribution = summary["distribution"]?.arrayValue ?? []
             for score in 0...10 {
-                compare("score \(score)", score < distribution.count ? distribution[score] : nil, truth.distribution[score])
+                compare(
+                    "score \(score)", score < distribution.count ? distribution[score] : nil, truth.distribution[score])
             }
             let funnel = summary["workspaces"]
             compare("workspaces notified", funnel?["notified"], truth.notified)

@@ -34,8 +34,23 @@ public struct CollectorTarget: Sendable {
 
     /// One JSON GET with the admin token (the clock, the query API).
     public func get(_ path: String) async throws -> (status: Int, body: JSONValue?) {
+        try await exchange(.GET, path, body: nil)
+    }
+
+    /// One JSON POST with the admin token.
+    public func post(_ path: String, json: String) async throws -> (status: Int, body: JSONValue?) {
+        try await exchange(.POST, path, body: ByteBuffer(string: json))
+    }
+
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, body: ByteBuffer?
+    ) async throws -> (
+        status: Int, body: JSONValue?
+    ) {
         try await HTTPConnection.withConnection(host: host, port: port) { send in
-            let answer = try await send(.GET, path, HTTPHeaders([("Authorization", "Bearer \(adminToken)")]), nil)
+            var headers = HTTPHeaders([("Authorization", "Bearer \(adminToken)")])
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            let answer = try await send(method, path, headers, body)
             return (Int(answer.status.code), try? JSONValue.parse(Array(answer.body.readableBytesView)))
         }
     }

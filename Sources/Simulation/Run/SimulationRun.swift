@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NPSDomain
-import NIOConcurrencyHelpers
 
 /// Plays a `SimulationPlan` against a collector over HTTP: phase by phase,
 /// the clock moved first, the workspaces' requests sent on `connections`

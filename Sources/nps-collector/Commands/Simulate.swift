@@ -34,7 +34,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "The NPS the workspaces vary around, -100 to 100.")
     var nps: Double = 30
 
-    @Option(help: "Simulated time of the first request (ISO 8601); default: the next midnight UTC of the collector's clock.")
+    @Option(
+        help: "Simulated time of the first request (ISO 8601); default: the next midnight UTC of the collector's clock."
+    )
     var start: String?
 
     @Option(help: "Keep-alive connections to the collector.")
@@ -78,9 +80,11 @@ struct Simulate: AsyncParsableCommand {
         }
         let target = try CollectorTarget(url: url ?? "", adminToken: adminToken ?? "")
         let collectorNow = try await target.clock()
-        let plan = SimulationPlan(settings(start: start.flatMap(EventJSON.parseTimestamp) ?? Self.nextMidnight(collectorNow)))
+        let plan = SimulationPlan(
+            settings(start: start.flatMap(EventJSON.parseTimestamp) ?? Self.nextMidnight(collectorNow)))
         let report = try await SimulationRun(plan: plan, target: target, connections: connections).run { phase in
-            FileHandle.standardError.write(Data("simulate: \(phase.name) at \(EventJSON.formatTimestamp(phase.at))\n".utf8))
+            FileHandle.standardError.write(
+                Data("simulate: \(phase.name) at \(EventJSON.formatTimestamp(phase.at))\n".utf8))
         }
         print(report.text)
         print("sent in \(String(format: "%.1f", report.elapsed.seconds)) s")

@@ -61,6 +61,20 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var description: String {
         "postgres://\(username)@\(host):\(port)/\(database)"
     }
+
+    /// The URL as DATABASE_URL takes it, password included: for the
+    /// environment of a child process, never for a log.
+    public var connectionString: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = username
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode)]
+        return components.string ?? ""
+    }
 }
 
 public struct DatabaseURLError: Error, CustomStringConvertible {

@@ -33,8 +33,10 @@ public struct SimulationRun: Sendable {
         /// Answers other than the expected status, the first ten described.
         public var unexpected = 0
         public var firstUnexpected: [String] = []
-        /// Seconds each results upload took, in the order they finished.
-        public var uploadSeconds: [Double] = []
+        /// How long each results upload took, in the order they finished.
+        public var uploadLatencies: [Duration] = []
+        /// How long each phase took to send.
+        public var phaseTimings: [PhaseTiming] = []
         public var elapsed: Duration = .zero
         /// When the last results upload was answered.
         public var lastUpload: ContinuousClock.Instant?
@@ -81,8 +83,18 @@ public struct SimulationRun: Sendable {
                     }
                 }
             }
-            state.withLockedValue { $0.report.requests += cloud.count }
+            let phaseStarted = ContinuousClock.now
+            let votesBefore = state.withLockedValue { shared in
+                shared.report.requests += cloud.count
+                return shared.report.votesSent
+            }
             let digests = try await sendWorkspaces(phase, state: state)
+            state.withLockedValue { shared in
+                shared.report.phaseTimings.append(
+                    PhaseTiming(
+                        phase: phase, votes: shared.report.votesSent - votesBefore,
+                        duration: ContinuousClock.now - phaseStarted))
+            }
             digest.add(cloud: cloud, workspaces: digests)
         }
         var report = state.withLockedValue { shared in
@@ -162,7 +174,7 @@ public struct SimulationRun: Sendable {
                 case .register(let index):
                     shared.tokens[index] = body?["token"]?.stringValue ?? ""
                 case .upload:
-                    shared.report.uploadSeconds.append(took.seconds)
+                    shared.report.uploadLatencies.append(took)
                     shared.report.lastUpload = ContinuousClock.now
                     shared.report.accepted += Int(body?["accepted"]?.doubleValue ?? 0)
                     shared.report.repeats += Int(body?["repeats"]?.doubleValue ?? 0)
@@ -180,6 +192,13 @@ public struct SimulationRun: Sendable {
     static func text(_ body: ByteBuffer) -> String {
         String(decoding: body.readableBytesView.prefix(300), as: UTF8.self)
     }
+}
+
+/// One phase of a run: what it sent and how long it took.
+public struct PhaseTiming: Sendable {
+    public var phase: Phase
+    public var votes: Int
+    public var duration: Duration
 }
 
 extension SimulationRun.Report {

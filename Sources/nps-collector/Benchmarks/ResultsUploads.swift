@@ -89,9 +89,14 @@ enum BenchServer {
 
 /// How the benchmarks print figures.
 enum BenchFigures {
+    /// The element `fraction` of the way up a sorted list (nil when empty).
+    static func element<Value>(_ sorted: [Value], atFraction fraction: Double) -> Value? {
+        sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+    }
+
+    /// A percentile of sorted durations, in seconds.
     static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))].seconds
+        element(sorted, atFraction: fraction)?.seconds ?? 0
     }
 
     static func format(_ value: Double) -> String { String(format: "%.2f", value) }

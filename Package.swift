@@ -204,7 +204,7 @@ let package = Package(
         // The shell tools (./tools/db) driven as a user would.
         .testTarget(
             name: "ToolingTests",
-            dependencies: ["TestSupport"],
+            dependencies: ["EventStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -17,8 +17,7 @@ import Testing
             defer { server.stop() }
             let target = try CollectorTarget(url: server.baseURL, adminToken: token.token)
             let now = try await target.clock()
-            let start = Date(
-                timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 86_400)
+            let start = SimulationSettings.nextMidnight(after: now)
             let plan = SimulationPlan(SimulationSettings(workspaces: 80, campaigns: 2, seed: 16, start: start))
 
             let report = try await SimulationRun(plan: plan, target: target, connections: 4).run()

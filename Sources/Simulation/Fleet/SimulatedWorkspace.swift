@@ -72,15 +72,4 @@ public struct SimulatedWorkspace: Sendable {
         }
         self.settings = plan
     }
-
-    /// The setting as the workspace reports it at a phase of a campaign.
-    func npsEnabled(campaign: Int, after phase: Phase.Step) -> Bool {
-        let setting = settings[campaign]
-        switch phase {
-        case .notify: return setting.enabledAtAnnouncement
-        case .optOutBeforeStart, .show: return setting.showsSurvey
-        case .optOutDuring, .upload, .resend: return setting.sendsResults
-        case .register, .announce: return true
-        }
-    }
 }

@@ -29,6 +29,13 @@ public struct SimulationSettings: Sendable {
         self.start = start
     }
 
+    /// A simulation's default start: whole days, after whatever the
+    /// collector's clock has already seen.
+    public static func nextMidnight(after date: Date) -> Date {
+        let day: TimeInterval = 86_400
+        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 / day).rounded(.down) * day + day)
+    }
+
     /// The campaign ids: the seed in them, so that two simulations against
     /// one collector do not collide unless they are the same simulation.
     public func campaignID(_ index: Int) -> String {

@@ -57,7 +57,7 @@ struct BenchE2E: AsyncParsableCommand {
         async throws
     {
         let target = try CollectorTarget(url: "http://127.0.0.1:\(port)", adminToken: admin)
-        let start = Simulate.nextMidnight(try await target.clock())
+        let start = SimulationSettings.nextMidnight(after: try await target.clock())
         let plan = SimulationPlan(
             SimulationSettings(workspaces: workspaces, campaigns: campaigns, seed: seed, start: start))
         print("bench e2e: \(workspaces) workspaces, \(campaigns) campaigns, seed \(seed), \(connections) connections")

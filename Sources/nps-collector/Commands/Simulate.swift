@@ -81,7 +81,8 @@ struct Simulate: AsyncParsableCommand {
         let target = try CollectorTarget(url: url ?? "", adminToken: adminToken ?? "")
         let collectorNow = try await target.clock()
         let plan = SimulationPlan(
-            settings(start: start.flatMap(EventJSON.parseTimestamp) ?? Self.nextMidnight(collectorNow)))
+            settings(
+                start: start.flatMap(EventJSON.parseTimestamp) ?? SimulationSettings.nextMidnight(after: collectorNow)))
         let report = try await SimulationRun(plan: plan, target: target, connections: connections).run { phase in
             FileHandle.standardError.write(
                 Data("simulate: \(phase.name) at \(EventJSON.formatTimestamp(phase.at))\n".utf8))
@@ -113,11 +114,5 @@ struct Simulate: AsyncParsableCommand {
         else { throw ValidationError("--record \(record): cannot be written") }
         defer { try? file.close() }
         return try SimulationRun.record(plan) { bytes in try file.write(contentsOf: bytes) }
-    }
-
-    /// Campaign dates on whole days, after whatever the collector's clock has seen.
-    static func nextMidnight(_ date: Date) -> Date {
-        let day: TimeInterval = 86_400
-        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 / day).rounded(.down) * day + day)
     }
 }

@@ -18,6 +18,7 @@ public struct CollectorServices: Sendable {
     public var statistics: StatisticsIngest
     public var quarantine: QuarantineStore
     public var projections: ProjectionStore
+    public var landing: LandingPageIngest
 
     public init(
         database: PostgresClient, logger: Logger, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod
@@ -34,6 +35,7 @@ public struct CollectorServices: Sendable {
         self.statistics = StatisticsIngest(log: log, workspaces: workspaces)
         self.quarantine = QuarantineStore(client: database, campaigns: campaigns, logger: logger)
         self.projections = ProjectionStore(client: database, logger: logger)
+        self.landing = LandingPageIngest(client: database, logger: logger)
     }
 }
 
@@ -58,7 +60,8 @@ public func buildApplication(
             logger: logger,
             metrics: metrics,
             noticePeriod: configuration.noticePeriod,
-            privacy: configuration.privacy
+            privacy: configuration.privacy,
+            landing: configuration.landing
         ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -82,7 +85,8 @@ public func buildRouter(
     logger: Logger,
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
-    privacy: PrivacyThreshold = PrivacyThreshold()
+    privacy: PrivacyThreshold = PrivacyThreshold(),
+    landing: LandingSettings = LandingSettings()
 ) -> Router<CollectorRequestContext> {
     let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod)
     let router = Router(context: CollectorRequestContext.self)
@@ -107,7 +111,8 @@ public func buildRouter(
         campaigns: services.campaigns,
         workspaces: services.workspaces,
         tokens: services.tokens,
-        quarantine: services.quarantine
+        quarantine: services.quarantine,
+        landing: services.landing
     ).register(on: admin)
 
     let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
@@ -120,5 +125,10 @@ public func buildRouter(
     WorkspaceDirectoryController(reader: reader, comparison: comparison).register(on: readers)
 
     DashboardController(reader: reader, tokens: services.tokens).register(on: router)
+    LandingPageController(
+        campaigns: services.campaigns, landing: services.landing,
+        limiter: RateLimiter(perMinute: landing.postsPerMinute),
+        trustedProxies: landing.trustedProxies
+    ).register(on: router)
     return router
 }

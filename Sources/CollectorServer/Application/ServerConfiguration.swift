@@ -16,18 +16,37 @@ public struct ServerConfiguration: Sendable {
     public var projectors: ProjectorConfiguration?
     /// NPS_PRIVACY_K: the smallest group whose scores and comments the query API and dashboard show.
     public var privacy: PrivacyThreshold
+    /// NPS_LANDING_RATE, NPS_TRUSTED_PROXIES: the landing pages' rate limit.
+    public var landing: LandingSettings
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         noticePeriod: TimeInterval = 21 * 86_400,
         projectors: ProjectorConfiguration? = ProjectorConfiguration(),
-        privacy: PrivacyThreshold = PrivacyThreshold()
+        privacy: PrivacyThreshold = PrivacyThreshold(),
+        landing: LandingSettings = LandingSettings()
     ) {
+        self.landing = landing
         self.privacy = privacy
         self.host = host
         self.port = port
         self.noticePeriod = noticePeriod
         self.projectors = projectors
+    }
+}
+
+/// The landing pages' abuse limits (`/s/{campaignId}`).
+public struct LandingSettings: Sendable {
+    public static let defaultPostsPerMinute = 10
+    /// NPS_LANDING_RATE: answers (POSTs) per minute per client, 1-10,000; bursts up to the same number.
+    public var postsPerMinute: Int
+    /// NPS_TRUSTED_PROXIES: peer addresses whose `X-Forwarded-For` names the client (a reverse
+    /// proxy's); from any other peer the header is ignored and the peer is the client.
+    public var trustedProxies: Set<String>
+
+    public init(postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: Set<String> = []) {
+        self.postsPerMinute = postsPerMinute
+        self.trustedProxies = trustedProxies
     }
 }

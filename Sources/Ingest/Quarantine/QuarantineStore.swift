@@ -104,27 +104,10 @@ public struct QuarantineStore: Sendable {
             case .success(let valid): vote = valid
             case .failure(let rejection): return .stillInvalid(rejection.reason)
             }
-            let payload = try EventJSON.encode(
-                VoteCast(
-                    campaignID: campaignID,
-                    workspaceID: workspaceID,
-                    identifier: vote.identifier,
-                    roles: vote.roles,
-                    score: vote.score,
-                    comment: vote.comment
-                )
-            )
-            let repeats = try await ResultsIngest.recordVotes(
-                [vote],
-                payloads: [payload],
-                stream: Streams.votes(campaignID: campaignID, workspaceID: workspaceID),
-                campaignID: campaignID,
-                workspaceID: workspaceID,
-                metadata: try EventJSON.encode(
-                    EventMetadata(sender: "quarantine-replay", requestID: "quarantine-\(id)")),
-                on: connection,
-                logger: logger
-            )
+            let batch = try VoteBatch(
+                [vote], campaignID: campaignID, workspaceID: workspaceID, requestID: "quarantine-\(id)",
+                sender: "quarantine-replay")
+            let repeats = try await batch.recordVotes(on: connection, logger: logger)
             try await connection.query(
                 "UPDATE quarantine SET status = 'replayed', resolved_at = now() WHERE id = \(id)",
                 logger: logger

@@ -37,8 +37,10 @@ final class RateLimiter: Sendable {
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * rate)
             bucket.updated = now
             defer { buckets[client] = bucket }
-            guard bucket.tokens >= 1 else {
-                return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+            // A nanosecond's tolerance, so that whole refills are not lost to rounding.
+            let tolerance = 1e-9
+            guard bucket.tokens >= 1 - tolerance else {
+                return max(1, Int(((1 - bucket.tokens) / rate - tolerance).rounded(.up)))
             }
             bucket.tokens -= 1
             return nil

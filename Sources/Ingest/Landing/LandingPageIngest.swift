@@ -143,7 +143,7 @@ public struct LandingPageIngest: Sendable {
     func signingKey() async throws -> SymmetricKey {
         if let key = keyCache.key.withLock({ $0 }) { return SymmetricKey(data: key) }
         let rows = try await client.query("SELECT key FROM landing_page_key", logger: logger)
-        guard let key = try await rows.collect().first?.decode([UInt8].self) else {
+        guard let key = try await rows.collect().first?.decode(ByteBuffer.self).readableBytesView.map({ $0 }) else {
             throw LandingPageKeyMissing()
         }
         keyCache.key.withLock { $0 = key }

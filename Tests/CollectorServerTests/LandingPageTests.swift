@@ -395,6 +395,52 @@ struct LandingPageTests {
     }
 }
 
+extension LandingPageTests {
+    @Test("the CLI publishes the page (landing-page) and prints its contacts as CSV (contacts)")
+    func commandLine() async throws {
+        try await Collector.with { collector in
+            try await collector.campaign("c1")
+            func run(_ arguments: [String]) async throws -> (Int32, String) {
+                let process = try ChildProcess(
+                    executable: ChildProcess.collectorExecutable(), arguments: ["campaigns"] + arguments,
+                    environment: [
+                        "DATABASE_URL": collector.database.appURL.connectionString, "LOG_LEVEL": "warning",
+                    ])
+                defer { process.removeLog() }
+                return (try await process.exitCode(within: .seconds(60)), process.output())
+            }
+            var (status, output) = try await run([
+                "landing-page", "c1", "--enable", "--ask-contact", "--question", "Q?",
+            ])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("enabled at /s/c1"))
+            let page = try #require(try await collector.services.campaigns.campaign("c1")?.landingPage)
+            #expect(page == LandingPage(enabled: true, question: "Q?", askReason: true, askContact: true))
+
+            var visitor = Visitor(collector: collector)
+            let token = try await visitor.open("c1")
+            _ = try await visitor.post(
+                "c1",
+                [
+                    "score": "10", "csrf": token, "firstName": "Lin, \"Jr\"", "email": "lin@example.org",
+                    "consent": "yes",
+                ])
+            (status, output) = try await run(["contacts", "c1"])
+            #expect(status == 0, "\(output)")
+            let lines = output.split(separator: "\r\n").map(String.init)
+            #expect(lines.first == "identifier,firstName,lastName,email,consentedAt")
+            #expect(lines.count == 2)
+            #expect(lines.last?.contains(#","Lin, ""Jr""",,lin@example.org,"#) == true, "\(output)")
+
+            (status, output) = try await run(["landing-page", "c1", "--disable"])
+            #expect(status == 0)
+            #expect(try await collector.request(.get, "/s/c1").status == .notFound)
+            (status, _) = try await run(["contacts", "nope"])
+            #expect(status != 0)
+        }
+    }
+}
+
 /// A browser without a browser: keeps the landing cookie between requests to the router.
 struct Visitor {
     let collector: Collector

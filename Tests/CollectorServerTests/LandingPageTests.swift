@@ -27,6 +27,19 @@ struct LandingPageTests {
             allowShortNotice: true, metadata: .init(sender: "test"))
     }
 
+    /// A collector with campaign c1 running and its page `page`, opened once by a visitor: the
+    /// visitor (with its cookie) and the form's CSRF token.
+    static func opened(
+        page: LandingPage = LandingPage(), _ body: @Sendable (Collector, Visitor, String) async throws -> Void
+    ) async throws {
+        try await Collector.with { collector in
+            try await campaign(collector, page: page)
+            var visitor = Visitor(collector: collector)
+            let token = try await visitor.open("c1")
+            try await body(collector, visitor, token)
+        }
+    }
+
     /// How many rows a table holds (as the owner sees it).
     static func count(_ collector: Collector, _ table: String) async throws -> Int {
         try await collector.database.owner.query(
@@ -127,10 +140,7 @@ struct LandingPageTests {
 
     @Test("a missing, wrong or other browser's CSRF token answers 403 and stores nothing")
     func csrf() async throws {
-        try await Collector.with { collector in
-            try await Self.campaign(collector)
-            var visitor = Visitor(collector: collector)
-            let token = try await visitor.open("c1")
+        try await Self.opened { collector, visitor, token in
             var other = Visitor(collector: collector)
             let othersToken = try await other.open("c1")
             #expect(token != othersToken)
@@ -158,10 +168,7 @@ struct LandingPageTests {
 
     @Test("the rate limit trips at the 11th answer a minute from one client with 429 and Retry-After")
     func rateLimit() async throws {
-        try await Collector.with { collector in
-            try await Self.campaign(collector)
-            var visitor = Visitor(collector: collector)
-            let token = try await visitor.open("c1")
+        try await Self.opened { collector, visitor, token in
             for score in 0..<LandingSettings.defaultPostsPerMinute {
                 let answer = try await visitor.post("c1", ["score": String(score), "csrf": token])
                 #expect(answer.status == .seeOther)
@@ -192,10 +199,7 @@ struct LandingPageTests {
 
     @Test("the honeypot filled: the thanks page, nothing stored")
     func honeypot() async throws {
-        try await Collector.with { collector in
-            try await Self.campaign(collector)
-            var visitor = Visitor(collector: collector)
-            let token = try await visitor.open("c1")
+        try await Self.opened { collector, visitor, token in
             let answer = try await visitor.post("c1", ["score": "10", "csrf": token, "website": "http://spam.example"])
             #expect(answer.status == .seeOther)
             #expect(answer.headers[.location] == "/s/c1/thanks")
@@ -206,10 +210,7 @@ struct LandingPageTests {
 
     @Test("an invalid score or reason shows the form again with the error; too large a body is 413; nothing stored")
     func validation() async throws {
-        try await Collector.with { collector in
-            try await Self.campaign(collector)
-            var visitor = Visitor(collector: collector)
-            let token = try await visitor.open("c1")
+        try await Self.opened { collector, visitor, token in
             let tooLong = String(repeating: "x", count: Limits.commentLength + 1)
             for (fields, error) in [
                 (["csrf": token], "Please choose a score"),
@@ -343,10 +344,7 @@ struct LandingPageTests {
 
     @Test("purging the landing source removes its votes, keys and contacts")
     func purge() async throws {
-        try await Collector.with { collector in
-            try await Self.campaign(collector, page: LandingPage(askContact: true))
-            var visitor = Visitor(collector: collector)
-            let token = try await visitor.open("c1")
+        try await Self.opened(page: LandingPage(askContact: true)) { collector, visitor, token in
             _ = try await visitor.post(
                 "c1", ["score": "6", "csrf": token, "email": "x@example.org", "consent": "yes"])
             #expect(try await Self.count(collector, "landing_contacts") == 1)
@@ -427,7 +425,10 @@ extension LandingPageTests {
                 ])
             (status, output) = try await run(["contacts", "c1"])
             #expect(status == 0, "\(output)")
-            let lines = output.split(separator: "\r\n").map(String.init)
+            // Standard error shares the log: the CSV starts at its header (a log line may come first).
+            let header = "identifier,firstName,lastName,email,consentedAt\r\n"
+            let csv = try #require(output.range(of: header)).lowerBound
+            let lines = output[csv...].split(separator: "\r\n").map(String.init)
             #expect(lines.first == "identifier,firstName,lastName,email,consentedAt")
             #expect(lines.count == 2)
             #expect(lines.last?.contains(#","Lin, ""Jr""",,lin@example.org,"#) == true, "\(output)")

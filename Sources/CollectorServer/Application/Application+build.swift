@@ -127,7 +127,7 @@ public func buildRouter(
     DashboardController(reader: reader, tokens: services.tokens).register(on: router)
     LandingPageController(
         campaigns: services.campaigns, landing: services.landing,
-        limiter: RateLimiter(perMinute: landing.postsPerMinute),
+        limiter: RateLimiter(perMinute: landing.postsPerMinute, clock: landing.clock),
         trustedProxies: landing.trustedProxies
     ).register(on: router)
     return router

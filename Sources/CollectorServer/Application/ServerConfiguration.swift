@@ -44,9 +44,15 @@ public struct LandingSettings: Sendable {
     /// NPS_TRUSTED_PROXIES: peer addresses whose `X-Forwarded-For` names the client (a reverse
     /// proxy's); from any other peer the header is ignored and the peer is the client.
     public var trustedProxies: Set<String>
+    /// The rate limiter's clock (a test may stop it).
+    public var clock: @Sendable () -> ContinuousClock.Instant
 
-    public init(postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: Set<String> = []) {
+    public init(
+        postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: Set<String> = [],
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.postsPerMinute = postsPerMinute
         self.trustedProxies = trustedProxies
+        self.clock = clock
     }
 }

@@ -16,15 +16,18 @@ final class RateLimiter: Sendable {
     }
 
     private let buckets = Mutex<[String: Bucket]>([:])
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
-    init(perMinute: Int) {
+    init(perMinute: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.perMinute = perMinute
+        self.clock = clock
     }
 
     private var refillPerSecond: Double { Double(perMinute) / 60 }
 
     /// nil when `client` may go on (and a token is taken); otherwise the whole seconds until it may.
-    func retryAfter(_ client: String, now: ContinuousClock.Instant = .now) -> Int? {
+    func retryAfter(_ client: String, now given: ContinuousClock.Instant? = nil) -> Int? {
+        let now = given ?? clock()
         let capacity = Double(perMinute)
         let rate = refillPerSecond
         return buckets.withLock { buckets in

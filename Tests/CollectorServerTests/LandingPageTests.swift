@@ -104,11 +104,38 @@ struct LandingPageTests {
             try first.screenshot(to: Self.screenshots.appending(path: "landing-phone.png"))
             try first.setViewport(width: 1280, height: 900, mobile: false)
 
+            // Keyboard only: Tab reaches the score group, arrows pick a score, the focus is outlined, Tab goes on
+            // to the reason and past the honeypot, Enter on Send submits.
+            let keyboard = try HeadlessChromium()
+            try keyboard.open(server.baseURL + "/s/c1")
+            try keyboard.press("Tab")
+            #expect(try keyboard.evaluate("document.activeElement.id") == "score-0")
+            for _ in 0..<7 { try keyboard.press("ArrowRight") }
+            #expect(try keyboard.evaluate("document.querySelector('input[name=score]:checked').value") == "7")
+            #expect(
+                try keyboard.evaluate("getComputedStyle(document.querySelector('label[for=score-7]')).outlineStyle")
+                    == "solid")
+            try keyboard.press("Tab")
+            #expect(try keyboard.evaluate("document.activeElement.id") == "reason")
+            try keyboard.type("Typed with the keyboard")
+            var focused: [String] = []
+            for _ in 0..<5 {
+                try keyboard.press("Tab")
+                focused.append(
+                    try keyboard.evaluate("document.activeElement.id || document.activeElement.className").stringValue
+                        ?? "")
+            }
+            #expect(focused == ["firstName", "lastName", "email", "consent", "send"])
+            #expect(!focused.contains("website"))
+            try keyboard.press("Enter")
+            try keyboard.waitForLoad()
+            #expect(try keyboard.evaluate("location.pathname") == "/s/c1/thanks")
+
             try answer(first, score: 9, reason: "Fast and friendly support", contact: true)
             try await ProjectionCatchUp.untilCurrent(collector.database)
             let analyst = try await collector.services.tokens.create(scope: .analyst).token
             var summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: analyst)
-            #expect(summary.json["votes"] == 2)
+            #expect(summary.json["votes"] == 3)  // ws1's, the keyboard's and the first browser's
             let rows = try await collector.request(.get, "/api/v1/campaigns/c1/workspaces?sort=votes", token: analyst)
             let sources = rows.json["rows"]?.arrayValue?.compactMap { $0["workspaceId"]?.stringValue } ?? []
             #expect(Set(sources) == ["ws1", "landing:c1"], "\(rows.body)")
@@ -117,25 +144,27 @@ struct LandingPageTests {
             try answer(first, score: 3, reason: "Changed my mind", contact: false)
             try await ProjectionCatchUp.untilCurrent(collector.database)
             summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: analyst)
-            #expect(summary.json["votes"] == 2)
+            #expect(summary.json["votes"] == 3)
             let scores = try await collector.database.owner.query(
-                "SELECT score::int8 FROM current_votes WHERE workspace_id = 'landing:c1'",
+                "SELECT score::int8 FROM current_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
                 logger: collector.database.logger
             ).collect().map { try $0.decode(Int.self) }
-            #expect(scores == [3])
+            #expect(scores == [3, 7])
 
             // A fresh browser adds one.
             let second = try HeadlessChromium()
             try answer(second, score: 10, reason: "", contact: false)
             try await ProjectionCatchUp.untilCurrent(collector.database)
             summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: analyst)
-            #expect(summary.json["votes"] == 3)
+            #expect(summary.json["votes"] == 4)
             #expect(try await Self.count(collector, "landing_contacts") == 1)
 
             // Contact details never reach a log line, even at trace level.
             #expect(!server.process.output().contains("ada@example.org"))
             #expect(!server.process.output().contains("Ada"))
-            #expect(first.errors.isEmpty && second.errors.isEmpty, "\(first.errors) \(second.errors)")
+            #expect(
+                first.errors.isEmpty && second.errors.isEmpty && keyboard.errors.isEmpty,
+                "\(first.errors) \(second.errors) \(keyboard.errors)")
         }
     }
 

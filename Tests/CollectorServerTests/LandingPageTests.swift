@@ -217,6 +217,29 @@ struct LandingPageTests {
         }
     }
 
+    @Test(
+        "over a real socket: the peer is the client; X-Forwarded-For counts only from a trusted proxy",
+        arguments: [false, true])
+    func forwardedFor(trusted: Bool) async throws {
+        let frozen = ContinuousClock.now
+        let landing = LandingSettings(
+            postsPerMinute: 1, trustedProxies: trusted ? ["127.0.0.1"] : [], clock: { frozen })
+        try await Collector.with(framework: .live, landing: landing) { collector in
+            try await Self.campaign(collector)
+            var visitor = Visitor(collector: collector)
+            let token = try await visitor.open("c1")
+            func post(from address: String) async throws -> HTTPResponse.Status {
+                try await visitor.post(
+                    "c1", ["score": "5", "csrf": token], headers: [.forwardedFor: address]
+                ).status
+            }
+            // Behind a trusted proxy each visitor has a bucket; otherwise the header is the visitor's to forge.
+            #expect(try await post(from: "203.0.113.1") == .seeOther)
+            #expect(try await post(from: "203.0.113.1") == .tooManyRequests)
+            #expect(try await post(from: "203.0.113.2") == (trusted ? .seeOther : .tooManyRequests))
+        }
+    }
+
     @Test("a token bucket: a burst of the rate, then one every 60/rate seconds, per client")
     func bucket() {
         let limiter = RateLimiter(perMinute: 10)
@@ -496,8 +519,12 @@ struct Visitor {
         return String(page.body[start...].prefix { $0 != "\"" })
     }
 
-    func post(_ campaign: String, _ fields: [String: String]) async throws -> Collector.Answer {
-        var headers: HTTPFields = [:]
+    func post(
+        _ campaign: String, _ fields: [String: String], headers extra: HTTPFields = [:]
+    ) async throws
+        -> Collector.Answer
+    {
+        var headers = extra
         if let cookie { headers[.cookie] = cookie }
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
         return try await collector.request(

@@ -159,6 +159,13 @@ struct LandingPageTests {
             #expect(summary.json["votes"] == 4)
             #expect(try await Self.count(collector, "landing_contacts") == 1)
 
+            // The four answers (each new content) count as accepted votes in /metrics.
+            let metricsFile = FileManager.default.temporaryDirectory.appending(path: "nps-metrics-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: metricsFile) }
+            #expect(try await Curl.status(server.baseURL + "/metrics", into: metricsFile) == 200)
+            let metrics = try String(contentsOf: metricsFile, encoding: .utf8)
+            #expect(metrics.contains(#"nps_votes_total{outcome="accepted"} 4"#), "\(metrics.prefix(2_000))")
+
             // Contact details never reach a log line, even at trace level.
             #expect(!server.process.output().contains("ada@example.org"))
             #expect(!server.process.output().contains("Ada"))

@@ -104,7 +104,8 @@ public func buildRouter(
     let workspace = authenticated.group().add(middleware: RequireScope(.workspace))
     WorkspaceSyncController(workspaces: services.workspaces).register(on: workspace)
     SurveyController(workspaces: services.workspaces).register(on: workspace)
-    ResultsController(results: services.results, metrics: IngestMetrics()).register(on: workspace)
+    let ingestMetrics = IngestMetrics()
+    ResultsController(results: services.results, metrics: ingestMetrics).register(on: workspace)
 
     let admin = authenticated.group("api/v1").add(middleware: RequireScope(.admin))
     AdminController(
@@ -128,7 +129,7 @@ public func buildRouter(
     LandingPageController(
         campaigns: services.campaigns, landing: services.landing,
         limiter: RateLimiter(perMinute: landing.postsPerMinute, clock: landing.clock),
-        trustedProxies: landing.trustedProxies
+        trustedProxies: landing.trustedProxies, metrics: ingestMetrics
     ).register(on: router)
     return router
 }

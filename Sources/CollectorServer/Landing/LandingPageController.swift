@@ -13,6 +13,7 @@ struct LandingPageController {
     let landing: LandingPageIngest
     let limiter: RateLimiter
     let trustedProxies: Set<String>
+    let metrics: IngestMetrics
 
     /// The browser's random id (HttpOnly): the vote's identifier and the CSRF token derive from it.
     static let cookieName = "nps_browser"
@@ -135,10 +136,11 @@ struct LandingPageController {
             case .failure(let rejection): return try await refuse(rejection.reason)
             }
         }
-        try await landing.record(
+        let isRepeat = try await landing.record(
             LandingAnswer(
                 campaignID: campaign.id, browserID: browserID, score: vote.score, reason: vote.comment,
                 contact: contact, requestID: context.requestID))
+        metrics.recordLandingVote(isRepeat: isRepeat)
         return Self.thanks(campaign.id)
     }
 

@@ -115,4 +115,65 @@ struct CampaignBookTests {
         #expect(campaign.state(at: Self.now.addingTimeInterval(45 * Self.day)) == .expired)
         #expect(book.open(at: Self.now.addingTimeInterval(45 * Self.day)).isEmpty)
     }
+
+    @Test("the landing page: off until configured, the last configuration holds, none for a closed campaign")
+    func landingPage() throws {
+        var book = try Self.book(Self.announcement("c1", startIn: 30, expireIn: 44))
+        #expect(book.campaigns["c1"]?.landingPage == nil)
+        let page = LandingPage(question: "Recommend Acme?", askReason: false, askContact: true)
+        book.apply(.landingPageConfigured(try book.configureLandingPage("c1", page)), version: 2, recordedAt: Self.now)
+        #expect(book.campaigns["c1"]?.landingPage == page)
+        #expect(book.campaigns["c1"]?.landingPage?.shownQuestion == "Recommend Acme?")
+        let off = LandingPage(enabled: false)
+        book.apply(.landingPageConfigured(try book.configureLandingPage("c1", off)), version: 3, recordedAt: Self.now)
+        #expect(book.campaigns["c1"]?.landingPage?.enabled == false)
+        #expect(book.campaigns["c1"]?.landingPage?.shownQuestion == LandingPage.defaultQuestion)
+        #expect(throws: CampaignRuleViolation.unknown("c2")) { try book.configureLandingPage("c2", page) }
+        #expect(throws: CampaignRuleViolation.invalidQuestion) {
+            try book.configureLandingPage("c1", LandingPage(question: ""))
+        }
+        #expect(throws: CampaignRuleViolation.invalidQuestion) {
+            try book.configureLandingPage(
+                "c1", LandingPage(question: String(repeating: "q", count: Limits.questionLength + 1)))
+        }
+        book.apply(.campaignClosed(try book.close("c1")), version: 4, recordedAt: Self.now)
+        #expect(throws: CampaignRuleViolation.alreadyClosed("c1")) { try book.configureLandingPage("c1", page) }
+    }
+
+    @Test("a landing source id is landing:{campaignId}, which no workspace id can be")
+    func landingSource() {
+        #expect(LandingSource.workspaceID(campaignID: "c1") == "landing:c1")
+        #expect(LandingSource.campaignID(ofWorkspace: "landing:c1") == "c1")
+        #expect(LandingSource.campaignID(ofWorkspace: "landing:") == nil)
+        #expect(LandingSource.campaignID(ofWorkspace: "landing:a/b") == nil)
+        #expect(LandingSource.campaignID(ofWorkspace: "ws1") == nil)
+        #expect(!Identifiers.isValid("landing:c1"))
+        #expect(LandingSource.isSource("landing:c1") && LandingSource.isSource("ws1"))
+        #expect(!LandingSource.isSource("landing:a b"))
+    }
+
+    @Test("contact details: trimmed, empty is absent, limits and a loose email check")
+    func contact() throws {
+        let valid = try LandingContact.validate(firstName: " Ada ", lastName: "", email: "ada@example.org").get()
+        #expect(valid == LandingContact(firstName: "Ada", lastName: nil, email: "ada@example.org"))
+        #expect(try LandingContact.validate(firstName: nil, lastName: " ", email: nil).get().isEmpty)
+        for email in ["ada", "@example.org", "ada@", "a@b@c", "ada @example.org"] {
+            #expect(throws: VoteItem.Rejection.self, "\(email)") {
+                try LandingContact.validate(firstName: nil, lastName: nil, email: email).get()
+            }
+        }
+        #expect(throws: VoteItem.Rejection.self) {
+            try LandingContact.validate(
+                firstName: String(repeating: "a", count: Limits.contactNameLength + 1), lastName: nil, email: nil
+            ).get()
+        }
+        #expect(throws: VoteItem.Rejection.self) {
+            try LandingContact.validate(
+                firstName: nil, lastName: nil, email: String(repeating: "a", count: Limits.emailLength) + "@x"
+            ).get()
+        }
+        #expect(throws: VoteItem.Rejection.self) {
+            try LandingContact.validate(firstName: "a\u{7}b", lastName: nil, email: nil).get()
+        }
+    }
 }

@@ -32,6 +32,8 @@ struct EventRoundTripTests {
             repeats: 1,
             quarantined: 0
         )
+        let landing = LandingPageConfigured(
+            campaignID: "c1", enabled: true, question: "Recommend us?", askReason: false, askContact: true)
         let toggled = SettingToggled(workspaceID: "w1", enabled: false, source: .statistics)
         let statistics = StatisticsReported(
             workspaceID: "w1",
@@ -41,6 +43,7 @@ struct EventRoundTripTests {
         return [
             (announced, .campaignAnnounced(announced)),
             (CampaignClosed(campaignID: "c1"), .campaignClosed(CampaignClosed(campaignID: "c1"))),
+            (landing, .landingPageConfigured(landing)),
             (
                 AdminNotified(workspaceID: "w1", campaignID: "c1"),
                 .adminNotified(.init(workspaceID: "w1", campaignID: "c1"))

@@ -84,6 +84,29 @@ public final class HeadlessChromium {
         return result["result"]?["value"] ?? .null
     }
 
+    /// Presses and releases a key as a keyboard does: "Tab", "Enter", " " (space), "ArrowLeft", "ArrowRight".
+    public func press(_ key: String) throws {
+        let keys: [String: (code: String, keyCode: Int, text: String?)] = [
+            "Tab": ("Tab", 9, nil), "Enter": ("Enter", 13, "\r"), " ": ("Space", 32, " "),
+            "ArrowLeft": ("ArrowLeft", 37, nil), "ArrowRight": ("ArrowRight", 39, nil),
+        ]
+        guard let (code, keyCode, text) = keys[key] else { throw TestDatabaseError("no key \(key) in press(_:)") }
+        var event: [String: JSONValue] = [
+            "type": .string(text == nil ? "rawKeyDown" : "keyDown"), "key": .string(key), "code": .string(code),
+            "windowsVirtualKeyCode": .number(Double(keyCode)),
+        ]
+        if let text { event["text"] = .string(text) }
+        _ = try call("Input.dispatchKeyEvent", event)
+        event["type"] = .string("keyUp")
+        event["text"] = nil
+        _ = try call("Input.dispatchKeyEvent", event)
+    }
+
+    /// Types `text` into the focused field, as a keyboard would.
+    public func type(_ text: String) throws {
+        _ = try call("Input.insertText", ["text": .string(text)])
+    }
+
     /// Lays the page out as on a screen `width` CSS pixels wide (a phone when `mobile`).
     public func setViewport(width: Int, height: Int, mobile: Bool) throws {
         _ = try call(

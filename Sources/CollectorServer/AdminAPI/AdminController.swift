@@ -10,6 +10,7 @@ struct AdminController {
     let workspaces: WorkspaceService
     let tokens: TokenStore
     let quarantine: QuarantineStore
+    let landing: LandingPageIngest
 
     struct AnnounceRequest: Decodable {
         var id: String
@@ -18,6 +19,21 @@ struct AdminController {
         var roles: [String]?
         var question: String?
         var allowShortNotice: Bool?
+        var landingPage: LandingPageRequest?
+    }
+
+    /// `{enabled, question, askReason, askContact}`: enabled and askReason default to true, askContact to false.
+    struct LandingPageRequest: Decodable {
+        var enabled: Bool?
+        var question: String?
+        var askReason: Bool?
+        var askContact: Bool?
+
+        var landingPage: LandingPage {
+            LandingPage(
+                enabled: enabled ?? true, question: question, askReason: askReason ?? true,
+                askContact: askContact ?? false)
+        }
     }
 
     struct CampaignAnswer: Encodable {
@@ -26,6 +42,7 @@ struct AdminController {
         var expireAt: Date
         var roles: [String]
         var state: Campaign.State
+        var landingPage: LandingPage?
     }
 
     struct RegisterRequest: Decodable {
@@ -52,7 +69,8 @@ struct AdminController {
                         startAt: body.startAt,
                         expireAt: body.expireAt,
                         roles: body.roles,
-                        question: body.question
+                        question: body.question,
+                        landingPage: body.landingPage?.landingPage
                     ),
                     allowShortNotice: body.allowShortNotice ?? false,
                     metadata: .init(sender: "admin-api", requestID: context.requestID)
@@ -67,6 +85,27 @@ struct AdminController {
             }
             guard let campaign = try await campaigns.campaign(id) else { throw APIError.notFound("no campaign \(id)") }
             return try jsonResponse(Self.answer(campaign, now: campaigns.log.clock.now))
+        }
+        group.put("campaigns/{id}/landing-page") { request, context in
+            var request = request
+            let id = try context.parameters.require("id")
+            let body = try await request.decoded(LandingPageRequest.self)
+            try await ruled {
+                try await campaigns.configureLandingPage(
+                    id, body.landingPage, metadata: .init(sender: "admin-api", requestID: context.requestID))
+            }
+            guard let campaign = try await campaigns.campaign(id) else { throw APIError.notFound("no campaign \(id)") }
+            return try jsonResponse(Self.answer(campaign, now: campaigns.log.clock.now))
+        }
+        // Contact details left on the landing page: admin tokens only, never in an analyst route or export.
+        group.get("campaigns/{id}/contacts") { _, context in
+            let id = try context.parameters.require("id")
+            guard Identifiers.isValid(id), try await campaigns.campaign(id) != nil else {
+                throw APIError.notFound("no campaign \(id)")
+            }
+            var response = try jsonResponse(try await landing.contacts(of: id))
+            response.headers[.cacheControl] = "private, no-store"
+            return response
         }
         group.post("workspaces") { request, context in
             var request = request
@@ -138,7 +177,8 @@ struct AdminController {
             startAt: campaign.startAt,
             expireAt: campaign.expireAt,
             roles: campaign.roles,
-            state: campaign.state(at: now)
+            state: campaign.state(at: now),
+            landingPage: campaign.landingPage
         )
     }
 

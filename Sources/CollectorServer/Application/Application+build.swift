@@ -18,6 +18,7 @@ public struct CollectorServices: Sendable {
     public var statistics: StatisticsIngest
     public var quarantine: QuarantineStore
     public var projections: ProjectionStore
+    public var landing: LandingPageIngest
 
     public init(
         database: PostgresClient,
@@ -37,6 +38,7 @@ public struct CollectorServices: Sendable {
         self.statistics = StatisticsIngest(log: log, workspaces: workspaces)
         self.quarantine = QuarantineStore(client: database, campaigns: campaigns, logger: logger)
         self.projections = ProjectionStore(client: database, logger: logger)
+        self.landing = LandingPageIngest(log: log)
     }
 }
 
@@ -62,7 +64,8 @@ public func buildApplication(
             metrics: metrics,
             noticePeriod: configuration.noticePeriod,
             privacy: configuration.privacy,
-            clock: configuration.clock
+            clock: configuration.clock,
+            landing: configuration.landing
         ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -87,7 +90,8 @@ public func buildRouter(
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
     privacy: PrivacyThreshold = PrivacyThreshold(),
-    clock: any CollectorClock = SystemClock()
+    clock: any CollectorClock = SystemClock(),
+    landing: LandingSettings = LandingSettings()
 ) -> Router<CollectorRequestContext> {
     let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod, clock: clock)
     let router = Router(context: CollectorRequestContext.self)
@@ -105,14 +109,16 @@ public func buildRouter(
     let workspace = authenticated.group().add(middleware: RequireScope(.workspace))
     WorkspaceSyncController(workspaces: services.workspaces).register(on: workspace)
     SurveyController(workspaces: services.workspaces).register(on: workspace)
-    ResultsController(results: services.results, metrics: IngestMetrics()).register(on: workspace)
+    let ingestMetrics = IngestMetrics()
+    ResultsController(results: services.results, metrics: ingestMetrics).register(on: workspace)
 
     let admin = authenticated.group("api/v1").add(middleware: RequireScope(.admin))
     AdminController(
         campaigns: services.campaigns,
         workspaces: services.workspaces,
         tokens: services.tokens,
-        quarantine: services.quarantine
+        quarantine: services.quarantine,
+        landing: services.landing
     ).register(on: admin)
     ClockController(clock: clock).register(on: admin)
 
@@ -126,5 +132,10 @@ public func buildRouter(
     WorkspaceDirectoryController(reader: reader, comparison: comparison).register(on: readers)
 
     DashboardController(reader: reader, tokens: services.tokens).register(on: router)
+    LandingPageController(
+        campaigns: services.campaigns, landing: services.landing,
+        limiter: RateLimiter(perMinute: landing.postsPerMinute, clock: landing.clock),
+        trustedProxies: landing.trustedProxies, metrics: ingestMetrics
+    ).register(on: router)
     return router
 }

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var privacy: PrivacyThreshold
     /// NPS_SIMULATED_CLOCK=on: a `SimulatedClock` that `POST /api/v1/clock` moves.
     public var clock: any CollectorClock
+    /// NPS_LANDING_RATE, NPS_TRUSTED_PROXIES: the landing pages' rate limit.
+    public var landing: LandingSettings
 
     public init(
         host: String = "127.0.0.1",
@@ -25,13 +27,36 @@ public struct ServerConfiguration: Sendable {
         noticePeriod: TimeInterval = 21 * 86_400,
         projectors: ProjectorConfiguration? = ProjectorConfiguration(),
         privacy: PrivacyThreshold = PrivacyThreshold(),
-        clock: any CollectorClock = SystemClock()
+        clock: any CollectorClock = SystemClock(),
+        landing: LandingSettings = LandingSettings()
     ) {
+        self.landing = landing
         self.privacy = privacy
         self.clock = clock
         self.host = host
         self.port = port
         self.noticePeriod = noticePeriod
         self.projectors = projectors
+    }
+}
+
+/// The landing pages' abuse limits (`/s/{campaignId}`).
+public struct LandingSettings: Sendable {
+    public static let defaultPostsPerMinute = 10
+    /// NPS_LANDING_RATE: answers (POSTs) per minute per client, 1-10,000; bursts up to the same number.
+    public var postsPerMinute: Int
+    /// NPS_TRUSTED_PROXIES: peer addresses whose `X-Forwarded-For` names the client (a reverse
+    /// proxy's); from any other peer the header is ignored and the peer is the client.
+    public var trustedProxies: Set<String>
+    /// The rate limiter's clock (a test may stop it).
+    public var clock: @Sendable () -> ContinuousClock.Instant
+
+    public init(
+        postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: Set<String> = [],
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.postsPerMinute = postsPerMinute
+        self.trustedProxies = trustedProxies
+        self.clock = clock
     }
 }

@@ -29,6 +29,14 @@ struct DashboardPages {
             """)
     }
 
+    /// A workspace links to its page; a campaign's landing source (no directory entry) is named as such.
+    static func source(_ workspaceID: String) -> String {
+        guard LandingSource.campaignID(ofWorkspace: workspaceID) == nil else {
+            return #"\#(HTML.escape(workspaceID)) <span class="muted">(landing page)</span>"#
+        }
+        return #"<a href="/dashboard/workspaces/\#(HTML.urlComponent(workspaceID))">\#(HTML.escape(workspaceID))</a>"#
+    }
+
     private var threshold: PrivacyThreshold { reader.threshold }
 
     private func headline(_ summary: NPSSummary, withheld: Bool) -> String {
@@ -167,9 +175,7 @@ struct DashboardPages {
         ) { figures, _ in
             let rate = figures.responseRate.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
             rows += """
-                <tr data-workspace="\(HTML.escape(figures.workspaceID))"><td>\
-                <a href="/dashboard/workspaces/\(HTML.urlComponent(figures.workspaceID))">\
-                \(HTML.escape(figures.workspaceID))</a></td>\
+                <tr data-workspace="\(HTML.escape(figures.workspaceID))"><td>\(Self.source(figures.workspaceID))</td>\
                 \(cell(figures.categories, votes: figures.votes, withheld: figures.isWithheld))\
                 <td class="num">\(rate)</td></tr>
                 """

@@ -48,27 +48,39 @@ enum HTML {
             signedIn
             ? #"<form method="post" action="/dashboard/sign-out" class="signout"><button>Sign out</button></form>"#
             : ""
+        return document(
+            title: "\(title) · NPS", stylesheet: stylesheet,
+            """
+            <header><a href="/" class="home">NPS dashboard</a>\(signOut)</header>
+            <main><h1>\(escape(title))</h1>
+            \(body)
+            </main>
+            """)
+    }
+
+    /// A whole page of the dashboard or a landing page: no scripts, no
+    /// external assets (a strict Content-Security-Policy), never cached.
+    /// `title` is escaped here; `body` is markup whose data the caller escaped.
+    static func document(
+        title: String, stylesheet: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+        _ body: String
+    ) -> Response {
         let document = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-            <title>\(escape(title)) · NPS</title>
+            <title>\(escape(title))</title>
             <style>\(stylesheet)</style></head>
-            <body><header><a href="/" class="home">NPS dashboard</a>\(signOut)</header>
-            <main><h1>\(escape(title))</h1>
-            \(body)
-            </main></body></html>
+            <body>\(body)</body></html>
             """
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
-                .cacheControl: "private, no-store",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: document))
-        )
+        var fields: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy:
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
+            .cacheControl: "private, no-store",
+        ]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 
     static let stylesheet = """

@@ -9,6 +9,11 @@ struct IngestMetrics: Sendable {
     /// The whole results transaction: votes, ResultsReceived and quarantine.
     private let appendDuration = Timer(label: "nps_results_append_seconds", preferredDisplayUnit: .seconds)
 
+    /// A landing-page answer counts as one vote of an upload.
+    func recordLandingVote(isRepeat: Bool) {
+        (isRepeat ? repeated : accepted).increment()
+    }
+
     func recordUpload(_ outcome: ResultsOutcome, duration: Duration) {
         switch outcome {
         case .recorded(let answer):

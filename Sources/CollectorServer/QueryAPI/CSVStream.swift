@@ -17,11 +17,7 @@ struct CSVStream {
     }
 
     mutating func row(_ fields: [String]) async throws {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.writeString(",") }
-            buffer.writeString(Self.escaped(field))
-        }
-        buffer.writeString("\r\n")
+        buffer.writeString(CSVText.row(fields))
         if buffer.readableBytes >= Self.flushBytes { try await flush() }
     }
 
@@ -34,14 +30,6 @@ struct CSVStream {
         guard buffer.readableBytes > 0 else { return }
         try await writer.write(buffer)
         buffer.clear()
-    }
-
-    /// Quoted when it holds a comma, a quote, CR or LF; quotes doubled.
-    static func escaped(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return field
-        }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// A streamed `text/csv` answer; `rows` gets the stream after the header is written.
@@ -61,5 +49,20 @@ struct CSVStream {
                 try await stream.finish()
             }
         )
+    }
+}
+
+/// One RFC 4180 row (fields quoted as needed, CRLF): the exports' and the CLI's.
+public enum CSVText {
+    public static func row(_ fields: [String]) -> String {
+        fields.map(escaped).joined(separator: ",") + "\r\n"
+    }
+
+    /// Quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+    static func escaped(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+            return field
+        }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -36,8 +36,12 @@ public struct CampaignStore: Sendable {
         now: Date? = nil
     ) async throws -> Campaign {
         let now = now ?? log.clock.now
-        try await decideAndAppend(metadata: metadata) { book in
-            try book.announce(announcement, now: now, noticePeriod: noticePeriod, allowShortNotice: allowShortNotice)
+        try await decideAndAppend { book in
+            let announced = try book.announce(
+                announcement, now: now, noticePeriod: noticePeriod, allowShortNotice: allowShortNotice)
+            guard let page = announcement.landingPage else { return [try NewEvent(announced, metadata: metadata)] }
+            let configured = try CampaignBook.landingPageConfigured(announced.campaignID, page)
+            return [try NewEvent(announced, metadata: metadata), try NewEvent(configured, metadata: metadata)]
         }
         guard let campaign = try await campaign(announcement.id) else {
             throw CampaignRuleViolation.unknown(announcement.id)
@@ -46,20 +50,26 @@ public struct CampaignStore: Sendable {
     }
 
     public func close(_ id: String, metadata: EventMetadata) async throws {
-        try await decideAndAppend(metadata: metadata) { book in try book.close(id) }
+        try await decideAndAppend { book in [try NewEvent(try book.close(id), metadata: metadata)] }
+    }
+
+    /// Appends `LandingPageConfigured`: the campaign's landing page on, off or changed.
+    public func configureLandingPage(_ id: String, _ page: LandingPage, metadata: EventMetadata) async throws {
+        try await decideAndAppend { book in
+            [try NewEvent(try book.configureLandingPage(id, page), metadata: metadata)]
+        }
     }
 
     /// Another writer may append between our read and our append; then we read again and decide again.
-    private func decideAndAppend<Payload: EventPayload>(
-        metadata: EventMetadata,
-        _ decide: (CampaignBook) throws -> Payload
+    private func decideAndAppend(
+        _ decide: (CampaignBook) throws -> [NewEvent]
     ) async throws {
         for attempt in 1...5 {
             let book = try await load()
-            let event = try NewEvent(try decide(book), metadata: metadata)
+            let events = try decide(book)
             do {
                 try await log.append(
-                    [event],
+                    events,
                     to: Streams.campaigns,
                     expectedVersion: book.version == 0 ? .noStream : .exactly(book.version)
                 )

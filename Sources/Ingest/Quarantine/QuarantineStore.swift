@@ -105,28 +105,11 @@ public struct QuarantineStore: Sendable {
             case .success(let valid): vote = valid
             case .failure(let rejection): return .stillInvalid(rejection.reason)
             }
-            let payload = try EventJSON.encode(
-                VoteCast(
-                    campaignID: campaignID,
-                    workspaceID: workspaceID,
-                    identifier: vote.identifier,
-                    roles: vote.roles,
-                    score: vote.score,
-                    comment: vote.comment
-                )
-            )
+            let batch = try VoteBatch(
+                [vote], campaignID: campaignID, workspaceID: workspaceID, requestID: "quarantine-\(id)",
+                sender: "quarantine-replay")
             try await campaigns.log.stateRecordingTime(on: connection)
-            let repeats = try await ResultsIngest.recordVotes(
-                [vote],
-                payloads: [payload],
-                stream: Streams.votes(campaignID: campaignID, workspaceID: workspaceID),
-                campaignID: campaignID,
-                workspaceID: workspaceID,
-                metadata: try EventJSON.encode(
-                    EventMetadata(sender: "quarantine-replay", requestID: "quarantine-\(id)")),
-                on: connection,
-                logger: logger
-            )
+            let repeats = try await batch.recordVotes(on: connection, logger: logger)
             try await connection.query(
                 "UPDATE quarantine SET status = 'replayed', resolved_at = now() WHERE id = \(id)",
                 logger: logger

@@ -106,73 +106,95 @@ public struct ResultsIngest: Sendable {
         let valid = validated
         let rejected = rejections
 
-        let stream = Streams.votes(campaignID: upload.campaignID, workspaceID: upload.workspaceID)
-        let metadata = try EventJSON.encode(EventMetadata(sender: upload.workspaceID, requestID: upload.requestID))
-        let payloads = try EventJSON.encodeEach(
-            valid.map {
-                VoteCast(
-                    campaignID: upload.campaignID,
-                    workspaceID: upload.workspaceID,
-                    identifier: $0.identifier,
-                    roles: $0.roles,
-                    score: $0.score,
-                    comment: $0.comment
-                )
-            }
-        )
+        // The same body sent again is the same fact: its ResultsReceived is a repeat too.
+        let bodyDigest = sha256Hex(upload.body)
+        let batch = try VoteBatch(
+            valid, campaignID: upload.campaignID, workspaceID: upload.workspaceID, requestID: upload.requestID)
+        let receipt = Receipt(
+            id: EventID.named("ResultsReceived", upload.campaignID, upload.workspaceID, bodyDigest),
+            total: total, items: votes.count, quarantined: rejected.count)
         let logger = self.logger
         let log = campaigns.log
         let answer = try await client.inTransaction(logger: logger) { connection in
             try await log.stateRecordingTime(on: connection)
-            let repeats = try await Self.recordVotes(
-                valid,
-                payloads: payloads,
-                stream: stream,
-                campaignID: upload.campaignID,
-                workspaceID: upload.workspaceID,
-                metadata: metadata,
-                on: connection,
-                logger: logger
-            )
-            let answer = ResultsAnswer(
-                accepted: valid.count - repeats,
-                repeats: repeats,
-                quarantined: rejected.map { .init(index: $0.0, reason: $0.2) }
-            )
-            let received = ResultsReceived(
-                campaignID: upload.campaignID,
-                workspaceID: upload.workspaceID,
-                total: total,
-                items: votes.count,
-                accepted: answer.accepted,
-                repeats: answer.repeats,
-                quarantined: rejected.count
-            )
-            // The same body sent again is the same fact: its ResultsReceived is a repeat too.
-            let bodyDigest = SHA256.hash(data: upload.body).map { String(format: "%02x", $0) }.joined()
-            let event = try NewEvent(
-                received,
-                id: EventID.named("ResultsReceived", upload.campaignID, upload.workspaceID, bodyDigest),
-                metadata: EventMetadata(sender: upload.workspaceID, requestID: upload.requestID)
-            )
-            try await EventLog.append([event], to: stream, on: connection, logger: logger)
+            var answer = try await batch.record(receipt, on: connection, logger: logger)
+            answer.quarantined = rejected.map { .init(index: $0.0, reason: $0.2) }
             try await quarantine.keepItems(rejected, on: connection, logger: logger)
             return answer
         }
         return .recorded(answer)
     }
 
+    /// `total` as a number or numeric string; absent or nonsense is unknown.
+    static func parseTotal(_ value: JSONValue?) -> Int? {
+        switch value {
+        case .number(let number) where number >= 0 && number.rounded() == number && number < 1e12: Int(number)
+        case .string(let text): Int(text).flatMap { $0 >= 0 ? $0 : nil }
+        default: nil
+        }
+    }
+}
+
+/// What a `ResultsReceived` says of an upload besides its votes.
+struct Receipt: Sendable {
+    var id: UUID
+    var total: Int?
+    var items: Int
+    var quarantined: Int
+}
+
+/// Valid votes of one source (a workspace's upload, a landing-page answer)
+/// for one campaign, ready to be recorded: the one place a `VoteCast` is
+/// written, deduplicated against `vote_keys` by `record_votes`.
+struct VoteBatch: Sendable {
+    var votes: [VoteItem.Valid]
+    var campaignID: String
+    var workspaceID: String
+    var requestID: String
+    var payloads: [String]
+    var metadata: String
+
+    /// `sender` is the metadata's (the workspace unless said otherwise).
+    init(
+        _ votes: [VoteItem.Valid], campaignID: String, workspaceID: String, requestID: String, sender: String? = nil
+    ) throws {
+        self.votes = votes
+        self.campaignID = campaignID
+        self.workspaceID = workspaceID
+        self.requestID = requestID
+        self.metadata = try EventJSON.encode(EventMetadata(sender: sender ?? workspaceID, requestID: requestID))
+        self.payloads = try EventJSON.encodeEach(
+            votes.map {
+                VoteCast(
+                    campaignID: campaignID, workspaceID: workspaceID, identifier: $0.identifier, roles: $0.roles,
+                    score: $0.score, comment: $0.comment)
+            }
+        )
+    }
+
+    var stream: String { Streams.votes(campaignID: campaignID, workspaceID: workspaceID) }
+
+    /// Appends the votes whose content changed and the upload's `ResultsReceived`, on the caller's
+    /// transaction; the answer's `quarantined` is left for the caller.
+    func record(_ receipt: Receipt, on connection: PostgresConnection, logger: Logger) async throws -> ResultsAnswer {
+        let repeats = try await recordVotes(on: connection, logger: logger)
+        let received = ResultsReceived(
+            campaignID: campaignID,
+            workspaceID: workspaceID,
+            total: receipt.total,
+            items: receipt.items,
+            accepted: votes.count - repeats,
+            repeats: repeats,
+            quarantined: receipt.quarantined
+        )
+        let event = try NewEvent(
+            received, id: receipt.id, metadata: EventMetadata(sender: workspaceID, requestID: requestID))
+        try await EventLog.append([event], to: stream, on: connection, logger: logger)
+        return ResultsAnswer(accepted: votes.count - repeats, repeats: repeats, quarantined: [])
+    }
+
     /// Appends the votes whose content changed; returns how many were repeats.
-    static func recordVotes(
-        _ votes: [VoteItem.Valid],
-        payloads: [String],
-        stream: String,
-        campaignID: String,
-        workspaceID: String,
-        metadata: String,
-        on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> Int {
+    func recordVotes(on connection: PostgresConnection, logger: Logger) async throws -> Int {
         guard !votes.isEmpty else { return 0 }
         let rows = try await connection.query(
             """
@@ -186,15 +208,6 @@ public struct ResultsIngest: Sendable {
         )
         return try await rows.collect().first?.decode(Int.self) ?? 0
     }
-
-    /// `total` as a number or numeric string; absent or nonsense is unknown.
-    static func parseTotal(_ value: JSONValue?) -> Int? {
-        switch value {
-        case .number(let number) where number >= 0 && number.rounded() == number && number < 1e12: Int(number)
-        case .string(let text): Int(text).flatMap { $0 >= 0 ? $0 : nil }
-        default: nil
-        }
-    }
 }
 
 extension VoteItem.Valid {
@@ -203,4 +216,14 @@ extension VoteItem.Valid {
     var fingerprint: UUID {
         EventID.named(String(score), Set(roles).sorted().joined(separator: "\u{1E}"), comment ?? "\u{0}")
     }
+}
+
+/// Lowercase hex SHA-256, the form of body digests and voter identifiers.
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    hex(SHA256.hash(data: bytes))
+}
+
+/// Bytes as lowercase hex.
+func hex(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map { String(format: "%02x", $0) }.joined()
 }

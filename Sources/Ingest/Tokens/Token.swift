@@ -59,15 +59,18 @@ public struct IssuedToken: Sendable, Codable, Equatable {
 enum TokenSecret {
     static let prefix = "nps_"
 
-    /// 256 random bits, URL-safe base64 without padding.
     static func generate() -> String {
+        prefix + randomBits()
+    }
+
+    /// 256 random bits, URL-safe base64 without padding (43 characters).
+    static func randomBits() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let base64 = Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-        return prefix + base64
     }
 
     static func hash(_ token: String) -> [UInt8] {

@@ -5,10 +5,10 @@ import NPSDomain
 import PostgresNIO
 
 /// Privacy erasure of one workspace: its events leave the log through
-/// `purge_workspace` (`schema/0045_purge_workspace.sql`), the one audited
+/// `purge_workspace` (`schema/0062_purge_workspace.sql`), the one audited
 /// way anything is deleted from it, which also appends the `WorkspacePurged`
-/// tombstone, forgets its vote keys and quarantined uploads, and revokes its
-/// tokens, all in one transaction. The read models still hold the workspace
+/// tombstone, forgets its vote keys, quarantined uploads and landing-page
+/// contacts, and revokes its tokens, all in one transaction. The read models still hold the workspace
 /// until they are replayed from the log (`ReadModelReplay`), which the purge
 /// command does next.
 ///
@@ -30,7 +30,8 @@ public struct WorkspacePurge: Sendable {
 
     /// `requestedBy` names the operator in the tombstone and the audit row.
     public func purge(_ workspaceID: String, requestedBy: String) async throws -> Outcome {
-        guard Identifiers.isValid(workspaceID) else { throw InvalidWorkspaceID(workspaceID: workspaceID) }
+        // A campaign's landing source (landing:{campaignId}) is purged like a workspace, contacts included.
+        guard LandingSource.isSource(workspaceID) else { throw InvalidWorkspaceID(workspaceID: workspaceID) }
         let tombstoneID = EventID.make()
         let metadata = try EventJSON.encode(EventMetadata(sender: requestedBy))
         let rows = try await owner.query(

@@ -19,11 +19,14 @@ public struct Campaign: Sendable, Equatable {
     public var survey: JSONValue
     public var announcedAt: Date
     public var closedAt: Date?
+    /// Its public landing page; nil until one is configured (off).
+    public var landingPage: LandingPage?
 
     public init(
         id: String, startAt: Date, expireAt: Date, roles: [String], survey: JSONValue, announcedAt: Date,
-        closedAt: Date? = nil
+        closedAt: Date? = nil, landingPage: LandingPage? = nil
     ) {
+        self.landingPage = landingPage
         self.id = id
         self.startAt = startAt
         self.expireAt = expireAt

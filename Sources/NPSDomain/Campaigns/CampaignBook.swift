@@ -28,6 +28,8 @@ public struct CampaignBook: Sendable, Equatable {
             )
         case .campaignClosed(let closed):
             campaigns[closed.campaignID]?.closedAt = recordedAt
+        case .landingPageConfigured(let configured):
+            campaigns[configured.campaignID]?.landingPage = configured.landingPage
         default:
             break
         }
@@ -44,8 +46,14 @@ public struct CampaignBook: Sendable, Equatable {
         public var expireAt: Date
         public var roles: [String]?
         public var question: String?
+        /// Configured in the same append as the announcement when given.
+        public var landingPage: LandingPage?
 
-        public init(id: String, startAt: Date, expireAt: Date, roles: [String]? = nil, question: String? = nil) {
+        public init(
+            id: String, startAt: Date, expireAt: Date, roles: [String]? = nil, question: String? = nil,
+            landingPage: LandingPage? = nil
+        ) {
+            self.landingPage = landingPage
             self.id = id
             self.startAt = startAt
             self.expireAt = expireAt
@@ -80,11 +88,7 @@ public struct CampaignBook: Sendable, Equatable {
         if let other = open(at: now).first(where: { $0.overlaps(start: request.startAt, expire: request.expireAt) }) {
             throw .overlaps(other.id)
         }
-        if let question = request.question {
-            guard !question.isEmpty, question.unicodeScalars.count <= Limits.questionLength,
-                !question.unicodeScalars.contains("\u{0}")
-            else { throw .invalidQuestion }
-        }
+        try Self.checkQuestion(request.question)
         let roles = request.roles ?? SurveyBanner.defaultRoles
         guard !roles.isEmpty else { throw .noRoles }
         for role in roles
@@ -98,6 +102,33 @@ public struct CampaignBook: Sendable, Equatable {
             roles: roles,
             survey: SurveyBanner.make(campaignID: request.id, question: request.question)
         )
+    }
+
+    /// Turns the landing page of a campaign that is not closed on, off or changes it.
+    public func configureLandingPage(
+        _ id: String, _ page: LandingPage
+    ) throws(CampaignRuleViolation) -> LandingPageConfigured {
+        guard let campaign = campaigns[id] else { throw .unknown(id) }
+        guard campaign.closedAt == nil else { throw .alreadyClosed(id) }
+        return try Self.landingPageConfigured(id, page)
+    }
+
+    /// The event that gives campaign `id` this landing page (also at its announcement), the question checked.
+    public static func landingPageConfigured(
+        _ id: String, _ page: LandingPage
+    ) throws(CampaignRuleViolation) -> LandingPageConfigured {
+        try checkQuestion(page.question)
+        return LandingPageConfigured(
+            campaignID: id, enabled: page.enabled, question: page.question, askReason: page.askReason,
+            askContact: page.askContact)
+    }
+
+    /// A banner's or landing page's question: 1 to `Limits.questionLength` characters, no U+0000.
+    static func checkQuestion(_ question: String?) throws(CampaignRuleViolation) {
+        guard let question else { return }
+        guard !question.isEmpty, question.unicodeScalars.count <= Limits.questionLength,
+            !question.unicodeScalars.contains("\u{0}")
+        else { throw .invalidQuestion }
     }
 
     public func close(_ id: String) throws(CampaignRuleViolation) -> CampaignClosed {

@@ -32,3 +32,31 @@ public struct CampaignClosed: EventPayload {
         self.campaignID = campaignID
     }
 }
+
+/// The campaign's landing page (`/s/{campaignId}`) was turned on, off or
+/// changed. The last one of a campaign holds; without one the page is off.
+public struct LandingPageConfigured: EventPayload {
+    public static let eventType = EventType.landingPageConfigured
+    public static let schemaVersion = 1
+
+    public var campaignID: String
+    public var enabled: Bool
+    /// The question the page asks instead of the default one.
+    public var question: String?
+    /// Adds the optional "What is the main reason for your score?" field.
+    public var askReason: Bool
+    /// Adds the optional first name, last name and email, with a consent box.
+    public var askContact: Bool
+
+    public init(campaignID: String, enabled: Bool, question: String?, askReason: Bool, askContact: Bool) {
+        self.campaignID = campaignID
+        self.enabled = enabled
+        self.question = question
+        self.askReason = askReason
+        self.askContact = askContact
+    }
+
+    public var landingPage: LandingPage {
+        LandingPage(enabled: enabled, question: question, askReason: askReason, askContact: askContact)
+    }
+}

@@ -2,6 +2,7 @@
 public enum NPSEvent: Sendable, Equatable {
     case campaignAnnounced(CampaignAnnounced)
     case campaignClosed(CampaignClosed)
+    case landingPageConfigured(LandingPageConfigured)
     case adminNotified(AdminNotified)
     case surveyShown(SurveyShown)
     case voteCast(VoteCast)
@@ -48,6 +49,8 @@ public struct EventDecoder: Sendable {
         switch eventType {
         case .campaignAnnounced: return .campaignAnnounced(try decode(CampaignAnnounced.self, schemaVersion, payload))
         case .campaignClosed: return .campaignClosed(try decode(CampaignClosed.self, schemaVersion, payload))
+        case .landingPageConfigured:
+            return .landingPageConfigured(try decode(LandingPageConfigured.self, schemaVersion, payload))
         case .adminNotified: return .adminNotified(try decode(AdminNotified.self, schemaVersion, payload))
         case .surveyShown: return .surveyShown(try decode(SurveyShown.self, schemaVersion, payload))
         case .voteCast: return .voteCast(try decode(VoteCast.self, schemaVersion, payload))

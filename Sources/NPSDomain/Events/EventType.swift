@@ -2,6 +2,7 @@
 public enum EventType: String, Sendable, CaseIterable, Codable {
     case campaignAnnounced = "CampaignAnnounced"
     case campaignClosed = "CampaignClosed"
+    case landingPageConfigured = "LandingPageConfigured"
     case adminNotified = "AdminNotified"
     case surveyShown = "SurveyShown"
     case voteCast = "VoteCast"

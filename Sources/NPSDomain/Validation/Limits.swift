@@ -16,6 +16,12 @@ public enum Limits {
     public static let resultsBodyBytes = 8 * 1024 * 1024
     public static let statisticsBodyBytes = 1024 * 1024
     public static let otherBodyBytes = 256 * 1024
+    /// The landing page's form (`POST /s/{campaignId}`), in bytes.
+    public static let landingFormBytes = 16 * 1024
+    /// A landing-page contact's first or last name, in Unicode scalars.
+    public static let contactNameLength = 100
+    /// A landing-page contact's email (RFC 5321's longest path).
+    public static let emailLength = 254
 }
 
 /// Workspace ids (Rocket.Chat's `uniqueId`) and campaign ids end up in stream

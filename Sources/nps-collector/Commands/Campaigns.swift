@@ -7,8 +7,8 @@ import NPSDomain
 
 struct Campaigns: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Announce, close and list campaigns.",
-        subcommands: [Announce.self, Close.self, List.self]
+        abstract: "Announce, close and list campaigns; their landing pages and the contacts left there.",
+        subcommands: [Announce.self, Close.self, List.self, LandingPageCommand.self, Contacts.self]
     )
 
     struct Announce: AsyncParsableCommand {
@@ -92,6 +92,71 @@ struct Campaigns: AsyncParsableCommand {
                         + "\(EventJSON.formatTimestamp(campaign.expireAt))\t\(campaign.state(at: now).rawValue)"
                 )
             }
+        }
+    }
+
+    struct LandingPageCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "landing-page",
+            abstract: "Append LandingPageConfigured: the campaign's public page /s/ID on, off or changed."
+        )
+
+        @Argument var id: String
+
+        @Flag(exclusivity: .exclusive, help: "Publish the page (--enable) or take it down (--disable).")
+        var state: PageState = .enable
+
+        @Option(help: "The question the page asks instead of the default one.")
+        var question: String?
+
+        @Flag(inversion: .prefixedNo, help: "Ask the optional reason for the score.")
+        var askReason = true
+
+        @Flag(help: "Ask optional first name, last name and email with a consent box (off by default).")
+        var askContact = false
+
+        enum PageState: EnumerableFlag {
+            case enable
+            case disable
+        }
+
+        func run() async throws {
+            let page = LandingPage(
+                enabled: state == .enable, question: question, askReason: askReason, askContact: askContact)
+            try await Environment.withServices("nps-collector.campaigns") { services in
+                do {
+                    try await services.campaigns.configureLandingPage(id, page, metadata: .init(sender: "cli"))
+                } catch let violation as CampaignRuleViolation {
+                    throw ValidationError(violation.description)
+                }
+            }
+            print("landing page of \(id) \(page.enabled ? "enabled at /s/\(id)" : "disabled")")
+        }
+    }
+
+    struct Contacts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the contact details left on the campaign's landing page as CSV (admins only: personal data)."
+        )
+
+        @Argument var id: String
+
+        func run() async throws {
+            let contacts = try await Environment.withServices("nps-collector.campaigns") { services in
+                guard try await services.campaigns.campaign(id) != nil else {
+                    throw ValidationError("no campaign \(id)")
+                }
+                return try await services.landing.contacts(of: id)
+            }
+            var csv = CSVText.row(["identifier", "firstName", "lastName", "email", "consentedAt"])
+            for contact in contacts {
+                csv += CSVText.row([
+                    contact.identifier, contact.firstName ?? "", contact.lastName ?? "", contact.email ?? "",
+                    EventJSON.formatTimestamp(contact.consentedAt),
+                ])
+            }
+            print(csv, terminator: "")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CollectorServer
 import EventStore
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -43,11 +44,24 @@ struct Serve: AsyncParsableCommand {
             """)
     var simulatedClock = Environment.value("NPS_SIMULATED_CLOCK") == "on"
 
+    @Option(help: "Landing-page answers (POSTs) per minute per client, 1-10000 (env NPS_LANDING_RATE).")
+    var landingRate: Int =
+        Environment.value("NPS_LANDING_RATE").flatMap { Int($0) } ?? LandingSettings.defaultPostsPerMinute
+
+    @Option(
+        help:
+            "Comma-separated reverse-proxy addresses whose X-Forwarded-For names the client (env NPS_TRUSTED_PROXIES)."
+    )
+    var trustedProxies: String = Environment.value("NPS_TRUSTED_PROXIES") ?? ""
+
     @OptionGroup var projection: ProjectionOptions
 
     func validate() throws {
         guard (1...1_000).contains(privacyThreshold) else {
             throw ValidationError("--privacy-threshold (NPS_PRIVACY_K) must be from 1 to 1000")
+        }
+        guard (1...10_000).contains(landingRate) else {
+            throw ValidationError("--landing-rate (NPS_LANDING_RATE) must be from 1 to 10000")
         }
     }
 
@@ -80,7 +94,12 @@ struct Serve: AsyncParsableCommand {
                 noticePeriod: try Environment.noticePeriod(),
                 projectors: projectors ? try projection.configuration() : nil,
                 privacy: PrivacyThreshold(k: privacyThreshold),
-                clock: simulatedClock ? SimulatedClock() : SystemClock()
+                clock: simulatedClock ? SimulatedClock() : SystemClock(),
+                landing: LandingSettings(
+                    postsPerMinute: landingRate,
+                    trustedProxies: Set(
+                        trustedProxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                            .filter { !$0.isEmpty }))
             ),
             database: database,
             queryClient: queryDatabase,

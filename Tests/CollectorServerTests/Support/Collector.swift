@@ -32,6 +32,7 @@ struct Collector {
         workspaces: [String] = ["ws1"],
         framework: TestingSetup = .router,
         privacy: PrivacyThreshold = PrivacyThreshold(),
+        landing: LandingSettings = LandingSettings(),
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
@@ -46,7 +47,8 @@ struct Collector {
             }
             let tokens = registered
             let app = Application(
-                router: buildRouter(database: database.app, logger: database.logger, privacy: privacy))
+                router: buildRouter(
+                    database: database.app, logger: database.logger, privacy: privacy, landing: landing))
             try await app.test(framework) { client in
                 try await body(
                     Collector(
@@ -67,9 +69,10 @@ struct Collector {
         token: String? = nil,
         contentType: String? = "application/json",
         body: String? = nil,
-        bytes: [UInt8]? = nil
+        bytes: [UInt8]? = nil,
+        headers given: HTTPFields = [:]
     ) async throws -> Answer {
-        var headers: HTTPFields = [:]
+        var headers = given
         if let token { headers[.authorization] = "Bearer \(token)" }
         if let contentType, body != nil || bytes != nil { headers[.contentType] = contentType }
         let buffer = bytes.map { ByteBuffer(bytes: $0) } ?? body.map { ByteBuffer(string: $0) }

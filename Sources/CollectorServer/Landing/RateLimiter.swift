@@ -1,0 +1,52 @@
+import Foundation
+import NPSDomain
+import Synchronization
+
+/// A token bucket per client: `perMinute` requests at once, then one every
+/// 60 / `perMinute` seconds. In memory, per process: behind N collectors a
+/// client may post N times as often.
+final class RateLimiter: Sendable {
+    let perMinute: Int
+    /// Past this many clients, buckets that have filled up again are forgotten.
+    static let pruneAbove = 10_000
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    private let buckets = Mutex<[String: Bucket]>([:])
+    private let clock: @Sendable () -> ContinuousClock.Instant
+
+    init(perMinute: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.perMinute = perMinute
+        self.clock = clock
+    }
+
+    private var refillPerSecond: Double { Double(perMinute) / 60 }
+
+    /// nil when `client` may go on (and a token is taken); otherwise the whole seconds until it may.
+    func retryAfter(_ client: String, now given: ContinuousClock.Instant? = nil) -> Int? {
+        let now = given ?? clock()
+        let capacity = Double(perMinute)
+        let rate = refillPerSecond
+        return buckets.withLock { buckets in
+            if buckets.count > Self.pruneAbove {
+                buckets = buckets.filter { _, bucket in
+                    bucket.tokens + (now - bucket.updated).seconds * rate < capacity
+                }
+            }
+            var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
+            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * rate)
+            bucket.updated = now
+            defer { buckets[client] = bucket }
+            // A nanosecond's tolerance, so that whole refills are not lost to rounding.
+            let tolerance = 1e-9
+            guard bucket.tokens >= 1 - tolerance else {
+                return max(1, Int(((1 - bucket.tokens) / rate - tolerance).rounded(.up)))
+            }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import EventStore
+import PostgresNIO
 import Projections
 
 /// Folds every projection in-process until each has applied the whole log.
@@ -25,9 +26,29 @@ public enum ProjectionCatchUp {
             let statuses = try await store.status(of: projections)
             if statuses.allSatisfy({ $0.lag.events == 0 }) { return }
             guard ContinuousClock.now < end else {
-                throw TestDatabaseError("projections did not catch up: \(statuses.map { "\($0.name) \($0.lag)" })")
+                throw TestDatabaseError(
+                    """
+                    projections did not catch up: \(statuses.map { "\($0.name) \($0.lag)" }); \
+                    transactions holding the cluster's readers back: \(try await openTransactions(database))
+                    """)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// Every session of the cluster that holds a transaction id or a
+    /// snapshot (what keeps the gap-safe xmin horizon back), for the message
+    /// of a catch-up that timed out.
+    static func openTransactions(_ database: TestDatabase) async throws -> [String] {
+        let rows = try await database.owner.query(
+            """
+            SELECT datname || ' ' || state || ' for ' || (now() - xact_start)::text || ': ' || left(query, 120)
+              FROM pg_stat_activity
+             WHERE (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL) AND pid <> pg_backend_pid()
+            """,
+            logger: database.logger)
+        var sessions: [String] = []
+        for try await session in rows.decode(String?.self) { sessions.append(session ?? "?") }
+        return sessions
     }
 }

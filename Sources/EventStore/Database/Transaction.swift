@@ -25,7 +25,13 @@ extension PostgresConnection {
         do {
             result = try await body(self)
         } catch {
-            _ = try? await query("ROLLBACK", logger: logger)
+            // Rolled back from a task of its own, which the caller's
+            // cancellation does not reach: a connection that went back to
+            // the pool inside a transaction would hold every gap-safe reader
+            // of the cluster back (xmin) for as long as it lived. Closed when
+            // even the rollback fails.
+            let rolledBack = await Task { (try? await self.query("ROLLBACK", logger: logger)) != nil }.value
+            if !rolledBack { try? await close() }
             throw error
         }
         try await query("COMMIT", logger: logger)

@@ -73,8 +73,7 @@ public struct LandingPageIngest: Sendable {
         let logger = self.logger
         let log = self.log
         return try await client.inTransaction(logger: logger) { connection in
-            try await log.stateRecordingTime(on: connection)
-            let recorded = try await batch.record(receipt, on: connection, logger: logger)
+            let recorded = try await batch.record(receipt, on: connection, log: log)
             if let contact, !contact.isEmpty {
                 try await connection.query(
                     """

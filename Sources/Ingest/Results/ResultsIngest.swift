@@ -116,8 +116,7 @@ public struct ResultsIngest: Sendable {
         let logger = self.logger
         let log = campaigns.log
         let answer = try await client.inTransaction(logger: logger) { connection in
-            try await log.stateRecordingTime(on: connection)
-            var answer = try await batch.record(receipt, on: connection, logger: logger)
+            var answer = try await batch.record(receipt, on: connection, log: log)
             answer.quarantined = rejected.map { .init(index: $0.0, reason: $0.2) }
             try await quarantine.keepItems(rejected, on: connection, logger: logger)
             return answer
@@ -176,8 +175,8 @@ struct VoteBatch: Sendable {
 
     /// Appends the votes whose content changed and the upload's `ResultsReceived`, on the caller's
     /// transaction; the answer's `quarantined` is left for the caller.
-    func record(_ receipt: Receipt, on connection: PostgresConnection, logger: Logger) async throws -> ResultsAnswer {
-        let repeats = try await recordVotes(on: connection, logger: logger)
+    func record(_ receipt: Receipt, on connection: PostgresConnection, log: EventLog) async throws -> ResultsAnswer {
+        let repeats = try await recordVotes(on: connection, log: log)
         let received = ResultsReceived(
             campaignID: campaignID,
             workspaceID: workspaceID,
@@ -189,12 +188,14 @@ struct VoteBatch: Sendable {
         )
         let event = try NewEvent(
             received, id: receipt.id, metadata: EventMetadata(sender: workspaceID, requestID: requestID))
-        try await EventLog.append([event], to: stream, on: connection, logger: logger)
+        try await EventLog.append([event], to: stream, on: connection, logger: log.logger)
         return ResultsAnswer(accepted: votes.count - repeats, repeats: repeats, quarantined: [])
     }
 
-    /// Appends the votes whose content changed; returns how many were repeats.
-    func recordVotes(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// Appends the votes whose content changed, at the log's clock's time;
+    /// returns how many were repeats.
+    func recordVotes(on connection: PostgresConnection, log: EventLog) async throws -> Int {
+        try await log.stateRecordingTime(on: connection)
         guard !votes.isEmpty else { return 0 }
         let rows = try await connection.query(
             """
@@ -204,7 +205,7 @@ struct VoteBatch: Sendable {
                 \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
                 \(payloads)::jsonb[], \(metadata)::jsonb, \(Int16(VoteCast.schemaVersion)))
             """,
-            logger: logger
+            logger: log.logger
         )
         return try await rows.collect().first?.decode(Int.self) ?? 0
     }

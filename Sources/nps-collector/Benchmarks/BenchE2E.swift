@@ -202,10 +202,7 @@ final class CollectorProcess: Sendable {
 
     /// VmHWM of the collector process.
     func peakResidentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
-        else { return 0 }
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return (Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") ?? 0) * 1_024
+        (ProcessStatus.kilobytes("VmHWM", of: process.processIdentifier) ?? 0) * 1_024
     }
 
     func stop() {

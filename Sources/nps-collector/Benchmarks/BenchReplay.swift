@@ -120,7 +120,8 @@ enum BackendMemory {
                 ).collect()
             else { break }
             for row in rows {
-                guard let pid = try? row.decode(Int32.self), let kilobytes = privateResident(pid) else { continue }
+                guard let pid = try? row.decode(Int32.self), let kilobytes = ProcessStatus.kilobytes("RssAnon", of: pid)
+                else { continue }
                 peak = max(peak ?? 0, kilobytes)
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -128,10 +129,14 @@ enum BackendMemory {
         return peak
     }
 
-    /// RssAnon of /proc/<pid>/status, in kilobytes.
-    private static func privateResident(_ pid: Int32) -> Int? {
+}
+
+/// A memory field of /proc/<pid>/status (VmHWM, RssAnon, ...), in kilobytes;
+/// nil when it cannot be read (another machine, another user).
+enum ProcessStatus {
+    static func kilobytes(_ field: String, of pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
         return nil

@@ -88,8 +88,7 @@ struct CampaignVotes {
 
     /// Rocket.Chat's `identifier`: lowercase hex SHA-256 of userId + npsId.
     static func identifier(userID: String, campaignID: String) -> String {
-        SHA256.hash(data: Array((userID + campaignID).utf8))
-            .map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        SHA256.hash(data: Array((userID + campaignID).utf8)).lowercaseHex
     }
 
     static func score(for workspace: SimulatedWorkspace, _ random: inout SplitMix64) -> Int {

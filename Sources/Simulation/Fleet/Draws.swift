@@ -60,12 +60,14 @@ extension SplitMix64 {
 
     /// Lowercase hex of `count` random bytes.
     mutating func hex(bytes count: Int) -> String {
-        var text = ""
-        for _ in 0..<count {
-            let byte = UInt8(truncatingIfNeeded: next())
-            text += String(byte, radix: 16).leftPadded(to: 2)
-        }
-        return text
+        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }.lowercaseHex
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Two lowercase hex digits a byte: identifiers, ids and digests.
+    var lowercaseHex: String {
+        map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 }
 

@@ -19,6 +19,6 @@ struct TrafficDigest {
     }
 
     func finalize() -> String {
-        whole.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        whole.finalize().lowercaseHex
     }
 }

@@ -148,16 +148,23 @@ public struct ReadModelReplay: Sendable {
         return total
     }
 
-    /// One transaction on a shadow connection: lock the live tables in the
-    /// order the folds write them (a live batch in flight commits first, and
-    /// the next waits), fold the events that arrived since, swap. Retried
-    /// when PostgreSQL picks it as the victim of a deadlock.
+    /// One transaction on a shadow connection: lock the live projections'
+    /// rows, then the live tables in the order the folds write them, which
+    /// is the order a live batch takes them (`Projector.fold`): a batch in
+    /// flight commits first, and the next waits, then finds its checkpoint
+    /// moved and reads it again. Then fold the events that arrived since, and
+    /// swap. Retried when PostgreSQL picks it as the victim of a deadlock.
     private func swap(_ build: ShadowBuild, progress: @escaping @Sendable (Int) -> Void) async throws {
         let tables = shadow.tables
         let lockedTables = tables.map { "public.\($0)" }.joined(separator: ", ")
+        let projections = shadow.projections.map(\.name)
         for attempt in 1... {
             do {
                 try await build.client.inTransaction(logger: logger) { connection in
+                    _ = try await connection.query(
+                        "SELECT 1 FROM public.projections WHERE name = ANY(\(projections)) ORDER BY name FOR UPDATE",
+                        logger: logger
+                    ).collect()
                     try await connection.query(
                         "LOCK TABLE \(unescaped: lockedTables) IN ACCESS EXCLUSIVE MODE", logger: logger)
                     let folded = try await build.foldRemaining(stayingBehindLive: false, on: connection)

@@ -38,6 +38,7 @@ struct ShadowBuild: Sendable {
                 if stayingBehindLive { end = try await liveCheckpoint(of: projection.name, on: connection) }
                 switch try await projector.step(on: connection, upTo: end) {
                 case .applied(let events): progress(events)
+                case .overtaken: continue
                 case .caughtUp: return
                 case .halted: throw ReplayHalted(readModel: shadow.readModel, projection: projection.name)
                 }

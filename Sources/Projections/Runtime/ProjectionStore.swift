@@ -53,6 +53,24 @@ public struct ProjectionStore: Sendable {
         throw UnregisteredProjection(name: name)
     }
 
+    /// Locks the projection's row until the caller's transaction ends, if its
+    /// checkpoint is still `checkpoint` and it is not halted. False otherwise:
+    /// the caller read a checkpoint that has moved since.
+    static func lock(
+        _ name: String, at checkpoint: Checkpoint, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            SELECT 1 FROM projections
+             WHERE name = \(name) AND halted_error IS NULL
+               AND transaction_id = \(String(checkpoint.transactionID))::xid8 AND position = \(checkpoint.position)
+               FOR UPDATE
+            """,
+            logger: logger
+        )
+        return try await rows.collect().count == 1
+    }
+
     /// Moves the checkpoint from `old` to `new` if it is still at `old`
     /// (compare-and-set). False when another writer moved it first: the caller
     /// must roll back its batch.
@@ -74,19 +92,25 @@ public struct ProjectionStore: Sendable {
         return try await rows.collect().count == 1
     }
 
-    /// Records that `event` cannot be applied; the checkpoint stays just before it.
+    /// Records that `event`, the first after `checkpoint`, cannot be applied;
+    /// the checkpoint stays just before it. False when the checkpoint is no
+    /// longer `checkpoint`: the failure was found on tables that are gone.
     static func halt(
-        _ name: String, at event: RecordedEvent, error: String, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        try await connection.query(
+        _ name: String, at event: RecordedEvent, after checkpoint: Checkpoint, error: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query(
             """
             UPDATE projections
                SET halted_position = \(event.position), halted_event_id = \(event.id),
                    halted_error = \(error), halted_at = now(), updated_at = now()
              WHERE name = \(name)
+               AND transaction_id = \(String(checkpoint.transactionID))::xid8 AND position = \(checkpoint.position)
+            RETURNING 1
             """,
             logger: logger
         )
+        return try await rows.collect().count == 1
     }
 
     /// Clears a halt, so that the owner tries the event again (after a fix).

@@ -35,6 +35,9 @@ public struct Projector: Sendable {
         case applied(events: Int)
         case caughtUp
         case halted
+        /// The checkpoint moved after it was read (a replay swapped its rebuild
+        /// in): nothing was applied, and the next step reads it again.
+        case overtaken
     }
 
     /// Returns when the task is cancelled, after the batch in flight has committed.
@@ -95,7 +98,7 @@ public struct Projector: Sendable {
             // A batch is not cut short by shutdown: the loop stops after it.
             let step = try await ConnectionLost.racing(connection) { try await self.step(on: connection) }
             switch step {
-            case .applied:
+            case .applied, .overtaken:
                 continue
             case .caughtUp:
                 await notifications.wait(since: seen, timeout: configuration.pollInterval)
@@ -117,15 +120,28 @@ public struct Projector: Sendable {
     /// With `end`, the batch stops there at the latest (a rebuild that must not pass the live read model).
     func step(on connection: PostgresConnection, upTo end: Checkpoint? = nil) async throws -> Step {
         let state = try await ProjectionStore.state(of: projection.name, on: connection, logger: logger)
+        return try await step(from: state, on: connection, upTo: end)
+    }
+
+    /// `step` from a state read earlier, which may be stale by now.
+    func step(
+        from state: ProjectionStore.State, on connection: PostgresConnection, upTo end: Checkpoint? = nil
+    ) async throws -> Step {
         if state.isHalted { return .halted }
         do {
-            let step = try await connection.inTransaction(logger: logger) { connection in
-                try await foldNextBatch(after: state.checkpoint, upTo: end, on: connection)
+            do {
+                let step = try await connection.inTransaction(logger: logger) { connection in
+                    try await foldNextBatch(after: state.checkpoint, upTo: end, on: connection)
+                }
+                if case .applied(let events) = step { appliedEvents.increment(by: events) }
+                return step
+            } catch  where ProjectionFailure.isCausedByEvents(error) {
+                return try await haltAtFailingEvent(
+                    after: state.checkpoint, limit: configuration.batchSize, on: connection)
             }
-            if case .applied(let events) = step { appliedEvents.increment(by: events) }
-            return step
-        } catch  where ProjectionFailure.isCausedByEvents(error) {
-            return try await haltAtFailingEvent(after: state.checkpoint, limit: configuration.batchSize, on: connection)
+        } catch is CheckpointMoved {
+            logger.notice("the checkpoint moved under this batch, which was rolled back; reading it again")
+            return .overtaken
         }
     }
 
@@ -145,10 +161,19 @@ public struct Projector: Sendable {
     }
 
     /// Folds `range` and moves the checkpoint over it, in the caller's transaction.
+    ///
+    /// The projection's row is locked at the checkpoint the range starts
+    /// from before anything is applied: a checkpoint that moved since it was
+    /// read (a replay's swap brings tables already holding these events)
+    /// throws `CheckpointMoved` rather than folding the range again, which
+    /// would fail on the new tables and halt a healthy projection. Row
+    /// first, tables after: the order a swap takes them too.
     private func fold(_ range: EventRange, on connection: PostgresConnection) async throws {
         // A batch whose commit is lost in a crash is applied again from the
         // checkpoint committed with it, so waiting for the disk buys nothing.
         try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+        guard try await ProjectionStore.lock(projection.name, at: range.after, on: connection, logger: logger)
+        else { throw CheckpointMoved(projection: projection.name) }
         try await projection.apply(range, on: connection, logger: logger)
         guard
             try await ProjectionStore.advance(
@@ -183,9 +208,11 @@ public struct Projector: Sendable {
                     suspects = half
                     continue
                 }
-                try await ProjectionStore.halt(
-                    projection.name, at: first, error: ProjectionFailure.describe(error), on: connection,
-                    logger: logger)
+                guard
+                    try await ProjectionStore.halt(
+                        projection.name, at: first, after: reached, error: ProjectionFailure.describe(error),
+                        on: connection, logger: logger)
+                else { throw CheckpointMoved(projection: projection.name) }
                 logger.error(
                     "halted: an event cannot be applied",
                     metadata: ["position": "\(first.position)", "eventID": "\(first.id)", "type": "\(first.type)"])
@@ -265,6 +292,7 @@ extension Projector {
                 loop: while true {
                     switch try await step(on: connection) {
                     case .applied(let events): applied += events
+                    case .overtaken: continue
                     case .caughtUp: break loop
                     case .halted: throw ProjectionHalted(name: projection.name)
                     }

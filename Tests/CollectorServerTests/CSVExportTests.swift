@@ -77,6 +77,36 @@ struct CSVExportTests {
         }
     }
 
+    @Test("a field a spreadsheet would run as a formula is exported as text; signed numbers stay numbers")
+    func formulaInjection() async throws {
+        try await Collector.with { collector in
+            try await collector.campaign("c1")
+            // As sent in the upload's JSON; the stored comment is what this decodes to.
+            let comments = [
+                #"=HYPERLINK(\"http://evil.example\",\"click\")"#, "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
+                #"\t=1"#, #"\r=1"#, "-5", "+7.5", "fine = good", "-",
+            ]
+            try await collector.expectUpload(
+                "c1", "ws1", accepted: comments.count,
+                comments.enumerated().map { Votes.item($0.offset, score: 0, roles: ["user"], comment: $0.element) },
+                total: comments.count)
+            try await ProjectionCatchUp.untilCurrent(collector.database)
+
+            let answer = try await collector.request(
+                .get, "/api/v1/campaigns/c1/votes.csv", token: collector.adminToken)
+            let exported = try await Self.parsed(answer.body).dropFirst().map { $0[5] }
+            let stored = comments.map { try? JSONValue.parse(Array("\"\($0)\"".utf8)).stringValue }
+            let neutral: Set<String> = ["-5", "+7.5", "fine = good"]
+            #expect(exported == stored.map { $0.map { neutral.contains($0) ? $0 : "'" + $0 } ?? "" })
+
+            let workspaces = try await collector.request(
+                .get, "/api/v1/campaigns/c1/workspaces.csv", token: collector.adminToken)
+            let table = try await Self.parsed(workspaces.body)
+            let row = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
+            #expect(row["nps"] == "-100.0")
+        }
+    }
+
     /// NPS_EXPORT_VOTES votes (default 150,000; README figures with 1,000,000).
     @Test("a large vote export streams in constant memory")
     func constantMemory() async throws {

@@ -55,7 +55,7 @@ struct CSVStream {
 /// One RFC 4180 row (fields quoted as needed, CRLF): the exports' and the CLI's.
 public enum CSVText {
     public static func row(_ fields: [String]) -> String {
-        fields.map(escaped).joined(separator: ",") + "\r\n"
+        fields.map { escaped(neutralized($0)) }.joined(separator: ",") + "\r\n"
     }
 
     /// Quoted when it holds a comma, a quote, CR or LF; quotes doubled.
@@ -64,5 +64,26 @@ public enum CSVText {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Comments and contact details are typed by anyone, and the team opens
+    /// these files in spreadsheets: a field that a spreadsheet would run as a
+    /// formula (`=HYPERLINK(…)`, `@SUM(…)`) gets a leading apostrophe, which
+    /// makes it text. Signed numbers (a workspace's NPS of `-33.3`) stay as
+    /// they are: a spreadsheet reads them as the numbers they are.
+    static func neutralized(_ field: String) -> String {
+        guard let first = field.first, formulaStarts.contains(first), !isSignedNumber(field) else { return field }
+        return "'" + field
+    }
+
+    private static func isSignedNumber(_ field: String) -> Bool {
+        let digits = field.utf8.dropFirst()
+        guard field.first == "-" || field.first == "+", digits.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else {
+            return false
+        }
+        return digits.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }
     }
 }

@@ -67,6 +67,8 @@ for file, document in documents:
         if document["metadata"]["name"] == "nps-collector":
             check(container.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/health/live", f"{name}: liveness probe on /health/live")
             check(container.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/health/ready", f"{name}: readiness probe on /health/ready")
+            proxies = {v["name"]: v.get("value", "") for v in container.get("env", [])}.get("NPS_TRUSTED_PROXIES", "")
+            check("/" in proxies, f"{name}: NPS_TRUSTED_PROXIES trusts a network (the ingress controller's pods change address)")
 
 # Every metric the alerts and the dashboard use is one the collector exports.
 sources = "\n".join(p.read_text() for p in (root / "Sources").rglob("*.swift"))

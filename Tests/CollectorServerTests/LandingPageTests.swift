@@ -229,11 +229,12 @@ struct LandingPageTests {
 
     @Test(
         "over a real socket: the peer is the client; X-Forwarded-For counts only from a trusted proxy",
-        arguments: [false, true])
-    func forwardedFor(trusted: Bool) async throws {
+        arguments: ["", "127.0.0.1", "10.0.0.0/8, 127.0.0.0/8", "192.168.0.0/16"])
+    func forwardedFor(proxies: String) async throws {
         let frozen = ContinuousClock.now
-        let landing = LandingSettings(
-            postsPerMinute: 1, trustedProxies: trusted ? ["127.0.0.1"] : [], clock: { frozen })
+        let trustedProxies = try TrustedProxies(parsing: proxies)
+        let trusted = trustedProxies.contains("127.0.0.1")
+        let landing = LandingSettings(postsPerMinute: 1, trustedProxies: trustedProxies, clock: { frozen })
         try await Collector.with(framework: .live, landing: landing) { collector in
             try await Self.campaign(collector)
             var visitor = Visitor(collector: collector)
@@ -247,6 +248,32 @@ struct LandingPageTests {
             #expect(try await post(from: "203.0.113.1") == .seeOther)
             #expect(try await post(from: "203.0.113.1") == .tooManyRequests)
             #expect(try await post(from: "203.0.113.2") == (trusted ? .seeOther : .tooManyRequests))
+        }
+    }
+
+    @Test("trusted proxies: addresses and networks, IPv4 and IPv6, an IPv4-mapped peer as IPv4; bad entries refused")
+    func trustedProxies() throws {
+        let proxies = try TrustedProxies(parsing: " 10.244.0.0/16,192.168.0.0/20 , 203.0.113.7,fd00::/8,,2001:db8::1 ")
+        for inside in [
+            "10.244.0.1", "10.244.255.255", "192.168.15.255", "203.0.113.7", "fd12:3456::1", "2001:db8::1",
+            "::ffff:10.244.9.9",
+        ] {
+            #expect(proxies.contains(inside), "\(inside)")
+        }
+        for outside in [
+            "10.245.0.1", "192.168.16.0", "203.0.113.8", "fe80::1", "2001:db8::2", "::ffff:10.245.0.1", "unknown", "",
+        ] {
+            #expect(!proxies.contains(outside), "\(outside)")
+        }
+        #expect(try TrustedProxies(parsing: "0.0.0.0/0").contains("198.51.100.1"))
+        #expect(try TrustedProxies(parsing: " , ").isEmpty)
+        #expect(!TrustedProxies.none.contains("127.0.0.1"))
+        for invalid in [
+            "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/8/1", "10.0.0.0/", "proxy.internal", "10.0.0", "::1/129",
+        ] {
+            #expect(throws: InvalidTrustedProxy.self, "\(invalid)") {
+                try TrustedProxies(parsing: "127.0.0.1, \(invalid)")
+            }
         }
     }
 

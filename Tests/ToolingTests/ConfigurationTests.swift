@@ -63,6 +63,14 @@ struct ConfigurationTests {
         #expect(!output.contains("file-secret"))
     }
 
+    @Test("serve refuses a trusted proxy that is neither an address nor a network, naming it")
+    func invalidTrustedProxy() async throws {
+        let (status, output) = try await collector(
+            ["serve"], environment: Self.unset.merging(["NPS_TRUSTED_PROXIES": "10.0.0.1, 10.244.0.0/33"]) { $1 })
+        #expect(status != 0)
+        #expect(output.contains(#""10.244.0.0/33" is neither an IP address nor a network"#), "\(output)")
+    }
+
     @Test("a database URL from the file is the one the commands use")
     func fileDrivesTheDatabase() async throws {
         try await TestDatabase.with { database in

@@ -45,14 +45,14 @@ public struct LandingSettings: Sendable {
     public static let defaultPostsPerMinute = 10
     /// NPS_LANDING_RATE: answers (POSTs) per minute per client, 1-10,000; bursts up to the same number.
     public var postsPerMinute: Int
-    /// NPS_TRUSTED_PROXIES: peer addresses whose `X-Forwarded-For` names the client (a reverse
-    /// proxy's); from any other peer the header is ignored and the peer is the client.
-    public var trustedProxies: Set<String>
+    /// NPS_TRUSTED_PROXIES: peer addresses or networks whose `X-Forwarded-For` names the client (a
+    /// reverse proxy's); from any other peer the header is ignored and the peer is the client.
+    public var trustedProxies: TrustedProxies
     /// The rate limiter's clock (a test may stop it).
     public var clock: @Sendable () -> ContinuousClock.Instant
 
     public init(
-        postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: Set<String> = [],
+        postsPerMinute: Int = LandingSettings.defaultPostsPerMinute, trustedProxies: TrustedProxies = .none,
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.postsPerMinute = postsPerMinute

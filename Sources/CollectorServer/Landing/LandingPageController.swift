@@ -13,7 +13,7 @@ struct LandingPageController {
     let campaigns: CampaignStore
     let landing: LandingPageIngest
     let limiter: RateLimiter
-    let trustedProxies: Set<String>
+    let trustedProxies: TrustedProxies
     let metrics: IngestMetrics
 
     /// The browser's random id (HttpOnly): the vote's identifier and the CSRF token derive from it.

@@ -50,7 +50,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "Comma-separated reverse-proxy addresses whose X-Forwarded-For names the client (env NPS_TRUSTED_PROXIES)."
+            """
+            Comma-separated reverse-proxy addresses or networks (10.244.0.0/16) whose X-Forwarded-For names the \
+            client (env NPS_TRUSTED_PROXIES).
+            """
     )
     var trustedProxies: String = Environment.value("NPS_TRUSTED_PROXIES") ?? ""
 
@@ -63,6 +66,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(landingRate) else {
             throw ValidationError("--landing-rate (NPS_LANDING_RATE) must be from 1 to 10000")
         }
+        do { _ = try TrustedProxies(parsing: trustedProxies) } catch { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
@@ -97,9 +101,7 @@ struct Serve: AsyncParsableCommand {
                 clock: simulatedClock ? SimulatedClock() : SystemClock(),
                 landing: LandingSettings(
                     postsPerMinute: landingRate,
-                    trustedProxies: Set(
-                        trustedProxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                            .filter { !$0.isEmpty }))
+                    trustedProxies: try TrustedProxies(parsing: trustedProxies))
             ),
             database: database,
             queryClient: queryDatabase,

@@ -23,7 +23,15 @@ public func withPostgresClient<Result: Sendable>(
 ) async throws -> Result {
     let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
+        // The body leases only once run() has begun: PostgresNIO logs a warning
+        // for a lease before it, harmless but one an operator would chase on
+        // every `migrate`.
+        await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+            group.addTask {
+                started.resume()
+                await client.run()
+            }
+        }
         defer { group.cancelAll() }
         return try await body(client)
     }

@@ -27,7 +27,8 @@ enum ProjectionFailure {
     }
 }
 
-/// Another process advanced the checkpoint under us: our batch was rolled back.
+/// The checkpoint moved after the projector read it (a replay swapped its
+/// rebuild in): the batch was rolled back before it applied anything.
 struct CheckpointMoved: Error, CustomStringConvertible {
     var projection: String
     var description: String { "the checkpoint of \(projection) moved under its owner; the batch was rolled back" }

@@ -71,25 +71,20 @@ public struct ProjectionStore: Sendable {
         return try await rows.collect().count == 1
     }
 
-    /// Moves the checkpoint from `old` to `new` if it is still at `old`
-    /// (compare-and-set). False when another writer moved it first: the caller
-    /// must roll back its batch.
+    /// Moves the checkpoint to `new`, in the transaction that locked the row
+    /// at the old one (`lock`), so nothing can have moved it meanwhile.
     static func advance(
-        _ name: String, from old: Checkpoint, to new: Checkpoint, events: Int,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws -> Bool {
-        let rows = try await connection.query(
+        _ name: String, to new: Checkpoint, events: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
             """
             UPDATE projections
                SET transaction_id = \(String(new.transactionID))::xid8, position = \(new.position),
                    events_applied = events_applied + \(events), updated_at = now()
              WHERE name = \(name)
-               AND transaction_id = \(String(old.transactionID))::xid8 AND position = \(old.position)
-            RETURNING 1
             """,
             logger: logger
         )
-        return try await rows.collect().count == 1
     }
 
     /// Records that `event`, the first after `checkpoint`, cannot be applied;
@@ -137,17 +132,15 @@ public struct UnregisteredProjection: Error, CustomStringConvertible {
 
 extension ProjectionStore {
     /// Empties the tables of `readModel` and moves the checkpoints of all its
-    /// projections back to the beginning of the log, in one transaction. Their
-    /// owners, if any, must be stopped first: a batch in flight would fail its
-    /// compare-and-set and be rolled back, but the read model would be folded
-    /// from scratch.
+    /// projections back to the beginning of the log, in one transaction, the
+    /// rows before the tables as a batch locks them (`Projector.fold`). Their
+    /// owners, if any, should be stopped first: a batch that comes after
+    /// finds its checkpoint moved and reads it again, but the read model
+    /// would be folded from scratch under them.
     public func reset(readModel: String) async throws {
         let projections = ProjectionCatalog.projections(of: readModel)
         let tables = ProjectionCatalog.tables(of: readModel)
         try await client.inTransaction(logger: logger) { connection in
-            for table in tables {
-                try await connection.query("TRUNCATE \(unescaped: table)", logger: logger)
-            }
             try await connection.query(
                 """
                 UPDATE projections
@@ -157,6 +150,9 @@ extension ProjectionStore {
                 """,
                 logger: logger
             )
+            for table in tables {
+                try await connection.query("TRUNCATE \(unescaped: table)", logger: logger)
+            }
         }
     }
 }

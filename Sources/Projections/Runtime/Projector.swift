@@ -175,11 +175,8 @@ public struct Projector: Sendable {
         guard try await ProjectionStore.lock(projection.name, at: range.after, on: connection, logger: logger)
         else { throw CheckpointMoved(projection: projection.name) }
         try await projection.apply(range, on: connection, logger: logger)
-        guard
-            try await ProjectionStore.advance(
-                projection.name, from: range.after, to: range.through, events: range.events,
-                on: connection, logger: logger)
-        else { throw CheckpointMoved(projection: projection.name) }
+        try await ProjectionStore.advance(
+            projection.name, to: range.through, events: range.events, on: connection, logger: logger)
     }
 
     /// The batch failed as a whole. Its first half is folded alone: if that

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NPSDomain
 
 /// One numbered SQL file of `schema/`, applied once, in its own transaction.
 public struct Migration: Sendable, Equatable {
@@ -15,6 +16,6 @@ public struct Migration: Sendable, Equatable {
         self.version = Int(digits)!
         self.fileName = fileName
         self.sql = sql
-        self.checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.checksum = SHA256.hash(data: Data(sql.utf8)).lowercaseHex
     }
 }

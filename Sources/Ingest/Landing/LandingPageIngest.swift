@@ -130,7 +130,7 @@ public struct LandingPageIngest: Sendable {
     public func csrfToken(browserID: String, campaignID: String) async throws -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array("\(browserID)\u{1F}\(campaignID)".utf8), using: try await signingKey())
-        return hex(mac)
+        return mac.lowercaseHex
     }
 
     /// Whether `token` is the CSRF token of this browser and campaign (compared in constant time).

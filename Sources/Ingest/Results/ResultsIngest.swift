@@ -221,10 +221,5 @@ extension VoteItem.Valid {
 
 /// Lowercase hex SHA-256, the form of body digests and voter identifiers.
 func sha256Hex(_ bytes: [UInt8]) -> String {
-    hex(SHA256.hash(data: bytes))
-}
-
-/// Bytes as lowercase hex.
-func hex(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    SHA256.hash(data: bytes).lowercaseHex
 }

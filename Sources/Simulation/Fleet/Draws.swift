@@ -63,16 +63,3 @@ extension SplitMix64 {
         (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }.lowercaseHex
     }
 }
-
-extension Sequence<UInt8> {
-    /// Two lowercase hex digits a byte: identifiers, ids and digests.
-    var lowercaseHex: String {
-        map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

@@ -1,4 +1,5 @@
 import Crypto
+import NPSDomain
 
 /// SHA-256 over a simulation's requests in plan order (phase by phase, the
 /// cloud's requests first, then workspace by workspace), tokens left out: the

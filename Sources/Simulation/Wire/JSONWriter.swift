@@ -1,3 +1,5 @@
+import NPSDomain
+
 /// Writes JSON bytes in the order it is told: the same calls, the same bytes
 /// (the simulator's traffic is compared byte for byte), and cheap enough to
 /// produce two million votes next to the collector it measures.
@@ -95,7 +97,7 @@ struct JSONWriter {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0..<0x20: bytes.append(contentsOf: "\\u00\(String(byte, radix: 16).leftPadded(to: 2))".utf8)
+            case 0..<0x20: bytes.append(contentsOf: "\\u00\([byte].lowercaseHex)".utf8)
             default: bytes.append(byte)
             }
         }

@@ -73,18 +73,8 @@ enum VoteFixtures {
         return escaped
     }
 
+    /// `bytes` (a multiple of 8) drawn as 64-bit words, written most significant byte first.
     static func hex(_ generator: inout SplitMix64, bytes: Int) -> String {
-        var text = ""
-        for _ in 0..<(bytes / 8) {
-            let value = generator.next()
-            text += String(value, radix: 16).leftPadded(to: 16)
-        }
-        return text
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        String(repeating: "0", count: max(0, length - count)) + self
+        (0..<(bytes / 8)).flatMap { _ in withUnsafeBytes(of: generator.next().bigEndian, Array.init) }.lowercaseHex
     }
 }

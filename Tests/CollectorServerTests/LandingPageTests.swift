@@ -289,6 +289,24 @@ struct LandingPageTests {
         #expect(limiter.retryAfter("a", now: start + .seconds(6)) != nil)
     }
 
+    @Test("past pruneAbove clients, buckets that filled up again are forgotten, at most once a minute")
+    func pruning() {
+        let limiter = RateLimiter(perMinute: 10)
+        let start = ContinuousClock.now
+        for client in 0...RateLimiter.pruneAbove { #expect(limiter.retryAfter("c\(client)", now: start) == nil) }
+        // Over the limit, a pass is made: every bucket is one token short, so none goes.
+        _ = limiter.retryAfter("first", now: start)
+        #expect(limiter.clients == RateLimiter.pruneAbove + 2)
+        // Within the minute no pass is made, although the buckets fill up again from 6 s on.
+        _ = limiter.retryAfter("late", now: start + .seconds(30))
+        for _ in 0..<10 { _ = limiter.retryAfter("busy", now: start + .seconds(59)) }
+        #expect(limiter.clients == RateLimiter.pruneAbove + 4)
+        // A minute after the last pass, the full ones go; the drained one stays, and still refuses.
+        #expect(limiter.retryAfter("new", now: start + .seconds(60)) == nil)
+        #expect(limiter.clients == 2, "busy and new")
+        #expect(limiter.retryAfter("busy", now: start + .seconds(60)) != nil)
+    }
+
     @Test("the honeypot filled: the thanks page, nothing stored")
     func honeypot() async throws {
         try await Self.opened { collector, visitor, token in

@@ -7,15 +7,24 @@ import Synchronization
 /// client may post N times as often.
 final class RateLimiter: Sendable {
     let perMinute: Int
-    /// Past this many clients, buckets that have filled up again are forgotten.
+    /// Past this many clients, buckets that have filled up again are
+    /// forgotten, at most once a minute: a drained bucket takes a minute to
+    /// fill, so pruning more often finds nothing new and would cost every
+    /// request a pass over all buckets while many clients post.
     static let pruneAbove = 10_000
+    static let pruneInterval = Duration.seconds(60)
 
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private struct Buckets {
+        var byClient: [String: Bucket] = [:]
+        var lastPruned: ContinuousClock.Instant?
+    }
+
+    private let buckets = Mutex(Buckets())
     private let clock: @Sendable () -> ContinuousClock.Instant
 
     init(perMinute: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
@@ -25,21 +34,27 @@ final class RateLimiter: Sendable {
 
     private var refillPerSecond: Double { Double(perMinute) / 60 }
 
+    /// The clients with a bucket now (pruned ones are gone).
+    var clients: Int { buckets.withLock { $0.byClient.count } }
+
     /// nil when `client` may go on (and a token is taken); otherwise the whole seconds until it may.
     func retryAfter(_ client: String, now given: ContinuousClock.Instant? = nil) -> Int? {
         let now = given ?? clock()
         let capacity = Double(perMinute)
         let rate = refillPerSecond
         return buckets.withLock { buckets in
-            if buckets.count > Self.pruneAbove {
-                buckets = buckets.filter { _, bucket in
+            if buckets.byClient.count > Self.pruneAbove,
+                buckets.lastPruned.map({ now - $0 >= Self.pruneInterval }) ?? true
+            {
+                buckets.byClient = buckets.byClient.filter { _, bucket in
                     bucket.tokens + (now - bucket.updated).seconds * rate < capacity
                 }
+                buckets.lastPruned = now
             }
-            var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
+            var bucket = buckets.byClient[client] ?? Bucket(tokens: capacity, updated: now)
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * rate)
             bucket.updated = now
-            defer { buckets[client] = bucket }
+            defer { buckets.byClient[client] = bucket }
             // A nanosecond's tolerance, so that whole refills are not lost to rounding.
             let tolerance = 1e-9
             guard bucket.tokens >= 1 - tolerance else {

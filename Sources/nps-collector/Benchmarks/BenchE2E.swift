@@ -6,6 +6,7 @@ import Logging
 import NIOHTTP1
 import NPSDomain
 import PostgresNIO
+import Projections
 import Simulation
 
 #if canImport(Glibc)
@@ -126,9 +127,10 @@ struct BenchE2E: AsyncParsableCommand {
     }
 }
 
-/// How far the slowest projection is behind, sampled every 100 ms. The age
-/// is measured here, not from `recorded_at` (simulated time): how long ago
-/// this sampler first saw the log's head pass the projection's checkpoint.
+/// How far the slowest projection is behind, sampled every 100 ms from the
+/// projections' status. The age is measured here, not from `recorded_at`
+/// (simulated time): how long ago this sampler first saw the log's head pass
+/// the checkpoint of the projection furthest behind.
 struct LagSampler {
     let database: PostgresClient
     let logger: Logger
@@ -139,29 +141,28 @@ struct LagSampler {
     }
 
     func sample() async -> [Sample] {
+        let store = ProjectionStore(client: database, logger: logger)
         var samples: [Sample] = []
+        // The heads seen that some projection has not passed yet, oldest first.
         var heads: [(at: ContinuousClock.Instant, position: Int64)] = []
         while !Task.isCancelled {
-            guard
-                let rows = try? await database.query(
-                    """
-                    SELECT (SELECT coalesce(max(position), 0) FROM event_log),
-                           min(coalesce(p.position, 0)),
-                           max(lag.events)
-                      FROM projections p
-                     CROSS JOIN LATERAL event_log_lag(coalesce(p.transaction_id, '0'), coalesce(p.position, 0)) AS lag
-                    """, logger: logger
-                ).collect(), let row = rows.first,
-                let (head, applied, behind) = try? row.decode((Int64, Int64?, Int64?).self)
-            else { break }
+            guard let statuses = try? await store.status(), let head = try? await headPosition() else { break }
             let now = ContinuousClock.now
+            let applied = statuses.map(\.checkpoint.position).min() ?? 0
+            let behind = statuses.map(\.lag.events).max() ?? 0
             heads.append((now, head))
-            let firstUnapplied = heads.first { $0.position > (applied ?? 0) }
-            samples.append(
-                Sample(events: Int(behind ?? 0), age: (behind ?? 0) > 0 ? now - (firstUnapplied?.at ?? now) : .zero))
+            heads.removeAll { $0.position <= applied }
+            samples.append(Sample(events: Int(behind), age: behind > 0 ? now - (heads.first?.at ?? now) : .zero))
             try? await Task.sleep(for: .milliseconds(100))
         }
         return samples
+    }
+
+    private func headPosition() async throws -> Int64 {
+        let rows = try await database.query(
+            "SELECT coalesce(max(position), 0) FROM event_log", logger: logger
+        ).collect()
+        return try rows.first?.decode(Int64.self) ?? 0
     }
 }
 

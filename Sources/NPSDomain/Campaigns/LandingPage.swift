@@ -68,44 +68,32 @@ public struct LandingContact: Sendable, Equatable, Codable {
     /// email loosely: one `@` with something on each side, no spaces.
     public static func validate(
         firstName: String?, lastName: String?, email: String?
-    ) -> Result<
-        LandingContact, VoteItem.Rejection
-    > {
-        func field(_ value: String?, _ name: String, _ limit: Int) -> Result<String?, VoteItem.Rejection> {
-            guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
-                return .success(nil)
+    ) -> Result<LandingContact, VoteItem.Rejection> {
+        Result { () throws(VoteItem.Rejection) in
+            let first = try field(firstName, "the first name", Limits.contactNameLength)
+            let last = try field(lastName, "the last name", Limits.contactNameLength)
+            let address = try field(email, "the email", Limits.emailLength)
+            if let address {
+                let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+                    !address.unicodeScalars.contains(where: { $0.properties.isWhitespace })
+                else { throw VoteItem.Rejection("the email must look like name@example.org") }
             }
-            guard trimmed.unicodeScalars.count <= limit else {
-                return .failure(.init("\(name) is at most \(limit) characters"))
-            }
-            guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                return .failure(.init("\(name) contains control characters"))
-            }
-            return .success(trimmed)
+            return LandingContact(firstName: first, lastName: last, email: address)
         }
-        let first: String?
-        let last: String?
-        let address: String?
-        switch field(firstName, "the first name", Limits.contactNameLength) {
-        case .success(let value): first = value
-        case .failure(let rejection): return .failure(rejection)
+    }
+
+    /// One field trimmed, nil when empty; at most `limit` Unicode scalars, no control characters.
+    private static func field(_ value: String?, _ name: String, _ limit: Int) throws(VoteItem.Rejection) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
+            return nil
         }
-        switch field(lastName, "the last name", Limits.contactNameLength) {
-        case .success(let value): last = value
-        case .failure(let rejection): return .failure(rejection)
+        guard trimmed.unicodeScalars.count <= limit else {
+            throw VoteItem.Rejection("\(name) is at most \(limit) characters")
         }
-        switch field(email, "the email", Limits.emailLength) {
-        case .success(let value): address = value
-        case .failure(let rejection): return .failure(rejection)
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw VoteItem.Rejection("\(name) contains control characters")
         }
-        if let address {
-            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-                !address.unicodeScalars.contains(where: { $0.properties.isWhitespace })
-            else {
-                return .failure(.init("the email must look like name@example.org"))
-            }
-        }
-        return .success(LandingContact(firstName: first, lastName: last, email: address))
+        return trimmed
     }
 }

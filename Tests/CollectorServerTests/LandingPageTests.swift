@@ -42,6 +42,14 @@ struct LandingPageTests {
     }
 
     /// How many rows a table holds (as the owner sees it).
+    /// The current votes of c1's landing source, by score.
+    static func landingVotes(_ collector: Collector) async throws -> [(score: Int, comment: String?)] {
+        try await collector.database.owner.query(
+            "SELECT score::int8, comment FROM current_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
+            logger: collector.database.logger
+        ).collect().map { try $0.decode((Int, String?).self) }
+    }
+
     static func count(_ collector: Collector, _ table: String) async throws -> Int {
         try await collector.database.owner.query(
             "SELECT count(*)::int8 FROM \(unescaped: table)", logger: collector.database.logger
@@ -120,11 +128,7 @@ struct LandingPageTests {
             try await ProjectionCatchUp.untilCurrent(collector.database)
             summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: analyst)
             #expect(summary.json["votes"] == 2)
-            let scores = try await collector.database.owner.query(
-                "SELECT score::int8 FROM current_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
-                logger: collector.database.logger
-            ).collect().map { try $0.decode(Int.self) }
-            #expect(scores == [3])
+            #expect(try await Self.landingVotes(collector).map(\.score) == [3])
             #expect(first.errors.isEmpty, "\(first.errors)")
 
             // A fresh browser adds one, answered with the keyboard only: Tab reaches the score group, arrows pick a score, the focus is outlined, Tab goes on
@@ -157,11 +161,8 @@ struct LandingPageTests {
             try await ProjectionCatchUp.untilCurrent(collector.database)
             summary = try await collector.request(.get, "/api/v1/campaigns/c1/summary", token: analyst)
             #expect(summary.json["votes"] == 3)
-            let comments = try await collector.database.owner.query(
-                "SELECT score::int8, comment FROM current_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
-                logger: collector.database.logger
-            ).collect().map { try $0.decode((Int, String?).self) }
-            #expect(comments.map(\.0) == [3, 7] && comments.last?.1 == "Typed with the keyboard")
+            let votes = try await Self.landingVotes(collector)
+            #expect(votes.map(\.score) == [3, 7] && votes.last?.comment == "Typed with the keyboard")
             #expect(try await Self.count(collector, "landing_contacts") == 1)
 
             // The three answers (each new content) count as accepted votes in /metrics.

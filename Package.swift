@@ -22,7 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Up to the next minor only: CollectorServer imports PostgresNIO's
+        // _ConnectionPoolModule (ConnectionPoolError, to answer 503 when the
+        // pool cannot lend a connection), an underscored module whose API may
+        // change in any minor release.
+        .package(url: "https://github.com/vapor/postgres-nio.git", .upToNextMinor(from: "1.33.2")),
     ],
     targets: [
         // Events, payload versions, upcasting and NPS arithmetic. No I/O.
@@ -204,7 +208,10 @@ let package = Package(
         // The shell tools (./tools/db) driven as a user would.
         .testTarget(
             name: "ToolingTests",
-            dependencies: ["EventStore", "TestSupport"],
+            dependencies: [
+                "EventStore", "NPSDomain", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -18,7 +18,7 @@ struct NPSCollector: AsyncParsableCommand {
     /// terminal needs (it holds no credentials).
     static func main() async {
         do {
-            try Environment.loadConfigurationFile()
+            try EnvironmentSettings.loadConfigurationFile()
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()

@@ -33,7 +33,7 @@ struct AdminAPITests {
                 inverted.json["detail"]?.stringValue?.hasPrefix(
                     "expireAt (2030-04-01T00:00:00.000Z) must be after startAt") == true)
 
-            let soon = Date().addingTimeInterval(86_400)
+            let soon = collector.clock.now.addingTimeInterval(86_400)
             let short = try await announce(
                 #"{"id":"c3","startAt":"\#(EventJSON.formatTimestamp(soon))","expireAt":"2030-06-01T00:00:00Z"}"#
             )

@@ -21,7 +21,7 @@ struct LandingPageTests {
     static func campaign(
         _ collector: Collector, _ id: String = "c1", page: LandingPage = LandingPage(), startsIn: TimeInterval = -3_600
     ) async throws {
-        let start = Date().addingTimeInterval(startsIn)
+        let start = collector.clock.now.addingTimeInterval(startsIn)
         _ = try await collector.services.campaigns.announce(
             .init(id: id, startAt: start, expireAt: start.addingTimeInterval(14 * 86_400), landingPage: page),
             allowShortNotice: true, metadata: .init(sender: "test"))
@@ -60,7 +60,8 @@ struct LandingPageTests {
         "Chromium answers, answers again (replaced), a fresh browser (keyboard only) adds one; the landing source is its own row"
     )
     func browser() async throws {
-        try await Collector.with(workspaces: ["ws1"]) { collector in
+        // The page is served by a process of its own, on the system clock: the collector here starts at the same time.
+        try await Collector.with(workspaces: ["ws1"], clock: SimulatedClock()) { collector in
             try await Self.campaign(
                 collector, page: LandingPage(question: "Would you recommend Acme Cloud?", askContact: true))
             // A workspace vote beside it: the landing source must be a row of its own.
@@ -351,7 +352,7 @@ struct LandingPageTests {
         try await Collector.with { collector in
             try await Self.campaign(collector, "done", startsIn: -86_400)
             try await collector.services.campaigns.close("done", metadata: .init(sender: "test"))
-            let past = Date().addingTimeInterval(-60 * 86_400)
+            let past = collector.clock.now.addingTimeInterval(-60 * 86_400)
             _ = try await collector.services.campaigns.announce(
                 .init(
                     id: "old", startAt: past.addingTimeInterval(3_600), expireAt: past.addingTimeInterval(86_400),
@@ -476,8 +477,8 @@ struct LandingPageTests {
     @Test("announce with landingPage through the admin API; a landing source cannot be registered")
     func adminAPI() async throws {
         try await Collector.with { collector in
-            let start = EventJSON.formatTimestamp(Date().addingTimeInterval(30 * 86_400))
-            let expire = EventJSON.formatTimestamp(Date().addingTimeInterval(60 * 86_400))
+            let start = EventJSON.formatTimestamp(collector.clock.now.addingTimeInterval(30 * 86_400))
+            let expire = EventJSON.formatTimestamp(collector.clock.now.addingTimeInterval(60 * 86_400))
             let created = try await collector.request(
                 .post, "/api/v1/campaigns", token: collector.adminToken,
                 body: #"""

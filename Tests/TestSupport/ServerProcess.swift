@@ -61,7 +61,7 @@ public struct ServerProcess: Sendable {
     }
 
     /// A loopback port nothing listens on now (the kernel's pick).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestDatabaseError("socket() failed") }
         defer { close(socket) }
@@ -101,5 +101,31 @@ public enum Curl {
             throw TestDatabaseError("curl \(url) failed: \(curl.output())")
         }
         return Int(curl.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Sends `body` (JSON) with `method` and returns the status and the answer's body.
+    public static func send(
+        _ method: String, _ url: String, token: String? = nil, body: String? = nil
+    ) async throws -> (status: Int, body: String) {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "nps-curl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let answer = scratch.appending(path: "answer")
+        var arguments = ["-s", "-X", method, "-o", answer.path(), "-w", "%{http_code}", "--max-time", "600"]
+        var headers = "Content-Type: application/json\n"
+        if let token { headers += "Authorization: Bearer \(token)\n" }
+        try headers.write(to: scratch.appending(path: "headers"), atomically: true, encoding: .utf8)
+        arguments += ["-H", "@" + scratch.appending(path: "headers").path()]
+        if let body {
+            try body.write(to: scratch.appending(path: "body"), atomically: true, encoding: .utf8)
+            arguments += ["--data-binary", "@" + scratch.appending(path: "body").path()]
+        }
+        let curl = try ChildProcess(executable: "/usr/bin/curl", arguments: arguments + [url])
+        defer { curl.removeLog() }
+        guard try await curl.exitCode(within: .seconds(600)) == 0 else {
+            throw TestDatabaseError("curl -X \(method) \(url) failed: \(curl.output())")
+        }
+        let status = Int(curl.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        return (status, (try? String(contentsOf: answer, encoding: .utf8)) ?? "")
     }
 }

@@ -28,6 +28,20 @@ public struct WorkspacePurge: Sendable {
         public var tombstonePosition: Int64
     }
 
+    /// Whether the log holds any event of the workspace that a purge would
+    /// delete: an id with none is a typo or was purged already, and purging it
+    /// would only leave an audit row and a tombstone for nothing.
+    public func hasEvents(_ workspaceID: String) async throws -> Bool {
+        try await owner.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM event_log e
+                 WHERE e.payload->>'workspaceID' = \(workspaceID) AND e.event_type <> 'WorkspacePurged')
+            """,
+            logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
+    }
+
     /// `requestedBy` names the operator in the tombstone and the audit row.
     public func purge(_ workspaceID: String, requestedBy: String) async throws -> Outcome {
         // A campaign's landing source (landing:{campaignId}) is purged like a workspace, contacts included.

@@ -32,35 +32,52 @@ public struct CampaignOverviewQuery: Sendable {
         try await campaigns(matching: campaignID).first
     }
 
+    /// Each statement reads one table (a view over one): a replay's swap
+    /// locks a read model's tables one after the other, and a statement that
+    /// locked two of them in another order could deadlock with it.
     private func campaigns(matching campaignID: String?) async throws -> [CampaignOverview] {
+        var distributions: [String: ScoreDistribution] = [:]
+        let scores = try await client.query(
+            """
+            SELECT campaign_id, score, sum(votes)::int8 FROM campaign_scores
+             WHERE \(campaignID)::text IS NULL OR campaign_id = \(campaignID)
+             GROUP BY campaign_id, score HAVING sum(votes) > 0
+            """,
+            logger: logger
+        )
+        for try await (id, score, votes) in scores.decode((String, Int16, Int64).self) {
+            distributions[id, default: ScoreDistribution()].add(score: Int(score), count: Int(votes))
+        }
+        var votingWorkspaces: [String: Int] = [:]
+        let voting = try await client.query(
+            """
+            SELECT campaign_id, count(*)::int8 FROM workspace_campaign_categories
+             WHERE votes > 0 AND (\(campaignID)::text IS NULL OR campaign_id = \(campaignID))
+             GROUP BY campaign_id
+            """,
+            logger: logger
+        )
+        for try await (id, count) in voting.decode((String, Int64).self) { votingWorkspaces[id] = Int(count) }
+
         let rows = try await client.query(
             """
-            SELECT c.campaign_id, c.start_at, c.expire_at, c.roles, c.announced_at, c.closed_at,
-                   ARRAY(SELECT coalesce(sum(s.votes), 0)::int8
-                           FROM generate_series(0, 10) AS g(score)
-                           LEFT JOIN campaign_scores s ON s.campaign_id = c.campaign_id AND s.score = g.score
-                          GROUP BY g.score ORDER BY g.score),
-                   coalesce(voting.workspaces, 0)
-              FROM campaigns c
-              LEFT JOIN LATERAL (
-                    SELECT count(*)::int8 AS workspaces FROM workspace_campaign_categories w
-                     WHERE w.campaign_id = c.campaign_id AND w.votes > 0) AS voting ON true
-             WHERE \(campaignID)::text IS NULL OR c.campaign_id = \(campaignID)
-             ORDER BY c.start_at, c.campaign_id
+            SELECT campaign_id, start_at, expire_at, roles, announced_at, closed_at FROM campaigns
+             WHERE \(campaignID)::text IS NULL OR campaign_id = \(campaignID)
+             ORDER BY start_at, campaign_id
             """,
             logger: logger
         )
         var overviews: [CampaignOverview] = []
-        for try await (id, startAt, expireAt, roles, announcedAt, closedAt, counts, voting) in rows.decode(
-            (String, Date, Date, [String], Date, Date?, [Int], Int64).self)
+        for try await (id, startAt, expireAt, roles, announcedAt, closedAt) in rows.decode(
+            (String, Date, Date, [String], Date, Date?).self)
         {
             overviews.append(
                 CampaignOverview(
                     campaign: Campaign(
                         id: id, startAt: startAt, expireAt: expireAt, roles: roles, survey: .null,
                         announcedAt: announcedAt, closedAt: closedAt),
-                    distribution: ScoreDistribution(counts: counts) ?? ScoreDistribution(),
-                    votingWorkspaces: Int(voting)
+                    distribution: distributions[id] ?? ScoreDistribution(),
+                    votingWorkspaces: votingWorkspaces[id] ?? 0
                 ))
         }
         return overviews

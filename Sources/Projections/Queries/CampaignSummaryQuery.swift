@@ -16,35 +16,24 @@ public struct CampaignSummary: Sendable, Equatable {
     public var nps: NPSSummary { distribution.summary }
 }
 
-/// Reads the campaign summary from the votes read model (summing its shards).
+/// The campaign summary: the pooled figures as `CampaignOverviewQuery` reads
+/// them (the one reading of a campaign's pooled distribution and voting
+/// workspaces, shared by the overview, the summary, the dashboard, compare
+/// and the exports), and the per-role figures beside them.
 public struct CampaignSummaryQuery: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    let overviews: CampaignOverviewQuery
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+        self.overviews = CampaignOverviewQuery(client: client, logger: logger)
     }
 
     /// Nil for a campaign the campaigns read model does not know.
     public func summary(of campaignID: String) async throws -> CampaignSummary? {
-        let known = try await client.query(
-            "SELECT 1 FROM campaigns WHERE campaign_id = \(campaignID)", logger: logger
-        ).collect()
-        guard !known.isEmpty else { return nil }
-
-        var distribution = ScoreDistribution()
-        let scores = try await client.query(
-            """
-            SELECT score, sum(votes)::int8 FROM campaign_scores
-             WHERE campaign_id = \(campaignID) GROUP BY score HAVING sum(votes) > 0
-            """,
-            logger: logger
-        )
-        for try await (score, votes) in scores.decode((Int16, Int64).self) {
-            distribution.add(score: Int(score), count: Int(votes))
-        }
-
+        guard let overview = try await overviews.campaign(campaignID) else { return nil }
         var roles: [String: ScoreDistribution] = [:]
         let roleScores = try await client.query(
             """
@@ -56,18 +45,8 @@ public struct CampaignSummaryQuery: Sendable {
         for try await (role, score, votes) in roleScores.decode((String, Int16, Int64).self) {
             roles[role, default: ScoreDistribution()].add(score: Int(score), count: Int(votes))
         }
-
-        let workspaces = try await client.query(
-            """
-            SELECT count(DISTINCT workspace_id)::int8 FROM workspace_campaign_scores
-             WHERE campaign_id = \(campaignID) AND votes > 0
-            """,
-            logger: logger
-        )
-        var votingWorkspaces = 0
-        for try await count in workspaces.decode(Int64.self) { votingWorkspaces = Int(count) }
-
         return CampaignSummary(
-            campaignID: campaignID, distribution: distribution, votingWorkspaces: votingWorkspaces, roles: roles)
+            campaignID: campaignID, distribution: overview.distribution,
+            votingWorkspaces: overview.votingWorkspaces, roles: roles)
     }
 }

@@ -26,8 +26,15 @@ struct BenchAppend: AsyncParsableCommand {
     @Option(help: "Streams the events are spread over.")
     var streams = 1_000
 
+    func validate() throws {
+        try BenchOption.check(events, "events", 1...100_000_000)
+        try BenchOption.check(batch, "batch", 1...100_000)
+        try BenchOption.check(writers, "writers", 1...256)
+        try BenchOption.check(streams, "streams", 1...10_000_000)
+    }
+
     func run() async throws {
-        let logger = Environment.logger("nps-collector.bench")
+        let logger = EnvironmentSettings.logger("nps-collector.bench")
         try await ScratchBenchDatabase.with(logger: logger) { owner, app in
             try await measure(ownerURL: owner, appURL: app, logger: logger)
         }

@@ -38,8 +38,15 @@ struct BenchE2E: AsyncParsableCommand {
     @Option(help: "Loopback port of the collector under test.")
     var port = 18_090
 
+    func validate() throws {
+        try BenchOption.check(workspaces, "workspaces", 1...1_000_000)
+        try BenchOption.check(campaigns, "campaigns", 1...100)
+        try BenchOption.check(connections, "connections", 1...256)
+        try BenchOption.check(port, "port", 1...65_535)
+    }
+
     func run() async throws {
-        var logger = Environment.logger("nps-collector.bench")
+        var logger = EnvironmentSettings.logger("nps-collector.bench")
         logger.logLevel = .warning
         try await ScratchBenchDatabase.with(logger: logger) { ownerURL, appURL in
             try await withPostgresClient(appURL, maximumConnections: 2, logger: logger) { database in

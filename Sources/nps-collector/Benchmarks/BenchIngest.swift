@@ -32,8 +32,15 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "Connections in the collector's database pool.")
     var poolSize = 8
 
+    func validate() throws {
+        try BenchOption.check(votes, "votes", 1...100_000_000)
+        try BenchOption.check(clients, "clients", 1...256)
+        try BenchOption.check(workspaces, "workspaces", 1...1_000_000)
+        try BenchOption.check(poolSize, "pool-size", 1...1_000)
+    }
+
     func run() async throws {
-        var logger = Environment.logger("nps-collector.bench")
+        var logger = EnvironmentSettings.logger("nps-collector.bench")
         logger.logLevel = .warning
         let options = self
         try await ScratchBenchDatabase.with(logger: logger) { _, appURL in

@@ -40,8 +40,18 @@ struct BenchProject: AsyncParsableCommand {
     @Option(help: "Seconds the lag is measured for.")
     var lagSeconds = 20
 
+    func validate() throws {
+        try BenchOption.check(events, "events", 1...100_000_000)
+        try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
+        try BenchOption.check(campaigns, "campaigns", 1...1_000)
+        try BenchOption.check(changeEvery, "change-every", 1...1_000_000)
+        try BenchOption.check(batchSize, "projection-batch", 1...ProjectorConfiguration.batchSizeLimit)
+        try BenchOption.check(lagRate, "lag-rate", 0...1_000_000)
+        try BenchOption.check(lagSeconds, "lag-seconds", 0...86_400)
+    }
+
     func run() async throws {
-        var logger = Environment.logger("nps-collector.bench")
+        var logger = EnvironmentSettings.logger("nps-collector.bench")
         logger.logLevel = .warning
         let options = self
         try await ScratchBenchDatabase.with(logger: logger) { ownerURL, appURL in

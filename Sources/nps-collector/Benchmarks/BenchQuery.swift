@@ -35,8 +35,16 @@ struct BenchQuery: AsyncParsableCommand {
     @Option(help: "Connections in the collector's database pool.")
     var poolSize = 20
 
+    func validate() throws {
+        try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
+        try BenchOption.check(votes, "votes", 1...100_000_000)
+        try BenchOption.check(connections, "connections", 1...1_000)
+        try BenchOption.check(seconds, "seconds", 1...86_400)
+        try BenchOption.check(poolSize, "pool-size", 1...1_000)
+    }
+
     func run() async throws {
-        var logger = Environment.logger("nps-collector.bench")
+        var logger = EnvironmentSettings.logger("nps-collector.bench")
         logger.logLevel = .warning
         let options = self
         try await ScratchBenchDatabase.with(logger: logger) { ownerURL, appURL in

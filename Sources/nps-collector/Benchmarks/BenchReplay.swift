@@ -37,6 +37,13 @@ struct BenchReplay: AsyncParsableCommand {
     @Option(name: .customLong("projection-batch"), help: "Events per replay transaction.")
     var batchSize = ProjectorConfiguration.defaultBatchSize
 
+    func validate() throws {
+        try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
+        try BenchOption.check(campaigns, "campaigns", 1...1_000)
+        try BenchOption.check(changeEvery, "change-every", 1...1_000_000)
+        try BenchOption.check(batchSize, "projection-batch", 1...ProjectorConfiguration.batchSizeLimit)
+    }
+
     func run() async throws {
         let sizes = self.sizes.split(separator: ",").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
         guard !sizes.isEmpty, sizes == sizes.sorted(), sizes.allSatisfy({ $0 > 0 }) else {
@@ -45,7 +52,7 @@ struct BenchReplay: AsyncParsableCommand {
         guard (1...ProjectorConfiguration.batchSizeLimit).contains(batchSize) else {
             throw ValidationError("the projection batch must be 1 to \(ProjectorConfiguration.batchSizeLimit) events")
         }
-        var quietLogger = Environment.logger("nps-collector.bench")
+        var quietLogger = EnvironmentSettings.logger("nps-collector.bench")
         quietLogger.logLevel = .warning
         let logger = quietLogger
         let backlog = VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)

@@ -8,9 +8,9 @@ enum ScratchBenchDatabase {
         logger: Logger,
         _ body: (_ owner: DatabaseURL, _ app: DatabaseURL) async throws -> Result
     ) async throws -> Result {
-        let ownerURL = try Environment.migrateDatabaseURL()
+        let ownerURL = try EnvironmentSettings.migrateDatabaseURL()
         let scratchOwner = try await ScratchDatabase.create(using: ownerURL, prefix: "nps_bench", logger: logger)
-        let scratchApp = try Environment.databaseURL().with(database: scratchOwner.database)
+        let scratchApp = try EnvironmentSettings.databaseURL().with(database: scratchOwner.database)
         do {
             try await withPostgresClient(scratchOwner, maximumConnections: 1, logger: logger) { owner in
                 try await MigrationRunner(logger: logger).migrate(owner)

@@ -8,3 +8,14 @@ struct Bench: AsyncParsableCommand {
         ]
     )
 }
+
+/// A benchmark's sizes are checked before anything runs: zero or a negative
+/// number would otherwise trap in a range or a division, after a scratch
+/// database was made.
+enum BenchOption {
+    static func check(_ value: Int, _ flag: String, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("--\(flag) must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+}

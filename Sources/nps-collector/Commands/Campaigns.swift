@@ -46,7 +46,7 @@ struct Campaigns: AsyncParsableCommand {
                 roles: roles.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
                 question: question
             )
-            let campaign = try await Environment.withServices("nps-collector.campaigns") { services in
+            let campaign = try await EnvironmentSettings.withServices("nps-collector.campaigns") { services in
                 do {
                     return try await services.campaigns.announce(
                         announcement,
@@ -69,7 +69,7 @@ struct Campaigns: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            try await Environment.withServices("nps-collector.campaigns") { services in
+            try await EnvironmentSettings.withServices("nps-collector.campaigns") { services in
                 do {
                     try await services.campaigns.close(id, metadata: .init(sender: "cli"))
                 } catch let violation as CampaignRuleViolation {
@@ -84,7 +84,9 @@ struct Campaigns: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every campaign with its dates and state.")
 
         func run() async throws {
-            let book = try await Environment.withServices("nps-collector.campaigns") { try await $0.campaigns.load() }
+            let book = try await EnvironmentSettings.withServices("nps-collector.campaigns") {
+                try await $0.campaigns.load()
+            }
             let now = Date()
             for campaign in book.campaigns.values.sorted(by: { $0.startAt < $1.startAt }) {
                 print(
@@ -123,7 +125,7 @@ struct Campaigns: AsyncParsableCommand {
         func run() async throws {
             let page = LandingPage(
                 enabled: state == .enable, question: question, askReason: askReason, askContact: askContact)
-            try await Environment.withServices("nps-collector.campaigns") { services in
+            try await EnvironmentSettings.withServices("nps-collector.campaigns") { services in
                 do {
                     try await services.campaigns.configureLandingPage(id, page, metadata: .init(sender: "cli"))
                 } catch let violation as CampaignRuleViolation {
@@ -143,7 +145,7 @@ struct Campaigns: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            let contacts = try await Environment.withServices("nps-collector.campaigns") { services in
+            let contacts = try await EnvironmentSettings.withServices("nps-collector.campaigns") { services in
                 guard try await services.campaigns.campaign(id) != nil else {
                     throw ValidationError("no campaign \(id)")
                 }

@@ -7,8 +7,8 @@ struct Migrate: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let logger = Environment.logger("nps-collector.migrate")
-        let url = try Environment.migrateDatabaseURL()
+        let logger = EnvironmentSettings.logger("nps-collector.migrate")
+        let url = try EnvironmentSettings.migrateDatabaseURL()
         let runner = MigrationRunner(logger: logger)
         let applied = try await withPostgresClient(url, maximumConnections: 1, logger: logger) { client in
             try await runner.migrate(client)

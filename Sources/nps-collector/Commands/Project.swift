@@ -23,7 +23,7 @@ struct Project: AsyncParsableCommand {
     var only: String?
 
     func run() async throws {
-        let logger = Environment.logger("nps-collector.project")
+        let logger = EnvironmentSettings.logger("nps-collector.project")
         let configuration = try projection.configuration()
         var projections = ProjectionCatalog.all
         if let only {
@@ -39,7 +39,8 @@ struct Project: AsyncParsableCommand {
         }
         let database = PostgresClient(
             // The projectors' connections, the LISTEN connection and one to spare.
-            configuration: try Environment.databaseURL().clientConfiguration(maximumConnections: projections.count + 2),
+            configuration: try EnvironmentSettings.databaseURL().clientConfiguration(
+                maximumConnections: projections.count + 2),
             backgroundLogger: logger
         )
         let projectors = ProjectorService(

@@ -7,13 +7,13 @@ struct ProjectionOptions: ParsableArguments {
         name: .customLong("projection-batch"),
         help: "The most events one projector transaction applies, 1 to 100000 (env NPS_PROJECTION_BATCH).")
     var batchSize: Int =
-        Environment.value("NPS_PROJECTION_BATCH").flatMap { Int($0) } ?? ProjectorConfiguration.defaultBatchSize
+        EnvironmentSettings.value("NPS_PROJECTION_BATCH").flatMap { Int($0) } ?? ProjectorConfiguration.defaultBatchSize
 
     func configuration() throws -> ProjectorConfiguration {
         guard (1...ProjectorConfiguration.batchSizeLimit).contains(batchSize) else {
             throw ValidationError("the projection batch must be 1 to \(ProjectorConfiguration.batchSizeLimit) events")
         }
         // A read model at another version is rebuilt with the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL).
-        return ProjectorConfiguration(batchSize: batchSize, rebuildOwner: try? Environment.migrateDatabaseURL())
+        return ProjectorConfiguration(batchSize: batchSize, rebuildOwner: try? EnvironmentSettings.migrateDatabaseURL())
     }
 }

@@ -15,7 +15,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
             abstract: "A JSON list, one object per projection (as GET /api/v1/projections).")
 
         func run() async throws {
-            let statuses = try await Environment.withServices("nps-collector.projections") {
+            let statuses = try await EnvironmentSettings.withServices("nps-collector.projections") {
                 try await $0.projections.status()
             }
             print(try EventJSON.encode(statuses))
@@ -34,7 +34,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "unknown projection \(name); known: \(ProjectionCatalog.all.map(\.name).joined(separator: ", "))")
             }
-            let resumed = try await Environment.withServices("nps-collector.projections") {
+            let resumed = try await EnvironmentSettings.withServices("nps-collector.projections") {
                 try await $0.projections.resume(name)
             }
             print(resumed ? "resumed \(name)" : "\(name) was not halted")

@@ -24,7 +24,7 @@ struct Quarantine: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let entries = try await Environment.withServices("nps-collector.quarantine") {
+            let entries = try await EnvironmentSettings.withServices("nps-collector.quarantine") {
                 try await $0.quarantine.list(status: status, limit: limit)
             }
             for entry in entries {
@@ -60,7 +60,7 @@ struct Quarantine: AsyncParsableCommand {
             } else {
                 corrected = nil
             }
-            let outcome = try await Environment.withServices("nps-collector.quarantine") {
+            let outcome = try await EnvironmentSettings.withServices("nps-collector.quarantine") {
                 try await $0.quarantine.replay(id: id, corrected: corrected)
             }
             switch outcome {
@@ -79,7 +79,7 @@ struct Quarantine: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            let discarded = try await Environment.withServices("nps-collector.quarantine") {
+            let discarded = try await EnvironmentSettings.withServices("nps-collector.quarantine") {
                 try await $0.quarantine.discard(id: id)
             }
             guard discarded else { throw ValidationError("no held entry \(id)") }

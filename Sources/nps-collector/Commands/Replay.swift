@@ -44,8 +44,8 @@ struct Replay: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = Environment.logger("nps-collector.replay")
-        let owner = try Environment.migrateDatabaseURL()
+        let logger = EnvironmentSettings.logger("nps-collector.replay")
+        let owner = try EnvironmentSettings.migrateDatabaseURL()
         if clean {
             let dropped = try await ReadModelReplay.clean(owner: owner, logger: logger)
             ReplayProgressDisplay.note(

@@ -16,13 +16,13 @@ struct Serve: AsyncParsableCommand {
     )
 
     @Option(help: "Address to listen on (env NPS_HOST).")
-    var host: String = Environment.value("NPS_HOST") ?? "127.0.0.1"
+    var host: String = EnvironmentSettings.value("NPS_HOST") ?? "127.0.0.1"
 
     @Option(help: "Port to listen on (env NPS_PORT).")
-    var port: Int = Environment.value("NPS_PORT").flatMap { Int($0) } ?? 8080
+    var port: Int = EnvironmentSettings.value("NPS_PORT").flatMap { Int($0) } ?? 8080
 
     @Option(help: "Connections in the database pool (env DATABASE_POOL_SIZE).")
-    var poolSize: Int = Environment.value("DATABASE_POOL_SIZE").flatMap { Int($0) } ?? 20
+    var poolSize: Int = EnvironmentSettings.value("DATABASE_POOL_SIZE").flatMap { Int($0) } ?? 20
 
     @Flag(help: "Do not apply migrations at start-up; refuse to be ready until they are.")
     var skipMigrations = false
@@ -30,11 +30,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(
         inversion: .prefixedNo,
         help: "Run the projectors in this process (env NPS_PROJECTORS=off turns them off).")
-    var projectors = Environment.value("NPS_PROJECTORS") != "off"
+    var projectors = EnvironmentSettings.value("NPS_PROJECTORS") != "off"
 
     @Option(
         help: "Smallest group whose scores and comments the query API shows, 1-1000 (env NPS_PRIVACY_K).")
-    var privacyThreshold: Int = Environment.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
+    var privacyThreshold: Int =
+        EnvironmentSettings.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
 
     @Flag(
         inversion: .prefixedNo,
@@ -42,11 +43,11 @@ struct Serve: AsyncParsableCommand {
             Run on a simulated clock that starts at the real time and that POST /api/v1/clock moves forward, \
             for `simulate` and demos; never in production (env NPS_SIMULATED_CLOCK=on).
             """)
-    var simulatedClock = Environment.value("NPS_SIMULATED_CLOCK") == "on"
+    var simulatedClock = EnvironmentSettings.value("NPS_SIMULATED_CLOCK") == "on"
 
     @Option(help: "Landing-page answers (POSTs) per minute per client, 1-10000 (env NPS_LANDING_RATE).")
     var landingRate: Int =
-        Environment.value("NPS_LANDING_RATE").flatMap { Int($0) } ?? LandingSettings.defaultPostsPerMinute
+        EnvironmentSettings.value("NPS_LANDING_RATE").flatMap { Int($0) } ?? LandingSettings.defaultPostsPerMinute
 
     @Option(
         help:
@@ -55,7 +56,7 @@ struct Serve: AsyncParsableCommand {
             client (env NPS_TRUSTED_PROXIES).
             """
     )
-    var trustedProxies: String = Environment.value("NPS_TRUSTED_PROXIES") ?? ""
+    var trustedProxies: String = EnvironmentSettings.value("NPS_TRUSTED_PROXIES") ?? ""
 
     @OptionGroup var projection: ProjectionOptions
 
@@ -70,10 +71,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = Environment.logger("nps-collector")
-        let databaseURL = try Environment.databaseURL()
+        let logger = EnvironmentSettings.logger("nps-collector")
+        let databaseURL = try EnvironmentSettings.databaseURL()
         if !skipMigrations {
-            let migrateURL = try Environment.migrateDatabaseURL()
+            let migrateURL = try EnvironmentSettings.migrateDatabaseURL()
             try await withPostgresClient(migrateURL, maximumConnections: 1, logger: logger) { client in
                 try await MigrationRunner(logger: logger).migrate(client)
             }
@@ -84,7 +85,7 @@ struct Serve: AsyncParsableCommand {
         )
         // Reads of the query API and dashboard go to a replica when one is
         // given; ingest, tokens and projectors stay on the primary.
-        let queryDatabaseURL = try Environment.queryDatabaseURL()
+        let queryDatabaseURL = try EnvironmentSettings.queryDatabaseURL()
         let queryDatabase = try queryDatabaseURL.map { url in
             PostgresClient(
                 configuration: try url.clientConfiguration(maximumConnections: poolSize), backgroundLogger: logger)
@@ -95,7 +96,7 @@ struct Serve: AsyncParsableCommand {
             configuration: ServerConfiguration(
                 host: host,
                 port: port,
-                noticePeriod: try Environment.noticePeriod(),
+                noticePeriod: try EnvironmentSettings.noticePeriod(),
                 projectors: projectors ? try projection.configuration() : nil,
                 privacy: PrivacyThreshold(k: privacyThreshold),
                 clock: simulatedClock ? SimulatedClock() : SystemClock(),

@@ -12,9 +12,9 @@ struct Settings: ParsableCommand {
     func run() throws {
         for name in ConfigurationFile.settings.sorted() {
             let source =
-                Environment.value(name) == nil
-                ? "unset" : (Environment.isFromEnvironment(name) ? "environment" : "file")
-            var shown = Environment.value(name) ?? ""
+                EnvironmentSettings.value(name) == nil
+                ? "unset" : (EnvironmentSettings.isFromEnvironment(name) ? "environment" : "file")
+            var shown = EnvironmentSettings.value(name) ?? ""
             if name.hasSuffix("DATABASE_URL"), !shown.isEmpty {
                 shown = (try? DatabaseURL(shown).description) ?? "(not a valid database URL)"
             }

@@ -25,7 +25,7 @@ struct Tokens: AsyncParsableCommand {
             guard let scope = Scope(rawValue: scope), scope != .workspace else {
                 throw ValidationError("--scope is analyst or admin; workspace tokens come from `workspaces register`")
             }
-            let token = try await Environment.withServices("nps-collector.tokens") { services in
+            let token = try await EnvironmentSettings.withServices("nps-collector.tokens") { services in
                 try await services.tokens.create(scope: scope, label: label)
             }
             FileHandle.standardError.write(Data("token id: \(token.id.uuidString.lowercased())\n".utf8))
@@ -41,7 +41,7 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not a token id") }
-            let revoked = try await Environment.withServices("nps-collector.tokens") { services in
+            let revoked = try await EnvironmentSettings.withServices("nps-collector.tokens") { services in
                 try await services.tokens.revoke(id: uuid)
             }
             guard revoked else { throw ValidationError("no live token with id \(id)") }

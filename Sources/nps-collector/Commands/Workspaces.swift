@@ -20,7 +20,7 @@ struct Workspaces: AsyncParsableCommand {
         var workspaceID: String
 
         func run() async throws {
-            let token = try await Environment.withServices("nps-collector.workspaces") { services in
+            let token = try await EnvironmentSettings.withServices("nps-collector.workspaces") { services in
                 do {
                     return try await services.workspaces.register(workspaceID, metadata: .init(sender: "cli"))
                 } catch let error as InvalidWorkspaceID {
@@ -50,8 +50,8 @@ struct Workspaces: AsyncParsableCommand {
         @Flag(help: "Required: the erasure cannot be undone.")
         var confirm = false
 
-        @Option(help: "Who asks, for the tombstone and the audit (default: cli:$USER).")
-        var requestedBy = "cli:\(Environment.value("USER") ?? "unknown")"
+        @Option(help: "Who asks, for the tombstone and the audit (default: cli: and the operating-system user).")
+        var requestedBy: String?
 
         @Flag(help: "Print a JSON summary of the rebuild on standard output.")
         var json = false
@@ -63,12 +63,17 @@ struct Workspaces: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = Environment.logger("nps-collector.workspaces")
-            let owner = try Environment.migrateDatabaseURL()
+            let logger = EnvironmentSettings.logger("nps-collector.workspaces")
+            let owner = try EnvironmentSettings.migrateDatabaseURL()
             let outcome = try await withPostgresClient(owner, maximumConnections: 1, logger: logger) { client in
                 do {
-                    return try await WorkspacePurge(owner: client, logger: logger)
-                        .purge(workspaceID, requestedBy: requestedBy)
+                    let purge = WorkspacePurge(owner: client, logger: logger)
+                    guard try await purge.hasEvents(workspaceID) else {
+                        throw ValidationError(
+                            "the log holds no event of workspace \(workspaceID): nothing to purge "
+                                + "(a typo, or purged already)")
+                    }
+                    return try await purge.purge(workspaceID, requestedBy: requestedBy ?? OperatingSystemUser.requester)
                 } catch let error as InvalidWorkspaceID {
                     throw ValidationError(error.description)
                 }

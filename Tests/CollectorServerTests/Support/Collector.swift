@@ -12,9 +12,14 @@ import Testing
 
 /// The collector's real router on a fresh database, with an admin token and
 /// registered workspaces, driven over HTTP by the tests.
+///
+/// The collector runs on a `SimulatedClock`: a test reaches a campaign's
+/// start or expiry by moving `clock`, never by sleeping, so a loaded machine
+/// cannot make it late.
 struct Collector {
     let database: TestDatabase
     let services: CollectorServices
+    let clock: SimulatedClock
     let client: any TestClientProtocol
     let adminToken: String
     let workspaceTokens: [String: String]
@@ -24,7 +29,15 @@ struct Collector {
         var headers: HTTPFields
         var body: String
 
-        var json: JSONValue { (try? JSONValue.parse(Array(body.utf8))) ?? .null }
+        /// The body as JSON; a body that is not JSON fails the test (and reads as `.null`).
+        var json: JSONValue {
+            do {
+                return try JSONValue.parse(Array(body.utf8))
+            } catch {
+                Issue.record("the answer (\(status)) is not JSON: \(body.prefix(300))")
+                return .null
+            }
+        }
     }
 
     /// Runs `body` against a collector whose workspaces `workspaces` are registered.
@@ -33,10 +46,11 @@ struct Collector {
         framework: TestingSetup = .router,
         privacy: PrivacyThreshold = PrivacyThreshold(),
         landing: LandingSettings = LandingSettings(),
+        clock: SimulatedClock = SimulatedClock(startingAt: Collector.nextNoon()),
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
-            let services = CollectorServices(database: database.app, logger: database.logger)
+            let services = CollectorServices(database: database.app, logger: database.logger, clock: clock)
             let adminToken = try await services.tokens.create(scope: .admin).token
             var registered: [String: String] = [:]
             for workspace in workspaces {
@@ -48,12 +62,14 @@ struct Collector {
             let tokens = registered
             let app = Application(
                 router: buildRouter(
-                    database: database.app, logger: database.logger, privacy: privacy, landing: landing))
+                    database: database.app, logger: database.logger, privacy: privacy, clock: clock,
+                    landing: landing))
             try await app.test(framework) { client in
                 try await body(
                     Collector(
                         database: database,
                         services: services,
+                        clock: clock,
                         client: client,
                         adminToken: adminToken,
                         workspaceTokens: tokens
@@ -83,12 +99,30 @@ struct Collector {
 
     func token(_ workspace: String = "ws1") -> String { workspaceTokens[workspace]! }
 
+    /// Noon (UTC) after the real time: a test's simulated day never crosses
+    /// midnight, so daily figures do not depend on when the suite runs.
+    static func nextNoon(after date: Date = Date()) -> Date {
+        let day = 86_400.0
+        let noon = (date.timeIntervalSince1970 / day).rounded(.down) * day + day / 2
+        return Date(timeIntervalSince1970: noon > date.timeIntervalSince1970 ? noon : noon + day)
+    }
+
+    /// Moves the collector's clock `seconds` forward.
+    func advance(by seconds: TimeInterval) throws {
+        try clock.advance(to: clock.now.addingTimeInterval(seconds))
+    }
+
+    /// Moves the collector's clock to just after `date`.
+    func advance(past date: Date) throws {
+        try clock.advance(to: max(clock.now, date.addingTimeInterval(1)))
+    }
+
     /// A campaign that has started (results are accepted) unless `startsIn` is positive.
     @discardableResult
     func campaign(
         _ id: String, startsIn: TimeInterval = -3_600, lasts: TimeInterval = 14 * 86_400
     ) async throws -> Campaign {
-        let start = Date().addingTimeInterval(startsIn)
+        let start = clock.now.addingTimeInterval(startsIn)
         return try await services.campaigns.announce(
             .init(id: id, startAt: start, expireAt: start.addingTimeInterval(lasts)),
             allowShortNotice: true,

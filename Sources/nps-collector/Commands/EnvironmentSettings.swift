@@ -8,7 +8,7 @@ import Synchronization
 
 /// Settings read from the environment. Database URLs hold secrets, so they
 /// come only from the environment, never from flags (which `ps` shows).
-struct Environment {
+struct EnvironmentSettings {
     /// The setting from the environment, else from NPS_CONFIG_FILE.
     static func value(_ name: String) -> String? {
         // The list of settings is what the configuration file accepts and the

@@ -1,5 +1,5 @@
 """Structural checks of deploy/ that no installed validator makes: what the
-README promises about the container image, the compose file, the Kubernetes
+docs/operations.md promises about the container image, the compose file, the Kubernetes
 manifests and the Grafana dashboard. Prints every failure; exits 1 if any."""
 import json
 import pathlib

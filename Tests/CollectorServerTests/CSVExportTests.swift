@@ -107,7 +107,7 @@ struct CSVExportTests {
         }
     }
 
-    /// NPS_EXPORT_VOTES votes (default 150,000; README figures with 1,000,000).
+    /// NPS_EXPORT_VOTES votes (default 150,000; docs/benchmarks.md figures with 1,000,000).
     @Test("a large vote export streams in constant memory")
     func constantMemory() async throws {
         let votes = ProcessInfo.processInfo.environment["NPS_EXPORT_VOTES"].flatMap { Int($0) } ?? 150_000

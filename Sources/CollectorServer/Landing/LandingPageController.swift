@@ -7,7 +7,7 @@ import Logging
 import NPSDomain
 
 /// `GET /s/{campaignId}` and `POST /s/{campaignId}`: a campaign's public
-/// landing page (see README, "Landing pages"). Every answer is HTML, errors
+/// landing page (see docs/http-api.md, "Landing pages"). Every answer is HTML, errors
 /// included; nothing a voter types is ever logged.
 struct LandingPageController {
     let campaigns: CampaignStore

@@ -3,7 +3,7 @@ import Hummingbird
 import NPSDomain
 
 /// The query parameters of the read routes, each checked against its stated
-/// limit (README, "Query API limits"); a bad one is a 400 naming it.
+/// limit (docs/http-api.md, "Limits"); a bad one is a 400 naming it.
 struct QueryParameters {
     static let defaultPageSize = 50
     static let pageSizes = 1...500

@@ -1,4 +1,4 @@
-/// Every limit of the ingest, in one place; the README's "Limits" table lists them.
+/// Every limit of the ingest, in one place; the "Limits" table of docs/http-api.md lists them.
 public enum Limits {
     /// Rocket.Chat sends at most 1000 votes per results request.
     public static let votesPerBatch = 1_000

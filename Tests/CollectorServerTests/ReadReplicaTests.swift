@@ -98,7 +98,7 @@ struct ReadReplicaTests {
         let head = try await primary.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger)
             .collect().first?.decode(String.self)
         let lsn = try #require(head)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let replayed = try await replica.query(
                 "SELECT pg_last_wal_replay_lsn() >= \(lsn)::pg_lsn", logger: logger

@@ -101,7 +101,7 @@ struct HaltTests {
                 // Resumed with the event still there: it halts again, at the same event.
                 let store = ProjectionStore(client: database.app, logger: database.logger)
                 #expect(try await store.resume(votes.name))
-                let again = try await poll(timeout: .seconds(30), every: .milliseconds(50)) {
+                let again = try await poll(timeout: .seconds(120), every: .milliseconds(50)) {
                     () -> ProjectionStatus? in
                     guard let status = try await projectionStatus(database)[votes.name],
                         let error = status.error, error.haltedAt != halt.haltedAt

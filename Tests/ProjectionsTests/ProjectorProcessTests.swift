@@ -53,7 +53,7 @@ struct ProjectorProcessTests {
             #expect(caughtUp[votes.name]?.checkpoint ?? .beginning > afterKill.checkpoint)
 
             second.kill(SIGTERM)
-            let status = try await second.wait(timeout: .seconds(30))
+            let status = try await second.wait(timeout: .seconds(120))
             #expect(status == 0, "SIGTERM did not end the process cleanly: \(second.report)")
             try await expectNoOwner(database)
 
@@ -112,7 +112,7 @@ struct ProjectorProcessTests {
             #expect(tookOver, "the survivor's log does not show it taking \(votes) over: \(survivor.report)")
 
             survivor.kill(SIGTERM)
-            let status = try await survivor.wait(timeout: .seconds(30))
+            let status = try await survivor.wait(timeout: .seconds(120))
             #expect(status == 0, "SIGTERM did not end the process cleanly: \(survivor.report)")
             try await expectNoOwner(database)
 

@@ -147,7 +147,7 @@ public final class HeadlessChromium {
             guard count > 0 else { throw TestDatabaseError("chromium closed its pipe:\n\(process.outputTail())") }
             written += count
         }
-        let answer = try readUntil(timeout: .seconds(30)) { $0["id"]?.doubleValue == Double(id) }
+        let answer = try readUntil(timeout: .seconds(90)) { $0["id"]?.doubleValue == Double(id) }
         if let error = answer["error"] { throw TestDatabaseError("\(method) failed: \(error)") }
         return answer["result"] ?? .null
     }

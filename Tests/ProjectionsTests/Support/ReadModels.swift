@@ -150,7 +150,7 @@ func withProjectorService<Result>(
 /// Once its projectors have stopped (gracefully, or with their process),
 /// the status names no owner: the advisory locks went with them.
 func expectNoOwner(_ database: TestDatabase, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    let released = try await poll(timeout: .seconds(10)) { () -> Bool? in
+    let released = try await poll(timeout: .seconds(60)) { () -> Bool? in
         try await projectionStatus(database).values.allSatisfy { $0.owner == nil } ? true : nil
     }
     let statuses = try await projectionStatus(database).values.map(\.summary).sorted()

@@ -22,7 +22,8 @@ import PostgresNIO
 ///
 /// A change of what `CREATE OR REPLACE` cannot change (a function's
 /// arguments or result type, a view's existing columns) needs a numbered
-/// migration that drops the old object; its file then creates the new one.
+/// migration that drops the old object and deletes its file's row from
+/// `schema_repeatables`; the file is then applied again and creates the new one.
 public struct MigrationRunner: Sendable {
     public let migrations: [Migration]
     public let repeatables: [RepeatableMigration]

@@ -73,9 +73,7 @@ public struct MigrationRunner: Sendable {
     /// Fails unless the database has applied exactly this binary's migrations
     /// and its definitions are this binary's repeatable files.
     public func verifyCurrent(_ client: PostgresClient) async throws {
-        let (applied, recorded) = try await client.withConnection {
-            (try await appliedMigrations(on: $0), try await recordedRepeatables(on: $0))
-        }
+        let (applied, recorded) = try await client.withConnection { try await recordedChecksums(on: $0) }
         try verify(applied: applied)
         let databaseVersion = applied.keys.max() ?? 0
         if databaseVersion < latestVersion {
@@ -88,7 +86,7 @@ public struct MigrationRunner: Sendable {
     }
 
     private func applyMigrations(on connection: PostgresConnection) async throws -> [Migration] {
-        let applied = try await appliedMigrations(on: connection)
+        let applied = try await recordedChecksums(on: connection).migrations
         try verify(applied: applied)
         let pending = migrations.filter { applied[$0.version] == nil }
         for migration in pending {
@@ -109,7 +107,7 @@ public struct MigrationRunner: Sendable {
 
     private func applyRepeatables(on connection: PostgresConnection) async throws -> [RepeatableMigration] {
         guard !repeatables.isEmpty else { return [] }
-        let recorded = try await recordedRepeatables(on: connection)
+        let recorded = try await recordedChecksums(on: connection).repeatables
         let changed = repeatables.filter { recorded[$0.path] != $0.checksum }
         for repeatable in changed {
             try await connection.withTransaction(logger: logger) { connection in
@@ -145,32 +143,35 @@ public struct MigrationRunner: Sendable {
         try await connection.query("SELECT pg_temp.nps_run_migration(\(sql))", logger: logger)
     }
 
-    private func appliedMigrations(on connection: PostgresConnection) async throws -> [Int: String] {
-        guard try await tableExists("schema_migrations", on: connection) else { return [:] }
-        var applied: [Int: String] = [:]
-        let rows = try await connection.query("SELECT version, checksum FROM schema_migrations", logger: logger)
-        for try await (version, checksum) in rows.decode((Int, String).self) {
-            applied[version] = checksum
+    /// The checksums the database recorded: of each numbered migration by
+    /// version, and of each repeatable file as last applied by path. A row for
+    /// a file this binary does not have is left alone: the object of a removed
+    /// file is dropped by a numbered migration. (One query for both, so that a
+    /// readiness check costs two round trips.)
+    private func recordedChecksums(
+        on connection: PostgresConnection
+    ) async throws -> (migrations: [Int: String], repeatables: [String: String]) {
+        let tables =
+            try await connection.query(
+                "SELECT to_regclass('schema_migrations') IS NOT NULL, to_regclass('schema_repeatables') IS NOT NULL",
+                logger: logger
+            ).collect().first?.decode((Bool, Bool).self) ?? (false, false)
+        var selects: [String] = []
+        if tables.0 { selects.append("SELECT NULL::text AS name, version, checksum FROM schema_migrations") }
+        if tables.1 { selects.append("SELECT name, NULL::integer, checksum FROM schema_repeatables") }
+        var migrations: [Int: String] = [:]
+        var repeatables: [String: String] = [:]
+        guard !selects.isEmpty else { return (migrations, repeatables) }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: selects.joined(separator: " UNION ALL ")), logger: logger)
+        for try await (name, version, checksum) in rows.decode((String?, Int?, String).self) {
+            if let name {
+                repeatables[name] = checksum
+            } else if let version {
+                migrations[version] = checksum
+            }
         }
-        return applied
-    }
-
-    /// The checksum of each repeatable file as the database last applied it,
-    /// by path. A row for a file this binary does not have is left alone: the
-    /// object of a removed file is dropped by a numbered migration.
-    private func recordedRepeatables(on connection: PostgresConnection) async throws -> [String: String] {
-        guard try await tableExists("schema_repeatables", on: connection) else { return [:] }
-        var recorded: [String: String] = [:]
-        let rows = try await connection.query("SELECT name, checksum FROM schema_repeatables", logger: logger)
-        for try await (name, checksum) in rows.decode((String, String).self) {
-            recorded[name] = checksum
-        }
-        return recorded
-    }
-
-    private func tableExists(_ table: String, on connection: PostgresConnection) async throws -> Bool {
-        try await connection.query("SELECT to_regclass(\(table)) IS NOT NULL", logger: logger)
-            .collect().first?.decode(Bool.self) ?? false
+        return (migrations, repeatables)
     }
 
     private func verify(applied: [Int: String]) throws {

@@ -11,7 +11,8 @@ struct MigrationTests {
         try await TestDatabase.with(migrated: false) { database in
             let runner = MigrationRunner(logger: database.logger)
             let first = try await runner.migrate(database.owner)
-            #expect(first.map(\.version) == Migration.embedded.map(\.version))
+            #expect(first.migrations.map(\.version) == Migration.embedded.map(\.version))
+            #expect(first.repeatables == RepeatableMigration.embedded)
             let second = try await runner.migrate(database.owner)
             #expect(second.isEmpty)
             let recorded = try await database.owner.query(
@@ -22,7 +23,7 @@ struct MigrationTests {
         }
     }
 
-    @Test("two concurrent runs both succeed and apply each migration once")
+    @Test("two concurrent runs both succeed and apply each migration and repeatable file once")
     func concurrent() async throws {
         try await TestDatabase.with(migrated: false) { database in
             let logger = database.logger
@@ -31,13 +32,14 @@ struct MigrationTests {
                     group.addTask {
                         // Each run on its own client: separate sessions, as two processes would have.
                         try await withPostgresClient(database.ownerURL, maximumConnections: 1, logger: logger) {
-                            try await MigrationRunner(logger: logger).migrate($0).count
+                            let applied = try await MigrationRunner(logger: logger).migrate($0)
+                            return applied.migrations.count + applied.repeatables.count
                         }
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            #expect(applied.sorted() == [0, Migration.embedded.count])
+            #expect(applied.sorted() == [0, Migration.embedded.count + RepeatableMigration.embedded.count])
             try await MigrationRunner(logger: logger).verifyCurrent(database.app)
         }
     }
@@ -97,16 +99,27 @@ struct MigrationTests {
         }
     }
 
-    @Test("the embedded migrations are schema/ as it is on disk")
+    @Test("the embedded migrations and repeatable files are schema/ as it is on disk")
     func embeddedMatchSchemaFolder() throws {
         let schema = URL(filePath: #filePath).deletingLastPathComponent()
             .appending(path: "../../schema").standardized
-        let files = try FileManager.default.contentsOfDirectory(atPath: schema.path())
-            .filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(Migration.embedded.map(\.fileName) == files)
+        func sqlFiles(in folder: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: schema.appending(path: folder).path())
+                .filter { $0.hasSuffix(".sql") }.sorted()
+        }
+        let numbered = try sqlFiles(in: ".").filter { $0.first?.isNumber == true }
+        #expect(Migration.embedded.map(\.fileName) == numbered)
         for migration in Migration.embedded {
             let text = try String(contentsOf: schema.appending(path: migration.fileName), encoding: .utf8)
             #expect(migration.sql == text)
+        }
+        let repeatable = try RepeatableMigration.Kind.allCases.flatMap { kind in
+            try sqlFiles(in: kind.folder).map { "\(kind.folder)/\($0)" }
+        }
+        #expect(RepeatableMigration.embedded.map(\.path) == repeatable)
+        for file in RepeatableMigration.embedded {
+            let text = try String(contentsOf: schema.appending(path: file.path), encoding: .utf8)
+            #expect(file.sql == text)
         }
     }
 }

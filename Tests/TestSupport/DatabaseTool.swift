@@ -13,27 +13,14 @@ public struct DatabaseTool: Sendable {
         self.folder = folder
     }
 
-    public struct Run: Sendable {
-        public var status: Int32
-        public var output: String
-    }
+    public typealias Run = ShellCommand.Run
 
-    /// Runs the tool through popen/pclose, which wait for the child themselves:
-    /// Foundation's Process can miss the child's exit on Linux and hang.
+    /// Runs the tool with `arguments` (standard error discarded).
     public func callAsFunction(_ arguments: String...) throws -> Run {
         let tool = Self.projectDirectory.appending(path: "tools/db").path()
-        let command =
+        return try ShellCommand.run(
             "NPS_DB_DIR='\(folder.path())' '\(tool)' \(arguments.joined(separator: " ")) 2>/dev/null </dev/null"
-        guard let stream = popen(command, "r") else { throw POSIXError(.EIO) }
-        var output = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, stream)
-            if count == 0 { break }
-            output += buffer[0..<count]
-        }
-        let status = pclose(stream)
-        return Run(status: (status >> 8) & 0xFF, output: String(decoding: output, as: UTF8.self))
+        )
     }
 
     /// The URLs `start` printed.

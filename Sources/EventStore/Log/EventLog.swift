@@ -46,7 +46,7 @@ public struct EventLog: Sendable {
 
     /// On a simulated clock, makes the events the current transaction
     /// appends carry the simulated time as `recorded_at`
-    /// (`schema/0050_event_recording_time.sql`); nothing on the system clock,
+    /// (`schema/functions/event_recording_time.sql`); nothing on the system clock,
     /// where the database's `now()` is the time.
     public func stateRecordingTime(on connection: PostgresConnection) async throws {
         guard let simulated = clock.simulated else { return }
@@ -86,7 +86,7 @@ public struct EventLog: Sendable {
     }
 
     /// Up to `limit` committed events after `checkpoint`, in the gap-safe order
-    /// (see `schema/0005_read_events.sql`: events of a transaction still open are
+    /// (see `schema/functions/read_events.sql`: events of a transaction still open are
     /// never jumped over; the read waits for them instead).
     public func read(after checkpoint: Checkpoint, limit: Int) async throws -> ReadBatch {
         try await client.withConnection { connection in

@@ -7,6 +7,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case duplicateVersion(Int)
     /// The database is behind this binary (for a server started without migrating).
     case pending(databaseVersion: Int, binaryVersion: Int)
+    /// The database's functions, views or triggers of these files (paths under
+    /// `schema/`) are not this binary's (for a server started without migrating).
+    case repeatablesPending(paths: [String])
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "two migrations are numbered \(version)"
         case .pending(let databaseVersion, let binaryVersion):
             "the database is at migration \(databaseVersion) and this binary needs \(binaryVersion); run nps-collector migrate"
+        case .repeatablesPending(let paths):
+            "the database's definitions of \(paths.joined(separator: ", ")) are not this binary's; run nps-collector migrate"
         }
     }
 }

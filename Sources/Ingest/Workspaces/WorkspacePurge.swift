@@ -5,7 +5,7 @@ import NPSDomain
 import PostgresNIO
 
 /// Privacy erasure of one workspace: its events leave the log through
-/// `purge_workspace` (`schema/0062_purge_workspace.sql`), the one audited
+/// `purge_workspace` (`schema/functions/purge_workspace.sql`), the one audited
 /// way anything is deleted from it, which also appends the `WorkspacePurged`
 /// tombstone, forgets its vote keys, quarantined uploads and landing-page
 /// contacts, and revokes its tokens, all in one transaction. The read models still hold the workspace

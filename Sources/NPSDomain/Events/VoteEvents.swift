@@ -7,7 +7,7 @@ import Foundation
 /// them, so a vote sent as `["user", "user"]` counted twice in one role.
 /// Version 1 payloads stay in the log and are upcast when read: in Swift by
 /// `PayloadUpcaster.voteCastRoles`, in the SQL folds by `vote_cast_roles_v2`
-/// (`schema/0047_vote_cast_roles_v2.sql`), which the tests hold to the same answers.
+/// (`schema/functions/vote_cast_roles_v2.sql`), which the tests hold to the same answers.
 public struct VoteCast: EventPayload {
     public static let eventType = EventType.voteCast
     public static let schemaVersion = 2

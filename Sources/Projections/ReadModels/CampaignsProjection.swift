@@ -1,7 +1,10 @@
 extension SQLProjection {
     /// The campaigns, each workspace's way through each campaign (notified,
     /// shown, voted, uploads and the total it reported) and the history of NPS
-    /// settings, from which the funnel is read. Fold: `schema/0023_project_campaigns.sql`.
+    /// settings, from which the funnel is read.
+    ///
+    /// Folded by `schema/functions/project_campaigns.sql`: a change to it
+    /// needs a new `version` (FoldVersionTests).
     public static let campaigns = SQLProjection(
         name: "campaigns",
         version: 1,

@@ -2,7 +2,11 @@ extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
     /// per workspace and campaign, per role, and per day for the trend.
     /// Folded in two shards by workspace, which run in parallel: this is the
-    /// read model every vote passes through. Fold: `schema/0048_project_votes.sql` (0019 before VoteCast 2).
+    /// read model every vote passes through.
+    ///
+    /// Folded by `schema/functions/project_votes.sql` with its helpers
+    /// `vote_cast_roles_v2.sql` and `sorted_role_set.sql`: a change to any of
+    /// them needs a new `version` (FoldVersionTests).
     public static let votes = SQLProjection.shards(
         2,
         name: "votes",

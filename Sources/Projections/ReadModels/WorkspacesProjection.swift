@@ -1,6 +1,9 @@
 extension SQLProjection {
     /// The workspace directory: registration, last statistics, current NPS
-    /// setting. Fold: `schema/0025_project_workspaces.sql`.
+    /// setting.
+    ///
+    /// Folded by `schema/functions/project_workspaces.sql` with its helper
+    /// `jsonb_count.sql`: a change to either needs a new `version` (FoldVersionTests).
     public static let workspaces = SQLProjection(
         name: "workspaces",
         version: 1,

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Where a read model is rebuilt while its live tables keep answering: the
 /// schema `replay_<read model>`, holding an empty copy of each of its tables
-/// (`schema/0040_replay_copy_table.sql`) and a `projections` table of its
+/// (`schema/functions/replay_copy_table.sql`) and a `projections` table of its
 /// own for the rebuild's checkpoints.
 ///
 /// Why a schema and not renamed tables: the folds are the live ones, and
@@ -13,7 +13,7 @@ import PostgresNIO
 /// shadow tables and checkpoints (the log and the functions, which the
 /// shadow does not have, are found in `public`), with the projector's own
 /// code: no second copy of any fold for rebuilding, and the swap is a move
-/// of whole tables from one schema to another (`schema/0041_replay_swap.sql`).
+/// of whole tables from one schema to another (`schema/functions/replay_swap.sql`).
 /// Dropping the schema removes every trace of an abandoned rebuild.
 struct ShadowSchema: Sendable {
     static let prefix = "replay_"

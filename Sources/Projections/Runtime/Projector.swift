@@ -221,7 +221,7 @@ public struct Projector: Sendable {
     }
 }
 
-/// The next batch of a reader (`schema/0012_event_batch_end.sql`).
+/// The next batch of a reader (`schema/functions/event_batch_end.sql`).
 enum EventBatches {
     /// With `end`, the batch stops there at the latest: `end` must be a
     /// checkpoint some reader reached (so every event before it has committed).

@@ -3,7 +3,9 @@ import EventStore
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply pending migrations from schema/ (as the owner role, MIGRATE_DATABASE_URL)."
+        abstract:
+            "Apply pending migrations and changed function, view and trigger files from schema/"
+            + " (as the owner role, MIGRATE_DATABASE_URL)."
     )
 
     func run() async throws {
@@ -16,7 +18,7 @@ struct Migrate: AsyncParsableCommand {
         print(
             applied.isEmpty
                 ? "database is up to date at migration \(runner.latestVersion)"
-                : "applied \(applied.map(\.fileName).joined(separator: ", "))"
+                : "applied \((applied.migrations.map(\.fileName) + applied.repeatables.map(\.path)).joined(separator: ", "))"
         )
     }
 }

@@ -1,0 +1,53 @@
+import EventStore
+import PostgresNIO
+import Projections
+import TestSupport
+import Testing
+
+/// A database made before the repeatable schema files (numbered migrations
+/// up to 0062 only, as every database in service was) upgrades to them
+/// without losing or changing a figure.
+@Suite("Schema upgrade to the repeatable files", .timeLimit(.minutes(5)))
+struct SchemaUpgradeTests {
+    /// The last numbered migration before the repeatable files.
+    static let lastMigrationBefore = 62
+
+    @Test("votes folded before the upgrade: the same figures after it, replay --verify finds no difference")
+    func upgradeKeepsFigures() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            let landed = Migration.embedded.filter { $0.version <= Self.lastMigrationBefore }
+            try await MigrationRunner(migrations: landed, repeatables: [], logger: database.logger)
+                .migrate(database.owner)
+            let backlog = Backlog(workspaces: 12, chunkSize: 1_000)
+            try await backlog.append(votes: 3_000, using: database.app, logger: database.logger)
+            try await ProjectionCatchUp.untilCurrent(database)
+            let before = try await ReadModels.snapshot(database)
+            #expect(try await ReadModels.count("current_votes", in: database) == backlog.distinctKeys(votes: 3_000))
+
+            let upgrade = MigrationRunner(logger: database.logger)
+            let applied = try await upgrade.migrate(database.owner)
+            let newer = Migration.embedded.map(\.version).filter { $0 > Self.lastMigrationBefore }
+            #expect(applied.migrations.map(\.version) == newer)
+            #expect(applied.repeatables == RepeatableMigration.embedded)
+            try await upgrade.verifyCurrent(database.app)
+
+            ReadModels.expectEqual(try await ReadModels.snapshot(database), before)
+            for readModel in ProjectionCatalog.readModels {
+                let verified = try await replay(readModel, .verify, database)
+                #expect(verified.differences == 0, "\(readModel): \(verified.firstDifferences ?? [])")
+            }
+            let schema = try SchemaDump.normalised(database.ownerURL)
+            if schema != (try SchemaDump.committed()) {
+                Issue.record(Comment(rawValue: try SchemaDump.mismatch(schema, of: "the upgraded database")))
+            }
+
+            // The upgraded folds go on where the old ones stopped.
+            _ = try await database.app.withConnection { connection in
+                try await backlog.append(votes: 3_000..<4_000, chunk: 3, on: connection, logger: database.logger)
+            }
+            try await ProjectionCatchUp.untilCurrent(database)
+            let projected = try await ReadModels.snapshot(database)
+            ReadModels.expectEqual(projected, try await ReadModels.foldFromScratch(database))
+        }
+    }
+}

@@ -1,0 +1,1448 @@
+--
+-- Name: append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) RETURNS TABLE(event_id uuid, log_position bigint, stream_version bigint, is_repeat boolean)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_current_version bigint;
+    v_new_count integer;
+BEGIN
+    IF cardinality(p_event_ids) IS DISTINCT FROM cardinality(p_event_types)
+       OR cardinality(p_event_ids) IS DISTINCT FROM cardinality(p_schema_versions)
+       OR cardinality(p_event_ids) IS DISTINCT FROM cardinality(p_payloads)
+       OR cardinality(p_event_ids) IS DISTINCT FROM cardinality(p_metadata) THEN
+        RAISE EXCEPTION 'append_events: the arrays of one batch must have the same length'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT count(DISTINCT id) FROM unnest(p_event_ids) AS id) <> cardinality(p_event_ids) THEN
+        RAISE EXCEPTION 'append_events: the same event id appears twice in one batch'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    PERFORM pg_advisory_xact_lock(2, hashtext(p_stream_id));
+
+    SELECT count(*) INTO v_new_count
+      FROM unnest(p_event_ids) AS incoming(id)
+     WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id);
+
+    IF v_new_count > 0 THEN
+        SELECT coalesce(max(e.stream_version), 0) INTO v_current_version
+          FROM event_log e WHERE e.stream_id = p_stream_id;
+
+        IF p_expected_version IS NOT NULL AND p_expected_version <> v_current_version THEN
+            RAISE EXCEPTION 'wrong expected version for stream %: expected %, found %',
+                p_stream_id, p_expected_version, v_current_version
+                USING ERRCODE = 'NP001', DETAIL = v_current_version::text;
+        END IF;
+
+        INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload, metadata)
+        SELECT incoming.id, p_stream_id,
+               v_current_version + row_number() OVER (ORDER BY incoming.ordinal),
+               incoming.event_type, incoming.schema_version, incoming.payload, incoming.metadata
+          FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_payloads, p_metadata)
+               WITH ORDINALITY AS incoming(id, event_type, schema_version, payload, metadata, ordinal)
+         WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id)
+         ORDER BY incoming.ordinal;
+
+        PERFORM pg_notify('nps_event_log', '');
+    END IF;
+
+    RETURN QUERY
+    SELECT e.event_id, e.position, e.stream_version, e.transaction_id <> pg_current_xact_id()
+      FROM unnest(p_event_ids) WITH ORDINALITY AS incoming(id, ordinal)
+      JOIN event_log e ON e.event_id = incoming.id
+     ORDER BY incoming.ordinal;
+END
+$$;
+
+--
+-- Name: event_batch_end(xid8, bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer) RETURNS TABLE(events integer, last_transaction xid8, last_position bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT count(*) OVER ()::integer, b.transaction_id, b.position
+      FROM (SELECT e.transaction_id, e.position
+              FROM event_log e
+             WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+               AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY e.transaction_id, e.position
+             LIMIT p_limit) AS b
+     ORDER BY b.transaction_id DESC, b.position DESC
+     LIMIT 1
+$$;
+
+--
+-- Name: event_log_lag(xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_log_lag(p_after_transaction xid8, p_after_position bigint) RETURNS TABLE(events bigint, oldest_unread_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT count(*), min(e.recorded_at)
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+$$;
+
+--
+-- Name: event_log_purge_scope(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_log_purge_scope() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.event_type = 'WorkspacePurged' OR NOT EXISTS (
+        SELECT FROM event_log_purges p
+         WHERE p.transaction_id = pg_current_xact_id() AND p.workspace_id = OLD.payload->>'workspaceID') THEN
+        RAISE EXCEPTION 'event % is not an event of the workspace being purged', OLD.position
+            USING ERRCODE = 'NP002';
+    END IF;
+    RETURN OLD;
+END
+$$;
+
+--
+-- Name: event_log_refuse_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_log_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'event_log'
+       AND EXISTS (SELECT FROM event_log_purges p WHERE p.transaction_id = pg_current_xact_id()) THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'NP002',
+              HINT = 'events are immutable; append a compensating event instead (privacy erasure: workspaces purge)';
+END
+$$;
+
+--
+-- Name: event_recording_time(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_recording_time() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(nullif(current_setting('nps.simulated_now', true), '')::timestamptz, now())
+$$;
+
+--
+-- Name: jsonb_count(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.jsonb_count(p_value jsonb) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+        WHEN jsonb_typeof(p_value) = 'number'
+         AND p_value::numeric BETWEEN 0 AND 9007199254740992
+         AND p_value::numeric = trunc(p_value::numeric)
+        THEN p_value::numeric::bigint
+    END
+$$;
+
+--
+-- Name: project_campaigns(xid8, bigint, xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- As last announced, and when first announced.
+    INSERT INTO campaigns AS known (campaign_id, start_at, expire_at, roles, announced_at)
+    SELECT DISTINCT ON (e.payload->>'campaignID')
+           e.payload->>'campaignID', (e.payload->>'startAt')::timestamptz, (e.payload->>'expireAt')::timestamptz,
+           ARRAY(SELECT jsonb_array_elements_text(e.payload->'roles')),
+           min(e.recorded_at) OVER (PARTITION BY e.payload->>'campaignID')
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'CampaignAnnounced'
+     ORDER BY e.payload->>'campaignID', e.transaction_id DESC, e.position DESC
+        ON CONFLICT (campaign_id) DO UPDATE
+       SET start_at = excluded.start_at, expire_at = excluded.expire_at, roles = excluded.roles,
+           announced_at = least(known.announced_at, excluded.announced_at);
+
+    UPDATE campaigns known
+       SET closed_at = closing.closed_at
+      FROM (SELECT e.payload->>'campaignID' AS campaign_id, min(e.recorded_at) AS closed_at
+              FROM event_log e
+             WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+               AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+               AND e.event_type = 'CampaignClosed'
+             GROUP BY 1) AS closing
+     WHERE known.campaign_id = closing.campaign_id
+       AND known.closed_at IS NULL;
+
+    INSERT INTO workspace_campaigns AS seen
+           (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
+            items_quarantined)
+    SELECT e.payload->>'campaignID', e.payload->>'workspaceID',
+           min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified'),
+           min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown'),
+           max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'),
+           count(*) FILTER (WHERE e.event_type = 'ResultsReceived'),
+           coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0),
+           coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
+     GROUP BY 1, 2
+        ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+       SET notified_at = least(seen.notified_at, excluded.notified_at),
+           shown_at = least(seen.shown_at, excluded.shown_at),
+           reported_total = greatest(seen.reported_total, excluded.reported_total),
+           uploads = seen.uploads + excluded.uploads,
+           items_received = seen.items_received + excluded.items_received,
+           items_quarantined = seen.items_quarantined + excluded.items_quarantined;
+
+    INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
+    SELECT e.payload->>'workspaceID', e.position, e.recorded_at, (e.payload->>'enabled')::boolean,
+           e.payload->>'source'
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'SettingToggled';
+END
+$$;
+
+--
+-- Name: project_votes(integer, integer, xid8, bigint, xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) RETURNS void
+    LANGUAGE sql
+    SET jit TO 'off'
+    AS $$
+    WITH cast_votes AS (
+        SELECT e.transaction_id, e.position,
+               e.payload->>'campaignID' AS campaign_id,
+               e.payload->>'workspaceID' AS workspace_id,
+               e.payload->>'identifier' AS identifier,
+               (e.payload->>'score')::smallint AS score,
+               CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
+                    ELSE e.payload->'roles' END AS roles,
+               e.payload->>'comment' AS comment,
+               e.recorded_at
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           -- Implied by the row comparisons, but the planner estimates those poorly: without it,
+           -- on a log of 10 million events it scanned the whole log for every batch.
+           AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
+           AND e.event_type = 'VoteCast'
+           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+    ),
+    in_key_order AS (
+        SELECT v.*,
+               lag(v.score) OVER key_history AS earlier_score,
+               lag(v.roles) OVER key_history AS earlier_roles,
+               lead(v.position) OVER key_history IS NULL AS is_last,
+               first_value(v.recorded_at) OVER key_history AS first_recorded_at
+          FROM cast_votes v
+        WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
+                               ORDER BY v.transaction_id, v.position)
+    ),
+    stored AS (
+        INSERT INTO current_votes AS stored
+               (campaign_id, workspace_id, identifier, score, roles, comment, first_cast_at, changed_at)
+        SELECT campaign_id, workspace_id, identifier, score, roles, comment, first_recorded_at, recorded_at
+          FROM in_key_order
+         WHERE is_last
+            ON CONFLICT (campaign_id, workspace_id, identifier) DO UPDATE
+           SET score = excluded.score, roles = excluded.roles, comment = excluded.comment,
+               changed_at = excluded.changed_at,
+               replaced_score = stored.score, replaced_roles = stored.roles, replaced_at = excluded.first_cast_at
+        RETURNING campaign_id, workspace_id, replaced_score, replaced_roles, replaced_at
+    ),
+    score_moves AS (
+        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
+          FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    role_moves AS (
+        SELECT campaign_id, jsonb_array_elements_text(roles) AS role, score, 1 AS change FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, jsonb_array_elements_text(earlier_roles), earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, jsonb_array_elements_text(replaced_roles), replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    campaign_counts AS (
+        INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
+        SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
+            ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    workspace_counts AS (
+        INSERT INTO workspace_campaign_scores AS counted (campaign_id, workspace_id, score, votes)
+        SELECT campaign_id, workspace_id, score, sum(change) FROM score_moves
+         GROUP BY campaign_id, workspace_id, score
+            ON CONFLICT (campaign_id, workspace_id, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    role_counts AS (
+        INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
+        SELECT campaign_id, role, p_shard, score, sum(change) FROM role_moves GROUP BY campaign_id, role, score
+            ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    )
+    INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
+    SELECT campaign_id, day, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, day, score
+        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
+$$;
+
+--
+-- Name: project_workspaces(xid8, bigint, xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.project_workspaces(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    INSERT INTO workspaces AS known (workspace_id, registered_at)
+    SELECT e.payload->>'workspaceID', min(e.recorded_at)
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'WorkspaceRegistered'
+     GROUP BY 1
+        ON CONFLICT (workspace_id) DO UPDATE
+       SET registered_at = least(known.registered_at, excluded.registered_at);
+
+    INSERT INTO workspaces AS known
+           (workspace_id, statistics_reported_at, statistics_verified, version,
+            deployment_method, deployment_platform, total_users, active_users)
+    SELECT DISTINCT ON (e.payload->>'workspaceID')
+           e.payload->>'workspaceID', e.recorded_at, (e.payload->>'verified')::boolean,
+           e.payload->'document'->>'version',
+           e.payload->'document'->'deploy'->>'method',
+           e.payload->'document'->'deploy'->>'platform',
+           jsonb_count(e.payload->'document'->'totalUsers'),
+           jsonb_count(e.payload->'document'->'activeUsers')
+      FROM event_log e
+      LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'StatisticsReported'
+       AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
+            OR registered.registered_at > e.recorded_at)
+     ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC
+        ON CONFLICT (workspace_id) DO UPDATE
+       SET statistics_reported_at = excluded.statistics_reported_at,
+           statistics_verified = excluded.statistics_verified,
+           version = excluded.version,
+           deployment_method = excluded.deployment_method,
+           deployment_platform = excluded.deployment_platform,
+           total_users = excluded.total_users,
+           active_users = excluded.active_users;
+
+    INSERT INTO workspaces AS known (workspace_id, nps_enabled, setting_changed_at)
+    SELECT DISTINCT ON (e.payload->>'workspaceID')
+           e.payload->>'workspaceID', (e.payload->>'enabled')::boolean, e.recorded_at
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'SettingToggled'
+     ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC
+        ON CONFLICT (workspace_id) DO UPDATE
+       SET nps_enabled = excluded.nps_enabled, setting_changed_at = excluded.setting_changed_at;
+END
+$$;
+
+--
+-- Name: purge_workspace(text, text, uuid, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.purge_workspace(p_workspace_id text, p_requested_by text, p_tombstone_id uuid, p_metadata jsonb) RETURNS TABLE(purged_events bigint, tombstone_position bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_purged bigint;
+BEGIN
+    INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
+    VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
+
+    DELETE FROM event_log e
+     WHERE e.payload->>'workspaceID' = p_workspace_id AND e.event_type <> 'WorkspacePurged';
+    GET DIAGNOSTICS v_purged = ROW_COUNT;
+
+    DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
+    DELETE FROM quarantine q WHERE q.workspace_id = p_workspace_id;
+    DELETE FROM landing_contacts c WHERE c.workspace_id = p_workspace_id;
+    UPDATE api_tokens t SET revoked_at = now() WHERE t.workspace_id = p_workspace_id AND t.revoked_at IS NULL;
+
+    RETURN QUERY
+    SELECT v_purged, appended.log_position
+      FROM append_events(
+               'workspace/' || p_workspace_id, NULL, ARRAY[p_tombstone_id], ARRAY['WorkspacePurged'],
+               ARRAY[1::smallint],
+               ARRAY[jsonb_build_object('workspaceID', p_workspace_id, 'purgedEvents', v_purged,
+                                        'requestedBy', p_requested_by)],
+               ARRAY[p_metadata]) AS appended;
+END
+$$;
+
+--
+-- Name: event_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.event_log (
+    "position" bigint NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    event_id uuid NOT NULL,
+    stream_id text NOT NULL,
+    stream_version bigint NOT NULL,
+    event_type text NOT NULL,
+    schema_version smallint NOT NULL,
+    payload jsonb NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT public.event_recording_time() NOT NULL,
+    CONSTRAINT event_log_schema_version_check CHECK ((schema_version >= 1)),
+    CONSTRAINT event_log_stream_version_check CHECK ((stream_version >= 1))
+);
+
+--
+-- Name: read_events(xid8, bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.read_events(p_after_transaction xid8, p_after_position bigint, p_limit integer) RETURNS SETOF public.event_log
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT *
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.transaction_id, e.position
+     LIMIT p_limit
+$$;
+
+--
+-- Name: record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) RETURNS TABLE(item bigint, is_repeat boolean)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_repeat boolean[];
+BEGIN
+    IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
+        RETURN;
+    END IF;
+
+    PERFORM pg_advisory_xact_lock(2, hashtext(p_stream_id));
+
+    SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
+      FROM (SELECT incoming.item,
+                   row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
+                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat
+              FROM unnest(p_identifiers, p_fingerprints) WITH ORDINALITY AS incoming(identifier, fingerprint, item)
+              LEFT JOIN vote_keys stored
+                ON stored.campaign_id = p_campaign_id
+               AND stored.workspace_id = p_workspace_id
+               AND stored.identifier = incoming.identifier) AS decided;
+
+    PERFORM append_events(
+        p_stream_id, NULL,
+        array_agg(incoming.event_id ORDER BY incoming.item),
+        array_fill('VoteCast'::text, ARRAY[count(*)::int]),
+        array_fill(p_schema_version, ARRAY[count(*)::int]),
+        array_agg(incoming.payload ORDER BY incoming.item),
+        array_fill(p_metadata, ARRAY[count(*)::int]))
+      FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
+     WHERE NOT v_repeat[incoming.item]
+    HAVING count(*) > 0;
+
+    INSERT INTO vote_keys AS stored (campaign_id, workspace_id, identifier, fingerprint, event_id)
+    SELECT p_campaign_id, p_workspace_id, incoming.identifier, incoming.fingerprint, incoming.event_id
+      FROM unnest(p_identifiers, p_fingerprints, p_event_ids)
+           WITH ORDINALITY AS incoming(identifier, fingerprint, event_id, item)
+     WHERE NOT v_repeat[incoming.item]
+        ON CONFLICT (campaign_id, workspace_id, identifier)
+        DO UPDATE SET fingerprint = excluded.fingerprint, event_id = excluded.event_id;
+
+    RETURN QUERY SELECT i::bigint, v_repeat[i] FROM generate_subscripts(v_repeat, 1) AS i ORDER BY i;
+END
+$$;
+
+--
+-- Name: replay_copy_table(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.replay_copy_table(p_table text, p_schema text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_source regclass := format('public.%I', p_table)::regclass;
+    v_options text;
+    v_item record;
+BEGIN
+    SELECT coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') INTO v_options
+      FROM pg_class c WHERE c.oid = v_source;
+    EXECUTE format(
+        'CREATE TABLE %I.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED '
+        'INCLUDING IDENTITY INCLUDING STORAGE)%s',
+        p_schema, p_table, p_table, v_options);
+
+    FOR v_item IN
+        SELECT c.conname, pg_get_constraintdef(c.oid) AS definition
+          FROM pg_constraint c
+         WHERE c.conrelid = v_source AND c.contype IN ('p', 'u', 'x')
+         ORDER BY c.conname
+    LOOP
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, p_table, v_item.conname, v_item.definition);
+    END LOOP;
+
+    -- pg_get_indexdef names the table schema-qualified ("... ON public.t USING ..."); the copy's is p_schema.
+    FOR v_item IN
+        SELECT pg_get_indexdef(i.indexrelid) AS definition
+          FROM pg_index i
+         WHERE i.indrelid = v_source
+           AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = v_source)
+         ORDER BY i.indexrelid
+    LOOP
+        EXECUTE regexp_replace(v_item.definition, ' ON public\.', format(' ON %I.', p_schema));
+    END LOOP;
+
+    FOR v_item IN
+        SELECT acl.privilege_type, CASE acl.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee
+          FROM pg_class c
+         CROSS JOIN LATERAL aclexplode(c.relacl) AS acl
+          LEFT JOIN pg_roles r ON r.oid = acl.grantee
+         WHERE c.oid = v_source AND acl.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON TABLE %I.%I TO %s', v_item.privilege_type, p_schema, p_table, v_item.grantee);
+    END LOOP;
+END
+$$;
+
+--
+-- Name: replay_swap(text, text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.replay_swap(p_schema text, p_tables text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_catalog'
+    AS $$
+DECLARE
+    v_retired text := p_schema || '_retired';
+    v_table text;
+    v_index integer;
+    v_view_names text[];
+    v_view_definitions text[];
+BEGIN
+    SELECT coalesce(array_agg(dependent.name ORDER BY dependent.oid), '{}'),
+           coalesce(array_agg(dependent.definition ORDER BY dependent.oid), '{}')
+      INTO v_view_names, v_view_definitions
+      FROM (SELECT DISTINCT v.oid, v.relname::text AS name, rtrim(pg_get_viewdef(v.oid), ';') AS definition
+              FROM pg_depend d
+              JOIN pg_rewrite rw ON rw.oid = d.objid
+              JOIN pg_class v ON v.oid = rw.ev_class
+             WHERE d.classid = 'pg_rewrite'::regclass
+               AND d.refclassid = 'pg_class'::regclass
+               AND d.refobjid IN (SELECT format('public.%I', t)::regclass FROM unnest(p_tables) AS t)
+               AND v.relkind = 'v'
+               AND v.relnamespace = 'public'::regnamespace) AS dependent;
+
+    EXECUTE format('CREATE SCHEMA %I', v_retired);
+    FOREACH v_table IN ARRAY p_tables LOOP
+        EXECUTE format('ALTER TABLE public.%I SET SCHEMA %I', v_table, v_retired);
+        EXECUTE format('ALTER TABLE %I.%I SET SCHEMA public', p_schema, v_table);
+    END LOOP;
+
+    FOR v_index IN 1 .. cardinality(v_view_names) LOOP
+        EXECUTE format('CREATE OR REPLACE VIEW public.%I AS %s', v_view_names[v_index], v_view_definitions[v_index]);
+    END LOOP;
+
+    FOREACH v_table IN ARRAY p_tables LOOP
+        EXECUTE format('DROP TABLE %I.%I', v_retired, v_table);
+    END LOOP;
+    EXECUTE format('DROP SCHEMA %I', v_retired);
+
+    EXECUTE format(
+        'INSERT INTO public.projections AS live (name, version, transaction_id, position, events_applied)
+         SELECT name, version, transaction_id, position, events_applied FROM %I.projections
+             ON CONFLICT (name) DO UPDATE
+            SET version = excluded.version, transaction_id = excluded.transaction_id,
+                position = excluded.position, events_applied = excluded.events_applied,
+                halted_position = NULL, halted_event_id = NULL, halted_error = NULL, halted_at = NULL,
+                updated_at = now()', p_schema);
+    EXECUTE format('DROP TABLE %I.projections', p_schema);
+    EXECUTE format('DROP SCHEMA %I', p_schema);
+END
+$$;
+
+--
+-- Name: sorted_role_set(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sorted_role_set(p_roles jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT coalesce(jsonb_agg(role ORDER BY role COLLATE "C"), '[]'::jsonb)
+      FROM (SELECT DISTINCT jsonb_array_elements_text(p_roles) AS role) AS roles
+$$;
+
+--
+-- Name: vote_cast_roles_v2(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.vote_cast_roles_v2(p_roles jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+        WHEN jsonb_typeof(p_roles) <> 'array' OR jsonb_array_length(p_roles) < 2 THEN p_roles
+        WHEN jsonb_array_length(p_roles) > 2 THEN sorted_role_set(p_roles)
+        WHEN p_roles->>0 = p_roles->>1 THEN p_roles - 1
+        -- The first role moved to the end. (jsonb_insert, not jsonb_build_array: that one is only
+        -- STABLE, and the planner inlines no IMMUTABLE function that calls it.)
+        WHEN (p_roles->>0) COLLATE "C" > (p_roles->>1) COLLATE "C" THEN jsonb_insert(p_roles - 0, '{-1}', p_roles->0, true)
+        ELSE p_roles
+    END
+$$;
+
+--
+-- Name: api_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_tokens (
+    id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    scope text NOT NULL,
+    workspace_id text,
+    label text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_tokens_check CHECK (((scope = 'workspace'::text) = (workspace_id IS NOT NULL))),
+    CONSTRAINT api_tokens_scope_check CHECK ((scope = ANY (ARRAY['workspace'::text, 'analyst'::text, 'admin'::text]))),
+    CONSTRAINT api_tokens_token_hash_check CHECK ((octet_length(token_hash) = 32))
+);
+
+--
+-- Name: campaign_daily_scores; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_daily_scores (
+    campaign_id text NOT NULL,
+    day date NOT NULL,
+    shard smallint NOT NULL,
+    score smallint NOT NULL,
+    change bigint NOT NULL,
+    CONSTRAINT campaign_daily_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+);
+
+--
+-- Name: campaigns; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaigns (
+    campaign_id text NOT NULL,
+    start_at timestamp with time zone NOT NULL,
+    expire_at timestamp with time zone NOT NULL,
+    roles text[] NOT NULL,
+    announced_at timestamp with time zone NOT NULL,
+    closed_at timestamp with time zone
+);
+
+--
+-- Name: setting_changes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.setting_changes (
+    workspace_id text NOT NULL,
+    "position" bigint NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    enabled boolean NOT NULL,
+    source text NOT NULL
+);
+
+--
+-- Name: workspace_campaign_scores; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_campaign_scores (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    score smallint NOT NULL,
+    votes bigint NOT NULL,
+    CONSTRAINT workspace_campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+)
+WITH (fillfactor='70');
+
+--
+-- Name: workspace_campaigns; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_campaigns (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    notified_at timestamp with time zone,
+    shown_at timestamp with time zone,
+    reported_total bigint,
+    uploads bigint DEFAULT 0 NOT NULL,
+    items_received bigint DEFAULT 0 NOT NULL,
+    items_quarantined bigint DEFAULT 0 NOT NULL
+);
+
+--
+-- Name: campaign_funnel; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.campaign_funnel AS
+ SELECT c.campaign_id,
+    count(wc.workspace_id) FILTER (WHERE (wc.notified_at IS NOT NULL)) AS notified,
+    count(wc.workspace_id) FILTER (WHERE (wc.shown_at IS NOT NULL)) AS shown,
+    count(wc.workspace_id) FILTER (WHERE votes.voted) AS voted,
+    count(wc.workspace_id) FILTER (WHERE ((wc.notified_at IS NOT NULL) AND (at_start.enabled = false) AND (at_start.changed_at >= wc.notified_at))) AS opted_out_before_start,
+    count(wc.workspace_id) FILTER (WHERE during.turned_off) AS opted_out_during
+   FROM ((((public.campaigns c
+     LEFT JOIN public.workspace_campaigns wc ON ((wc.campaign_id = c.campaign_id)))
+     LEFT JOIN LATERAL ( SELECT true AS voted
+           FROM public.workspace_campaign_scores v
+          WHERE ((v.campaign_id = wc.campaign_id) AND (v.workspace_id = wc.workspace_id) AND (v.votes > 0))
+         LIMIT 1) votes ON (true))
+     LEFT JOIN LATERAL ( SELECT s.enabled,
+            s.changed_at
+           FROM public.setting_changes s
+          WHERE ((s.workspace_id = wc.workspace_id) AND (s.changed_at < c.start_at))
+          ORDER BY s."position" DESC
+         LIMIT 1) at_start ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS turned_off
+           FROM public.setting_changes s
+          WHERE ((s.workspace_id = wc.workspace_id) AND (NOT s.enabled) AND (s.changed_at >= c.start_at) AND (s.changed_at < LEAST(c.expire_at, c.closed_at)))
+         LIMIT 1) during ON (true))
+  GROUP BY c.campaign_id;
+
+--
+-- Name: campaign_role_scores; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_role_scores (
+    campaign_id text NOT NULL,
+    role text NOT NULL,
+    shard smallint NOT NULL,
+    score smallint NOT NULL,
+    votes bigint NOT NULL,
+    CONSTRAINT campaign_role_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+);
+
+--
+-- Name: campaign_scores; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_scores (
+    campaign_id text NOT NULL,
+    shard smallint NOT NULL,
+    score smallint NOT NULL,
+    votes bigint NOT NULL,
+    CONSTRAINT campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+);
+
+--
+-- Name: current_votes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.current_votes (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    identifier text NOT NULL,
+    score smallint NOT NULL,
+    roles jsonb NOT NULL,
+    comment text,
+    first_cast_at timestamp with time zone NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    replaced_score smallint,
+    replaced_roles jsonb,
+    replaced_at timestamp with time zone,
+    CONSTRAINT current_votes_score_check CHECK (((score >= 0) AND (score <= 10)))
+)
+WITH (fillfactor='90');
+
+--
+-- Name: event_log_position_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.event_log ALTER COLUMN "position" ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.event_log_position_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: event_log_purges; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.event_log_purges (
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    workspace_id text NOT NULL,
+    requested_by text NOT NULL,
+    tombstone_id uuid NOT NULL,
+    purged_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: landing_contacts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.landing_contacts (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    identifier text NOT NULL,
+    first_name text,
+    last_name text,
+    email text,
+    consented_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: landing_page_key; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.landing_page_key (
+    id boolean DEFAULT true NOT NULL,
+    key bytea NOT NULL,
+    CONSTRAINT landing_page_key_id_check CHECK (id)
+);
+
+--
+-- Name: projections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.projections (
+    name text NOT NULL,
+    version integer NOT NULL,
+    transaction_id xid8 DEFAULT '0'::xid8 NOT NULL,
+    "position" bigint DEFAULT 0 NOT NULL,
+    events_applied bigint DEFAULT 0 NOT NULL,
+    halted_position bigint,
+    halted_event_id uuid,
+    halted_error text,
+    halted_at timestamp with time zone,
+    owner text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT projections_version_check CHECK ((version >= 1))
+);
+
+--
+-- Name: quarantine; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.quarantine (
+    id bigint NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    request_id text NOT NULL,
+    workspace_id text,
+    campaign_id text,
+    item_index integer,
+    raw bytea NOT NULL,
+    reason text NOT NULL,
+    fingerprint uuid NOT NULL,
+    status text DEFAULT 'held'::text NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT quarantine_status_check CHECK ((status = ANY (ARRAY['held'::text, 'replayed'::text, 'discarded'::text])))
+);
+
+--
+-- Name: quarantine_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.quarantine ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.quarantine_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: schema_repeatables; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_repeatables (
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: vote_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vote_keys (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    identifier text NOT NULL,
+    fingerprint uuid NOT NULL,
+    event_id uuid NOT NULL
+);
+
+--
+-- Name: workspace_campaign_categories; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.workspace_campaign_categories AS
+ SELECT workspace_campaign_scores.campaign_id,
+    workspace_campaign_scores.workspace_id,
+    (sum(workspace_campaign_scores.votes))::bigint AS votes,
+    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE (workspace_campaign_scores.score >= 9)), (0)::numeric))::bigint AS promoters,
+    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE ((workspace_campaign_scores.score >= 7) AND (workspace_campaign_scores.score <= 8))), (0)::numeric))::bigint AS passives,
+    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE (workspace_campaign_scores.score <= 6)), (0)::numeric))::bigint AS detractors
+   FROM public.workspace_campaign_scores
+  GROUP BY workspace_campaign_scores.campaign_id, workspace_campaign_scores.workspace_id;
+
+--
+-- Name: workspaces; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspaces (
+    workspace_id text NOT NULL,
+    registered_at timestamp with time zone,
+    statistics_reported_at timestamp with time zone,
+    statistics_verified boolean,
+    version text,
+    deployment_method text,
+    deployment_platform text,
+    total_users bigint,
+    active_users bigint,
+    nps_enabled boolean,
+    setting_changed_at timestamp with time zone
+);
+
+--
+-- Name: workspace_campaign_figures; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.workspace_campaign_figures AS
+ SELECT wc.campaign_id,
+    wc.workspace_id,
+    COALESCE(votes.voters, (0)::bigint) AS voters,
+    w.active_users,
+    wc.reported_total,
+    ((COALESCE(votes.voters, (0)::bigint))::double precision / (NULLIF(w.active_users, 0))::double precision) AS response_rate,
+    ((COALESCE(votes.voters, (0)::bigint))::double precision / (NULLIF(wc.reported_total, 0))::double precision) AS delivery_completeness,
+    wc.notified_at,
+    wc.shown_at,
+    wc.uploads,
+    wc.items_received,
+    wc.items_quarantined
+   FROM ((public.workspace_campaigns wc
+     LEFT JOIN public.workspaces w ON ((w.workspace_id = wc.workspace_id)))
+     LEFT JOIN LATERAL ( SELECT (sum(s.votes))::bigint AS voters
+           FROM public.workspace_campaign_scores s
+          WHERE ((s.campaign_id = wc.campaign_id) AND (s.workspace_id = wc.workspace_id))) votes ON (true));
+
+--
+-- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_tokens api_tokens_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: campaign_daily_scores campaign_daily_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_daily_scores
+    ADD CONSTRAINT campaign_daily_scores_pkey PRIMARY KEY (campaign_id, day, shard, score);
+
+--
+-- Name: campaign_role_scores campaign_role_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_role_scores
+    ADD CONSTRAINT campaign_role_scores_pkey PRIMARY KEY (campaign_id, role, shard, score);
+
+--
+-- Name: campaign_scores campaign_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_scores
+    ADD CONSTRAINT campaign_scores_pkey PRIMARY KEY (campaign_id, shard, score);
+
+--
+-- Name: campaigns campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaigns
+    ADD CONSTRAINT campaigns_pkey PRIMARY KEY (campaign_id);
+
+--
+-- Name: current_votes current_votes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.current_votes
+    ADD CONSTRAINT current_votes_pkey PRIMARY KEY (campaign_id, workspace_id, identifier);
+
+--
+-- Name: event_log event_log_event_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_log
+    ADD CONSTRAINT event_log_event_id_key UNIQUE (event_id);
+
+--
+-- Name: event_log event_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_log
+    ADD CONSTRAINT event_log_pkey PRIMARY KEY ("position");
+
+--
+-- Name: event_log_purges event_log_purges_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_log_purges
+    ADD CONSTRAINT event_log_purges_pkey PRIMARY KEY (transaction_id);
+
+--
+-- Name: event_log event_log_stream_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_log
+    ADD CONSTRAINT event_log_stream_version_key UNIQUE (stream_id, stream_version);
+
+--
+-- Name: landing_contacts landing_contacts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.landing_contacts
+    ADD CONSTRAINT landing_contacts_pkey PRIMARY KEY (campaign_id, workspace_id, identifier);
+
+--
+-- Name: landing_page_key landing_page_key_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.landing_page_key
+    ADD CONSTRAINT landing_page_key_pkey PRIMARY KEY (id);
+
+--
+-- Name: projections projections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projections
+    ADD CONSTRAINT projections_pkey PRIMARY KEY (name);
+
+--
+-- Name: quarantine quarantine_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.quarantine
+    ADD CONSTRAINT quarantine_pkey PRIMARY KEY (id);
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: schema_repeatables schema_repeatables_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_repeatables
+    ADD CONSTRAINT schema_repeatables_pkey PRIMARY KEY (name);
+
+--
+-- Name: setting_changes setting_changes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.setting_changes
+    ADD CONSTRAINT setting_changes_pkey PRIMARY KEY (workspace_id, "position");
+
+--
+-- Name: vote_keys vote_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vote_keys
+    ADD CONSTRAINT vote_keys_pkey PRIMARY KEY (campaign_id, workspace_id, identifier);
+
+--
+-- Name: workspace_campaign_scores workspace_campaign_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_campaign_scores
+    ADD CONSTRAINT workspace_campaign_scores_pkey PRIMARY KEY (campaign_id, workspace_id, score);
+
+--
+-- Name: workspace_campaigns workspace_campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_campaigns
+    ADD CONSTRAINT workspace_campaigns_pkey PRIMARY KEY (campaign_id, workspace_id);
+
+--
+-- Name: workspaces workspaces_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspaces
+    ADD CONSTRAINT workspaces_pkey PRIMARY KEY (workspace_id);
+
+--
+-- Name: api_tokens_workspace; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_tokens_workspace ON public.api_tokens USING btree (workspace_id) WHERE (workspace_id IS NOT NULL);
+
+--
+-- Name: event_log_read_order; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX event_log_read_order ON public.event_log USING btree (transaction_id, "position");
+
+--
+-- Name: quarantine_held; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX quarantine_held ON public.quarantine USING btree (received_at) WHERE (status = 'held'::text);
+
+--
+-- Name: quarantine_once; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX quarantine_once ON public.quarantine USING btree (workspace_id, campaign_id, fingerprint) NULLS NOT DISTINCT;
+
+--
+-- Name: workspace_campaign_scores_workspace; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_campaign_scores_workspace ON public.workspace_campaign_scores USING btree (workspace_id);
+
+--
+-- Name: workspace_campaigns_workspace; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_campaigns_workspace ON public.workspace_campaigns USING btree (workspace_id);
+
+--
+-- Name: event_log event_log_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_no_truncate BEFORE TRUNCATE ON public.event_log FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
+
+--
+-- Name: event_log event_log_no_update_or_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_no_update_or_delete BEFORE DELETE OR UPDATE ON public.event_log FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
+
+--
+-- Name: event_log event_log_purge_only_its_workspace; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_purge_only_its_workspace BEFORE DELETE ON public.event_log FOR EACH ROW EXECUTE FUNCTION public.event_log_purge_scope();
+
+--
+-- Name: event_log_purges event_log_purges_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_purges_no_truncate BEFORE TRUNCATE ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
+
+--
+-- Name: event_log_purges event_log_purges_no_update_or_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_purges_no_update_or_delete BEFORE DELETE OR UPDATE ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
+
+--
+-- Name: FUNCTION append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) TO nps_app;
+
+--
+-- Name: FUNCTION event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer) TO nps_app;
+
+--
+-- Name: FUNCTION event_log_lag(p_after_transaction xid8, p_after_position bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_log_lag(p_after_transaction xid8, p_after_position bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_log_lag(p_after_transaction xid8, p_after_position bigint) TO nps_app;
+
+--
+-- Name: FUNCTION event_log_purge_scope(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_log_purge_scope() FROM PUBLIC;
+
+--
+-- Name: FUNCTION event_log_refuse_change(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_log_refuse_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION event_recording_time(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_recording_time() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_recording_time() TO nps_app;
+
+--
+-- Name: FUNCTION jsonb_count(p_value jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.jsonb_count(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.jsonb_count(p_value jsonb) TO nps_app;
+
+--
+-- Name: FUNCTION project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) TO nps_app;
+
+--
+-- Name: FUNCTION project_votes(p_shard integer, p_shards integer, p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) TO nps_app;
+
+--
+-- Name: FUNCTION project_workspaces(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.project_workspaces(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.project_workspaces(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint) TO nps_app;
+
+--
+-- Name: FUNCTION purge_workspace(p_workspace_id text, p_requested_by text, p_tombstone_id uuid, p_metadata jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.purge_workspace(p_workspace_id text, p_requested_by text, p_tombstone_id uuid, p_metadata jsonb) FROM PUBLIC;
+
+--
+-- Name: TABLE event_log; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.event_log TO nps_app;
+
+--
+-- Name: FUNCTION read_events(p_after_transaction xid8, p_after_position bigint, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.read_events(p_after_transaction xid8, p_after_position bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.read_events(p_after_transaction xid8, p_after_position bigint, p_limit integer) TO nps_app;
+
+--
+-- Name: FUNCTION record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) TO nps_app;
+
+--
+-- Name: FUNCTION replay_copy_table(p_table text, p_schema text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.replay_copy_table(p_table text, p_schema text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION replay_swap(p_schema text, p_tables text[]); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.replay_swap(p_schema text, p_tables text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sorted_role_set(p_roles jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.sorted_role_set(p_roles jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sorted_role_set(p_roles jsonb) TO nps_app;
+
+--
+-- Name: FUNCTION vote_cast_roles_v2(p_roles jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.vote_cast_roles_v2(p_roles jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.vote_cast_roles_v2(p_roles jsonb) TO nps_app;
+
+--
+-- Name: TABLE api_tokens; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.api_tokens TO nps_app;
+
+--
+-- Name: COLUMN api_tokens.revoked_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(revoked_at) ON TABLE public.api_tokens TO nps_app;
+
+--
+-- Name: TABLE campaign_daily_scores; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_daily_scores TO nps_app;
+
+--
+-- Name: TABLE campaigns; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaigns TO nps_app;
+
+--
+-- Name: TABLE setting_changes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.setting_changes TO nps_app;
+
+--
+-- Name: TABLE workspace_campaign_scores; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaign_scores TO nps_app;
+
+--
+-- Name: TABLE workspace_campaigns; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaigns TO nps_app;
+
+--
+-- Name: TABLE campaign_funnel; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.campaign_funnel TO nps_app;
+
+--
+-- Name: TABLE campaign_role_scores; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_role_scores TO nps_app;
+
+--
+-- Name: TABLE campaign_scores; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_scores TO nps_app;
+
+--
+-- Name: TABLE current_votes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.current_votes TO nps_app;
+
+--
+-- Name: TABLE event_log_purges; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.event_log_purges TO nps_app;
+
+--
+-- Name: TABLE landing_contacts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.landing_contacts TO nps_app;
+
+--
+-- Name: TABLE landing_page_key; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.landing_page_key TO nps_app;
+
+--
+-- Name: TABLE projections; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.projections TO nps_app;
+
+--
+-- Name: TABLE quarantine; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.quarantine TO nps_app;
+
+--
+-- Name: COLUMN quarantine.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(status) ON TABLE public.quarantine TO nps_app;
+
+--
+-- Name: COLUMN quarantine.resolved_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(resolved_at) ON TABLE public.quarantine TO nps_app;
+
+--
+-- Name: TABLE schema_migrations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.schema_migrations TO nps_app;
+
+--
+-- Name: TABLE schema_repeatables; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.schema_repeatables TO nps_app;
+
+--
+-- Name: TABLE vote_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
+
+--
+-- Name: TABLE workspace_campaign_categories; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.workspace_campaign_categories TO nps_app;
+
+--
+-- Name: TABLE workspaces; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app;
+
+--
+-- Name: TABLE workspace_campaign_figures; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;

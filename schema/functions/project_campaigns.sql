@@ -1,0 +1,87 @@
+-- project_campaigns: the fold of the campaigns read model
+-- (CampaignsProjection.swift): folds the range (after, through] (see
+-- event_batch_end) into campaigns, workspace_campaigns and setting_changes.
+-- Every fold here is a first, a last, a largest or a sum, so the events of a
+-- batch can be grouped before they are applied; each statement reads the
+-- range again, which holds the same rows every time. Never reads VoteCast:
+-- votes are the votes read model's, so this stays cheap however many votes
+-- arrive.
+--
+-- Changing this file changes the read model: bump the campaigns read model's
+-- version (see schema/README.md).
+--
+-- History: 0023.
+CREATE OR REPLACE FUNCTION project_campaigns(
+    p_after_transaction    xid8,
+    p_after_position       bigint,
+    p_through_transaction  xid8,
+    p_through_position     bigint
+) RETURNS void
+LANGUAGE plpgsql
+-- The planner overestimates a batch's range by far and would JIT-compile
+-- each statement, which costs more than the batch (see project_votes).
+SET jit = off
+AS $$
+BEGIN
+    -- As last announced, and when first announced.
+    INSERT INTO campaigns AS known (campaign_id, start_at, expire_at, roles, announced_at)
+    SELECT DISTINCT ON (e.payload->>'campaignID')
+           e.payload->>'campaignID', (e.payload->>'startAt')::timestamptz, (e.payload->>'expireAt')::timestamptz,
+           ARRAY(SELECT jsonb_array_elements_text(e.payload->'roles')),
+           min(e.recorded_at) OVER (PARTITION BY e.payload->>'campaignID')
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'CampaignAnnounced'
+     ORDER BY e.payload->>'campaignID', e.transaction_id DESC, e.position DESC
+        ON CONFLICT (campaign_id) DO UPDATE
+       SET start_at = excluded.start_at, expire_at = excluded.expire_at, roles = excluded.roles,
+           announced_at = least(known.announced_at, excluded.announced_at);
+
+    UPDATE campaigns known
+       SET closed_at = closing.closed_at
+      FROM (SELECT e.payload->>'campaignID' AS campaign_id, min(e.recorded_at) AS closed_at
+              FROM event_log e
+             WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+               AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+               AND e.event_type = 'CampaignClosed'
+             GROUP BY 1) AS closing
+     WHERE known.campaign_id = closing.campaign_id
+       AND known.closed_at IS NULL;
+
+    INSERT INTO workspace_campaigns AS seen
+           (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
+            items_quarantined)
+    SELECT e.payload->>'campaignID', e.payload->>'workspaceID',
+           min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified'),
+           min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown'),
+           max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'),
+           count(*) FILTER (WHERE e.event_type = 'ResultsReceived'),
+           coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0),
+           coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
+     GROUP BY 1, 2
+        ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+       SET notified_at = least(seen.notified_at, excluded.notified_at),
+           shown_at = least(seen.shown_at, excluded.shown_at),
+           reported_total = greatest(seen.reported_total, excluded.reported_total),
+           uploads = seen.uploads + excluded.uploads,
+           items_received = seen.items_received + excluded.items_received,
+           items_quarantined = seen.items_quarantined + excluded.items_quarantined;
+
+    INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
+    SELECT e.payload->>'workspaceID', e.position, e.recorded_at, (e.payload->>'enabled')::boolean,
+           e.payload->>'source'
+      FROM event_log e
+     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+       AND e.event_type = 'SettingToggled';
+END
+$$;
+
+-- Privileges: the application role (nps_app) may call it; nobody else but the owner.
+REVOKE ALL ON FUNCTION project_campaigns(xid8, bigint, xid8, bigint) FROM PUBLIC, nps_app;
+GRANT EXECUTE ON FUNCTION project_campaigns(xid8, bigint, xid8, bigint) TO nps_app;

@@ -1,0 +1,125 @@
+-- project_votes: the fold of the votes read model (VotesProjection.swift).
+-- Shard p_shard of p_shards folds the VoteCast events of its workspaces
+-- (hashtext(workspace id) modulo p_shards) in the range (after, through] (see
+-- event_batch_end) into current_votes and the score counts, set-based, in one
+-- statement. A key belongs to one workspace and so to one shard; the counts
+-- pooled over workspaces keep a row per shard.
+--
+-- The ingest appends a VoteCast only for a new key or a changed content, so
+-- every event replaces what its key held before: the previous event of the
+-- same key in this batch, or else the stored vote, which the upsert of the
+-- key's last event returns (replaced_*). Each event moves its key out of the
+-- old score's bucket (-1) and into the new one (+1); a key that changed
+-- several times within the batch is summed event by event, so 9, 3, 9 ends
+-- at 9 and the daily trend sees each move on its own day.
+--
+-- A version 1 payload's roles are upcast (vote_cast_roles_v2) as they are
+-- read, so the fold sees only version 2 shapes, as Swift readers do through
+-- EventDecoder.
+--
+-- A payload that cannot be folded (a score that is not 0-10, a missing id)
+-- raises, and the projector halts at that event.
+--
+-- Changing this file changes the read model: bump the votes read model's
+-- version (see schema/README.md).
+--
+-- History: 0019; 0048 (VoteCast version 2: roles upcast in the fold, and a
+-- transaction_id range the planner can use).
+CREATE OR REPLACE FUNCTION project_votes(
+    p_shard                integer,
+    p_shards               integer,
+    p_after_transaction    xid8,
+    p_after_position       bigint,
+    p_through_transaction  xid8,
+    p_through_position     bigint
+) RETURNS void
+LANGUAGE sql
+-- A batch is a narrow range of a large log, which the planner overestimates
+-- by an order of magnitude (row comparisons): it would JIT-compile the
+-- statement, which takes longer than the batch.
+SET jit = off
+AS $$
+    WITH cast_votes AS (
+        SELECT e.transaction_id, e.position,
+               e.payload->>'campaignID' AS campaign_id,
+               e.payload->>'workspaceID' AS workspace_id,
+               e.payload->>'identifier' AS identifier,
+               (e.payload->>'score')::smallint AS score,
+               CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
+                    ELSE e.payload->'roles' END AS roles,
+               e.payload->>'comment' AS comment,
+               e.recorded_at
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           -- Implied by the row comparisons, but the planner estimates those poorly: without it,
+           -- on a log of 10 million events it scanned the whole log for every batch.
+           AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
+           AND e.event_type = 'VoteCast'
+           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+    ),
+    in_key_order AS (
+        SELECT v.*,
+               lag(v.score) OVER key_history AS earlier_score,
+               lag(v.roles) OVER key_history AS earlier_roles,
+               lead(v.position) OVER key_history IS NULL AS is_last,
+               first_value(v.recorded_at) OVER key_history AS first_recorded_at
+          FROM cast_votes v
+        WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
+                               ORDER BY v.transaction_id, v.position)
+    ),
+    stored AS (
+        INSERT INTO current_votes AS stored
+               (campaign_id, workspace_id, identifier, score, roles, comment, first_cast_at, changed_at)
+        SELECT campaign_id, workspace_id, identifier, score, roles, comment, first_recorded_at, recorded_at
+          FROM in_key_order
+         WHERE is_last
+            ON CONFLICT (campaign_id, workspace_id, identifier) DO UPDATE
+           SET score = excluded.score, roles = excluded.roles, comment = excluded.comment,
+               changed_at = excluded.changed_at,
+               replaced_score = stored.score, replaced_roles = stored.roles, replaced_at = excluded.first_cast_at
+        RETURNING campaign_id, workspace_id, replaced_score, replaced_roles, replaced_at
+    ),
+    score_moves AS (
+        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
+          FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    role_moves AS (
+        SELECT campaign_id, jsonb_array_elements_text(roles) AS role, score, 1 AS change FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, jsonb_array_elements_text(earlier_roles), earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, jsonb_array_elements_text(replaced_roles), replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    campaign_counts AS (
+        INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
+        SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
+            ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    workspace_counts AS (
+        INSERT INTO workspace_campaign_scores AS counted (campaign_id, workspace_id, score, votes)
+        SELECT campaign_id, workspace_id, score, sum(change) FROM score_moves
+         GROUP BY campaign_id, workspace_id, score
+            ON CONFLICT (campaign_id, workspace_id, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    role_counts AS (
+        INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
+        SELECT campaign_id, role, p_shard, score, sum(change) FROM role_moves GROUP BY campaign_id, role, score
+            ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    )
+    INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
+    SELECT campaign_id, day, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, day, score
+        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
+$$;
+
+-- Privileges: the application role (nps_app) may call it; nobody else but the owner.
+REVOKE ALL ON FUNCTION project_votes(integer, integer, xid8, bigint, xid8, bigint) FROM PUBLIC, nps_app;
+GRANT EXECUTE ON FUNCTION project_votes(integer, integer, xid8, bigint, xid8, bigint) TO nps_app;

@@ -1,0 +1,75 @@
+-- record_votes: records one results batch of one workspace for one campaign.
+-- Appends a VoteCast (of schema version p_schema_version, VoteCast.schemaVersion
+-- in Swift) for every vote whose content differs from the stored one
+-- (vote_keys), skips the rest as repeats, and moves vote_keys to the new
+-- content. Should an identifier appear twice in one batch (Rocket.Chat keeps
+-- one vote per identifier, so it should not), its last item counts and the
+-- earlier ones are repeats: a batch sent again is then always a repeat.
+--
+-- p_fingerprints identify a vote's content (score, roles, comment); the
+-- caller computes them. Returns, per item in the order given, whether it was
+-- a repeat.
+--
+-- Runs under the stream's advisory lock (the same one append_events takes),
+-- so two uploads of the same workspace and campaign are decided one after
+-- the other and a vote is never counted twice.
+--
+-- History: 0009 (always wrote schema version 1); 0049 dropped that one and
+-- added p_schema_version (2 since roles are a sorted set).
+CREATE OR REPLACE FUNCTION record_votes(
+    p_stream_id     text,
+    p_campaign_id   text,
+    p_workspace_id  text,
+    p_identifiers   text[],
+    p_fingerprints  uuid[],
+    p_event_ids     uuid[],
+    p_payloads      jsonb[],
+    p_metadata      jsonb,
+    p_schema_version smallint
+) RETURNS TABLE (item bigint, is_repeat boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_repeat boolean[];
+BEGIN
+    IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
+        RETURN;
+    END IF;
+
+    PERFORM pg_advisory_xact_lock(2, hashtext(p_stream_id));
+
+    SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
+      FROM (SELECT incoming.item,
+                   row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
+                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat
+              FROM unnest(p_identifiers, p_fingerprints) WITH ORDINALITY AS incoming(identifier, fingerprint, item)
+              LEFT JOIN vote_keys stored
+                ON stored.campaign_id = p_campaign_id
+               AND stored.workspace_id = p_workspace_id
+               AND stored.identifier = incoming.identifier) AS decided;
+
+    PERFORM append_events(
+        p_stream_id, NULL,
+        array_agg(incoming.event_id ORDER BY incoming.item),
+        array_fill('VoteCast'::text, ARRAY[count(*)::int]),
+        array_fill(p_schema_version, ARRAY[count(*)::int]),
+        array_agg(incoming.payload ORDER BY incoming.item),
+        array_fill(p_metadata, ARRAY[count(*)::int]))
+      FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
+     WHERE NOT v_repeat[incoming.item]
+    HAVING count(*) > 0;
+
+    INSERT INTO vote_keys AS stored (campaign_id, workspace_id, identifier, fingerprint, event_id)
+    SELECT p_campaign_id, p_workspace_id, incoming.identifier, incoming.fingerprint, incoming.event_id
+      FROM unnest(p_identifiers, p_fingerprints, p_event_ids)
+           WITH ORDINALITY AS incoming(identifier, fingerprint, event_id, item)
+     WHERE NOT v_repeat[incoming.item]
+        ON CONFLICT (campaign_id, workspace_id, identifier)
+        DO UPDATE SET fingerprint = excluded.fingerprint, event_id = excluded.event_id;
+
+    RETURN QUERY SELECT i::bigint, v_repeat[i] FROM generate_subscripts(v_repeat, 1) AS i ORDER BY i;
+END
+$$;
+
+-- Privileges: the application role (nps_app) may call it; nobody else but the owner.
+REVOKE ALL ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint) FROM PUBLIC, nps_app;
+GRANT EXECUTE ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint) TO nps_app;

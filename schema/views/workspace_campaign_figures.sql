@@ -1,0 +1,33 @@
+-- workspace_campaign_figures: one row per workspace and campaign it took part
+-- in, with its distinct voters (its current votes), the two rates, and what
+-- they are measured against. Scores, NPS and intervals come from the
+-- per-score counts (workspace_campaign_scores) through NPSDomain, not from here.
+--
+-- response_rate          voters / active users of its last counted statistics report
+-- delivery_completeness  voters / the largest total it said it holds
+-- Either is NULL when its denominator is unknown or zero. Neither is capped
+-- at 1: a rate above 1 says the denominator is stale, which a reader should see.
+--
+-- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
+-- else needs a numbered migration that drops the view first.
+--
+-- History: 0027.
+CREATE OR REPLACE VIEW workspace_campaign_figures AS
+SELECT wc.campaign_id, wc.workspace_id,
+       coalesce(votes.voters, 0) AS voters,
+       w.active_users,
+       wc.reported_total,
+       coalesce(votes.voters, 0)::float8 / nullif(w.active_users, 0) AS response_rate,
+       coalesce(votes.voters, 0)::float8 / nullif(wc.reported_total, 0) AS delivery_completeness,
+       wc.notified_at, wc.shown_at,
+       wc.uploads, wc.items_received, wc.items_quarantined
+  FROM workspace_campaigns wc
+  LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id
+  LEFT JOIN LATERAL (
+        SELECT sum(s.votes)::bigint AS voters
+          FROM workspace_campaign_scores s
+         WHERE s.campaign_id = wc.campaign_id AND s.workspace_id = wc.workspace_id) AS votes ON true;
+
+-- Privileges: the application role reads it (the query API).
+REVOKE ALL ON TABLE workspace_campaign_figures FROM PUBLIC, nps_app;
+GRANT SELECT ON TABLE workspace_campaign_figures TO nps_app;

@@ -62,7 +62,7 @@ struct DatabaseOutageTests {
                 let restarted = ContinuousClock.now
                 var recovered = false
                 // The pool retries with a backoff that tops out at 60 seconds.
-                let deadline = ContinuousClock.now + .seconds(90)
+                let deadline = ContinuousClock.now + .seconds(180)
                 while !recovered, ContinuousClock.now < deadline {
                     let (status, _, voters) = try await upload()
                     if status == .ok {

@@ -145,7 +145,7 @@ struct ScaleOutTests {
     func upload(
         _ body: String, workspace: String, token: String, collectors: Locked<[ServerProcess]>, first: Int
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         var attempt = first
         while true {
             let all = collectors.value

@@ -50,7 +50,7 @@ struct ConcurrentAppendTests {
                 }
                 sampler.cancel()
                 print("votes applied while the writers ran, every 2 s: \(await sampler.value)")
-                return try await waitUntilCaughtUp(database, timeout: .seconds(60))
+                return try await waitUntilCaughtUp(database, timeout: .seconds(180))
             }
 
             try await expectNoOwner(database)

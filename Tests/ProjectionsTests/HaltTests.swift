@@ -48,7 +48,7 @@ struct HaltTests {
                 batchSize: 1_000, pollInterval: .milliseconds(200), haltedRecheckInterval: .milliseconds(200))
             try await withProjectorService(database, configuration: configuration) {
                 // One votes projection halts (the shard of w0, if votes has shards); every other catches up.
-                let polled = try await poll(timeout: .seconds(60), every: .milliseconds(100)) {
+                let polled = try await poll(timeout: .seconds(180), every: .milliseconds(100)) {
                     () -> [String: ProjectionStatus]? in
                     let statuses = try await projectionStatus(database)
                     let halted = statuses.values.filter { $0.error != nil }

@@ -46,7 +46,7 @@ struct ProjectorOutageTests {
             let projectors = Task { try await service.run() }
             defer { projectors.cancel() }
 
-            let before = try await caughtUp(within: .seconds(60))
+            let before = try await caughtUp(within: .seconds(180))
             #expect(before.allSatisfy { $0.lag.events == 0 && $0.owner != nil }, "\(before.map(\.summary))")
 
             #expect(try tool("stop").status == 0)
@@ -57,7 +57,7 @@ struct ProjectorOutageTests {
             try await withPostgresClient(appURL, logger: logger) { writer in
                 try await more.append(votes: 500, using: writer, logger: logger)
             }
-            let after = try await caughtUp(within: .seconds(90))
+            let after = try await caughtUp(within: .seconds(180))
             #expect(
                 after.allSatisfy { $0.lag.events == 0 && $0.state == .running && $0.owner != nil },
                 "\(after.map(\.summary))")

@@ -27,7 +27,7 @@ struct ProjectorProcessTests {
                 first.stop()
                 first.removeLog()
             }
-            let midway = try await poll(timeout: .seconds(60), every: .milliseconds(20)) {
+            let midway = try await poll(timeout: .seconds(180), every: .milliseconds(20)) {
                 () -> ProjectionStatus? in
                 try await projectionStatus(database).values.first { status in
                     votesProjections.contains(status.name) && status.eventsApplied >= 2_000
@@ -81,7 +81,7 @@ struct ProjectorProcessTests {
                 }
             }
             // The owner of a votes projection (a shard, if it has several) that is mid-way.
-            let owner = try await poll(timeout: .seconds(60), every: .milliseconds(20)) {
+            let owner = try await poll(timeout: .seconds(180), every: .milliseconds(20)) {
                 () -> (process: ChildProcess, projection: String)? in
                 for status in try await projectionStatus(database).values
                 where votesProjections.contains(status.name) && status.eventsApplied >= 2_000

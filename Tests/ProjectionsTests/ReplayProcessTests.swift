@@ -57,7 +57,7 @@ struct ReplayProcessTests {
             process.stop()
             process.removeLog()
         }
-        let midway = try await poll(timeout: .seconds(60), every: .milliseconds(10)) { () -> Bool? in
+        let midway = try await poll(timeout: .seconds(180), every: .milliseconds(10)) { () -> Bool? in
             guard try await shadowSchemas(database).contains("replay_votes") else { return nil }
             let rows = try await database.owner.query(
                 "SELECT coalesce(sum(events_applied), 0)::int8 FROM replay_votes.projections", logger: database.logger)

@@ -146,7 +146,7 @@ struct ReplayTests {
         try await TestDatabase.with { database in
             try await Backlog(workspaces: 10).append(votes: 40_000, using: database.app, logger: database.logger)
             let first = Task { try await replay("votes", .swap, database, batchSize: 500) }
-            let started = try await poll(timeout: .seconds(60), every: .milliseconds(10)) {
+            let started = try await poll(timeout: .seconds(180), every: .milliseconds(10)) {
                 try await shadowSchemas(database).isEmpty ? nil : true
             }
             #expect(started == true)

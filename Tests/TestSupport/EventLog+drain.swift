@@ -7,7 +7,7 @@ extension EventLog {
     public func drain(
         from checkpoint: Checkpoint,
         expecting expected: Int,
-        deadline: Duration = .seconds(30)
+        deadline: Duration = .seconds(120)
     ) async throws -> ReadBatch {
         var events: [RecordedEvent] = []
         var checkpoint = checkpoint

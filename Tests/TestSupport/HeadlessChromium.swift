@@ -69,7 +69,7 @@ public final class HeadlessChromium {
         try waitForLoad()
     }
 
-    public func waitForLoad(timeout: Duration = .seconds(30)) throws {
+    public func waitForLoad(timeout: Duration = .seconds(90)) throws {
         _ = try readUntil(timeout: timeout) { message in message["method"]?.stringValue == "Page.loadEventFired" }
     }
 

@@ -11,7 +11,7 @@ public enum ProjectionCatchUp {
         _ database: TestDatabase,
         projections: [any Projection] = ProjectionCatalog.all,
         batchSize: Int = ProjectorConfiguration.defaultBatchSize,
-        deadline: Duration = .seconds(60)
+        deadline: Duration = .seconds(180)
     ) async throws {
         let store = ProjectionStore(client: database.app, logger: database.logger)
         let configuration = ProjectorConfiguration(batchSize: batchSize)

@@ -34,7 +34,7 @@ public struct ServerProcess: Sendable {
             environment: settings
         )
         let server = ServerProcess(process: process, port: port)
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw TestDatabaseError("the server ended:\n\(process.outputTail())") }
             if (try? await Curl.status("\(server.baseURL)/health/ready")) == 200 { return server }

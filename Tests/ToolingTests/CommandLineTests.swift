@@ -299,7 +299,7 @@ struct CommandLineTests {
             #expect(refused.status == 401, "the purged workspace's token still works: \(refused)")
 
             server.process.kill(SIGTERM)
-            let stopped = try await server.process.exitCode(within: .seconds(60))
+            let stopped = try await server.process.exitCode(within: .seconds(120))
             #expect(stopped == 0, "serve did not end cleanly on SIGTERM: \(server.process.outputTail())")
         }
     }
@@ -314,13 +314,13 @@ struct CommandLineTests {
                 child.stop()
                 child.removeLog()
             }
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(180)
             while ContinuousClock.now < deadline, !child.output().contains("votes/1"), child.isRunning {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(child.isRunning, "\(child.output())")
             child.kill(SIGTERM)
-            let status = try await child.exitCode(within: .seconds(60))
+            let status = try await child.exitCode(within: .seconds(120))
             #expect(status == 0, "\(child.output())")
         }
     }

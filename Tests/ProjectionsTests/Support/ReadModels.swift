@@ -105,7 +105,7 @@ func poll<Value>(
 /// Waits until every projection has read the whole log (and, if given, is owned by `owner`).
 @discardableResult
 func waitUntilCaughtUp(
-    _ database: TestDatabase, ownedBy owner: ChildProcess? = nil, timeout: Duration = .seconds(120)
+    _ database: TestDatabase, ownedBy owner: ChildProcess? = nil, timeout: Duration = .seconds(180)
 ) async throws -> [String: ProjectionStatus] {
     var last: [String: ProjectionStatus] = [:]
     let caughtUp = try await poll(timeout: timeout, every: .milliseconds(100)) { () -> Bool? in

@@ -32,9 +32,9 @@ public struct CampaignOverviewQuery: Sendable {
         try await campaigns(matching: campaignID).first
     }
 
-    /// Each statement reads one table (a view over one): a replay's swap
-    /// locks a read model's tables one after the other, and a statement that
-    /// locked two of them in another order could deadlock with it.
+    /// Each statement reads one table, and no view: a replay's swap locks a
+    /// read model's tables, then recreates the views over them, so a statement
+    /// that locked a view (or two tables) could deadlock with it.
     private func campaigns(matching campaignID: String?) async throws -> [CampaignOverview] {
         var distributions: [String: ScoreDistribution] = [:]
         let scores = try await client.query(
@@ -51,7 +51,7 @@ public struct CampaignOverviewQuery: Sendable {
         var votingWorkspaces: [String: Int] = [:]
         let voting = try await client.query(
             """
-            SELECT campaign_id, count(*)::int8 FROM workspace_campaign_categories
+            SELECT campaign_id, count(DISTINCT workspace_id)::int8 FROM workspace_campaign_scores
              WHERE votes > 0 AND (\(campaignID)::text IS NULL OR campaign_id = \(campaignID))
              GROUP BY campaign_id
             """,

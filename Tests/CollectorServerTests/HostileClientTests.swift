@@ -47,15 +47,7 @@ struct HostileClientTests {
             try await collector.campaign("c1")
             let release = Locked(false)
             // Holds ws1's votes stream lock (class 2, as append_events takes it): its uploads wait in flight.
-            let holder = Task {
-                try await collector.database.owner.withConnection { connection in
-                    try await connection.query("BEGIN", logger: collector.database.logger)
-                    try await connection.query(
-                        "SELECT pg_advisory_xact_lock(2, hashtext('votes/c1/ws1'))", logger: collector.database.logger)
-                    while !release.value { try await Task.sleep(for: .milliseconds(20)) }
-                    try await connection.query("COMMIT", logger: collector.database.logger)
-                }
-            }
+            let holder = Self.holding("pg_advisory_xact_lock(2, hashtext('votes/c1/ws1'))", collector, release: release)
             try await Task.sleep(for: .milliseconds(200))
             let limit = Limits.concurrentUploadsPerWorkspace
             let stuck = (0..<limit).map { n in
@@ -95,7 +87,9 @@ struct HostileClientTests {
                 for statement in statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                while !release.value { try await Task.sleep(for: .milliseconds(20)) }
+                // Released at the latest after 30 s, so that a broken lock makes the test fail, not hang.
+                let latest = ContinuousClock.now + .seconds(30)
+                while !release.value, ContinuousClock.now < latest { try await Task.sleep(for: .milliseconds(20)) }
                 try await connection.query("COMMIT", logger: logger)
             }
         }
@@ -226,5 +220,48 @@ struct HostileClientTests {
         }
         #expect(MetricsController.presents("abc", "Bearer abc"))
         #expect(!MetricsController.presents("abc", "Bearer abd"))
+    }
+
+    /// POSTs `bytes` bytes of spaces to `path` over a real socket with curl, chunked (no
+    /// Content-Length) unless told otherwise, writing the whole body before reading; the status.
+    static func curlPost(
+        port: Int, _ path: String, token: String, bytes: Int, chunked: Bool
+    ) async throws -> Int {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "nps-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let body = scratch.appending(path: "body")
+        try Data(repeating: UInt8(ascii: " "), count: bytes).write(to: body)
+        let headers = scratch.appending(path: "headers")
+        var lines = "Authorization: Bearer \(token)\nContent-Type: application/json\nExpect:\n"
+        if chunked { lines += "Transfer-Encoding: chunked\n" }
+        try lines.write(to: headers, atomically: true, encoding: .utf8)
+        let curl = try ChildProcess(
+            executable: "/usr/bin/curl",
+            arguments: [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60", "-H", "@" + headers.path(),
+                "--data-binary", "@" + body.path(), "http://127.0.0.1:\(port)\(path)",
+            ])
+        defer { curl.removeLog() }
+        #expect(try await curl.exitCode(within: .seconds(90)) == 0, "curl: \(curl.output())")
+        return Int(curl.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    @Test(
+        "an over-limit body gets its 413 promptly, with or without Content-Length (chunked answered 500)",
+        arguments: [false, true])
+    func overLimitBody(chunked: Bool) async throws {
+        try await Collector.with(framework: .live) { collector in
+            try await collector.campaign("c1")
+            let port = try #require(collector.client.port)
+            let started = ContinuousClock.now
+            let status = try await Self.curlPost(
+                port: port, "/v1/surveys/c1/results", token: collector.token(), bytes: 20 * 1024 * 1024,
+                chunked: chunked)
+            #expect(status == 413)
+            #expect(ContinuousClock.now - started < .seconds(30))
+            // The server is still there for the next client.
+            #expect(try await collector.request(.get, "/health/live").status == .ok)
+        }
     }
 }

@@ -8,16 +8,18 @@
 --
 -- report_id is the report's statsToken: name-based on (workspace, _id) when
 -- the document has an _id, so a report sent again is one row.
+-- The key leads with workspace_id, as every unique key of a distributed
+-- table must (docs/scaling.md); it also serves the purge.
 CREATE TABLE statistics_documents (
-    report_id     uuid PRIMARY KEY,
     workspace_id  text NOT NULL,
+    report_id     uuid NOT NULL,
     verified      boolean NOT NULL,
     received_at   timestamptz NOT NULL,
-    document      jsonb NOT NULL
+    document      jsonb NOT NULL,
+    PRIMARY KEY (workspace_id, report_id)
 );
 
 CREATE INDEX statistics_documents_received_at ON statistics_documents (received_at);
-CREATE INDEX statistics_documents_workspace ON statistics_documents (workspace_id);
 
 REVOKE ALL ON TABLE statistics_documents FROM PUBLIC;
 GRANT SELECT, INSERT, DELETE ON TABLE statistics_documents TO nps_app;

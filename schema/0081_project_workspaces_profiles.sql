@@ -1,11 +1,11 @@
 -- project_workspaces of 0025, which now also folds WorkspaceProfileChanged
 -- (the facts of statistics reports and syncs, appended only when they
 -- change; see 0080) into the same columns as StatisticsReported, which
--- older logs still hold. A profile event carries the whole profile, so the
--- last one of a workspace in the batch wins, as the last report did; it
--- runs after the StatisticsReported statement because every profile event
--- is newer than every report event. statistics_reported_at is then when
--- the profile last changed. Otherwise unchanged (see 0025).
+-- older logs still hold: one statement over both types, so the last event
+-- of a workspace in the batch wins whichever its type. A profile event
+-- carries the whole profile, as a report carried the whole document.
+-- statistics_reported_at is then when the profile last changed. Otherwise
+-- unchanged (see 0025).
 CREATE OR REPLACE FUNCTION project_workspaces(
     p_after_transaction    xid8,
     p_after_position       bigint,
@@ -28,48 +28,23 @@ BEGIN
         ON CONFLICT (workspace_id) DO UPDATE
        SET registered_at = least(known.registered_at, excluded.registered_at);
 
+    -- A StatisticsReported carries the whole document, a WorkspaceProfileChanged
+    -- the profile: each column reads whichever the event has.
     INSERT INTO workspaces AS known
            (workspace_id, statistics_reported_at, statistics_verified, version,
             deployment_method, deployment_platform, total_users, active_users)
     SELECT DISTINCT ON (e.payload->>'workspaceID')
            e.payload->>'workspaceID', e.recorded_at, (e.payload->>'verified')::boolean,
-           e.payload->'document'->>'version',
-           e.payload->'document'->'deploy'->>'method',
-           e.payload->'document'->'deploy'->>'platform',
-           jsonb_count(e.payload->'document'->'totalUsers'),
-           jsonb_count(e.payload->'document'->'activeUsers')
+           coalesce(e.payload->'profile'->>'version', e.payload->'document'->>'version'),
+           coalesce(e.payload->'profile'->>'deploymentMethod', e.payload->'document'->'deploy'->>'method'),
+           coalesce(e.payload->'profile'->>'deploymentPlatform', e.payload->'document'->'deploy'->>'platform'),
+           jsonb_count(coalesce(e.payload->'profile'->'totalUsers', e.payload->'document'->'totalUsers')),
+           jsonb_count(coalesce(e.payload->'profile'->'activeUsers', e.payload->'document'->'activeUsers'))
       FROM event_log e
       LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type = 'StatisticsReported'
-       AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
-            OR registered.registered_at > e.recorded_at)
-     ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC
-        ON CONFLICT (workspace_id) DO UPDATE
-       SET statistics_reported_at = excluded.statistics_reported_at,
-           statistics_verified = excluded.statistics_verified,
-           version = excluded.version,
-           deployment_method = excluded.deployment_method,
-           deployment_platform = excluded.deployment_platform,
-           total_users = excluded.total_users,
-           active_users = excluded.active_users;
-
-    INSERT INTO workspaces AS known
-           (workspace_id, statistics_reported_at, statistics_verified, version,
-            deployment_method, deployment_platform, total_users, active_users)
-    SELECT DISTINCT ON (e.payload->>'workspaceID')
-           e.payload->>'workspaceID', e.recorded_at, (e.payload->>'verified')::boolean,
-           e.payload->'profile'->>'version',
-           e.payload->'profile'->>'deploymentMethod',
-           e.payload->'profile'->>'deploymentPlatform',
-           jsonb_count(e.payload->'profile'->'totalUsers'),
-           jsonb_count(e.payload->'profile'->'activeUsers')
-      FROM event_log e
-      LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
-     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type = 'WorkspaceProfileChanged'
+       AND e.event_type IN ('StatisticsReported', 'WorkspaceProfileChanged')
        AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
             OR registered.registered_at > e.recorded_at)
      ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC

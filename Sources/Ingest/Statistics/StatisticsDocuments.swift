@@ -28,7 +28,7 @@ public struct StatisticsDocuments: Sendable {
             """
             INSERT INTO statistics_documents (report_id, workspace_id, verified, received_at, document)
             VALUES (\(reportID), \(workspaceID), \(verified), \(receivedAt), \(text)::jsonb)
-            ON CONFLICT (report_id) DO NOTHING
+            ON CONFLICT (workspace_id, report_id) DO NOTHING
             """,
             logger: logger)
     }

@@ -127,23 +127,12 @@ public struct WorkspaceService: Sendable {
         source: SettingToggled.Source,
         metadata: EventMetadata
     ) async throws {
-        let stream = Streams.npsSetting(workspaceID)
-        for attempt in 1...5 {
-            let last = try await log.lastEvent(of: stream)
+        try await log.appendAfterLast(of: Streams.npsSetting(workspaceID)) { last in
             if let last, case .settingToggled(let setting) = try last.decoded(), setting.enabled == enabled {
-                return
+                return nil
             }
-            let event = try NewEvent(
-                SettingToggled(workspaceID: workspaceID, enabled: enabled, source: source),
-                metadata: metadata
-            )
-            do {
-                try await log.append(
-                    [event], to: stream, expectedVersion: last.map { .exactly($0.streamVersion) } ?? .noStream)
-                return
-            } catch is WrongExpectedVersion where attempt < 5 {
-                continue
-            }
+            return try NewEvent(
+                SettingToggled(workspaceID: workspaceID, enabled: enabled, source: source), metadata: metadata)
         }
     }
 }

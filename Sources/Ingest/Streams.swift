@@ -10,4 +10,6 @@ enum Streams {
     /// A workspace's votes for a campaign and its results uploads.
     static func votes(campaignID: String, workspaceID: String) -> String { "votes/\(campaignID)/\(workspaceID)" }
     static func statistics(_ workspaceID: String) -> String { "statistics/\(workspaceID)" }
+    /// What the workspace says about itself (`WorkspaceProfileChanged`), appended only when it changes.
+    static func profile(_ workspaceID: String) -> String { "profile/\(workspaceID)" }
 }

@@ -1,8 +1,12 @@
 import CollectorServer
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import Ingest
 import NPSDomain
+import PostgresNIO
+import TestSupport
 import Testing
 
 @Suite("Sync, survey fetch and statistics, as Rocket.Chat sends them")
@@ -105,10 +109,10 @@ struct WorkspaceTests {
         }
     }
 
-    @Test("statistics without a token are unverified, kept whole, and answered with a statsToken")
+    @Test("statistics without a token: kept whole outside the log, the profile in it unverified, a statsToken")
     func unverifiedStatistics() async throws {
         try await Collector.with { collector in
-            // 3.x: hourly, no settings block; fields we do not know are kept.
+            // 3.x: hourly, no settings block; fields we do not know are kept in the raw document.
             let document = """
                 {"uniqueId":"ws9","installedAt":"2020-01-01T00:00:00.000Z","version":"3.18.3",
                  "deploy":{"method":"tar","platform":"selfinstall"},"totalUsers":120,"activeUsers":100,
@@ -118,32 +122,80 @@ struct WorkspaceTests {
                 .post, "/", contentType: "text/plain;charset=UTF-8", body: document)
             #expect(answer.status == .ok)
             #expect(answer.json["statsToken"]?.stringValue?.isEmpty == false)
-            let reported = try #require(try await collector.payloads("StatisticsReported").first)
-            #expect(reported["verified"] == .bool(false))
-            #expect(reported["document"]?["somethingNew"] == .object(["nested": .array([.number(1), .number(2)])]))
-            #expect(reported["document"]?["activeUsers"] == .number(100))
+            let kept = try #require(try await collector.statisticsDocuments().first)
+            #expect(kept.verified == false)
+            #expect(kept.document["somethingNew"] == .object(["nested": .array([.number(1), .number(2)])]))
+            let profile = try #require(try await collector.payloads("WorkspaceProfileChanged").first)
+            #expect(profile["verified"] == .bool(false))
+            #expect(profile["profile"]?["version"] == .string("3.18.3"))
+            #expect(profile["profile"]?["deploymentMethod"] == .string("tar"))
+            #expect(profile["profile"]?["activeUsers"] == .number(100))
+            // The host (the site's address) is not a fact the read models use: not in the log.
+            #expect(profile["profile"]?["host"] == nil)
+            #expect(try await collector.eventCounts()["StatisticsReported"] == nil)
             #expect(try await collector.eventCounts()["SettingToggled"] == nil)
         }
     }
 
-    @Test("6.x statistics: verified with the workspace token, NPS setting derived, a resent report is one event")
+    @Test("6.x statistics: verified with the workspace token, NPS setting derived, a resent report is one document")
     func verifiedStatistics() async throws {
         try await Collector.with { collector in
             let document =
                 #"{"_id":"s1","uniqueId":"ws1","version":"6.5.0","activeUsers":40,"settings":{"general":{"nps":{"surveyEnabled":false}}}}"#
+            var statsTokens: Set<String> = []
             for _ in 0..<2 {
                 let answer = try await collector.request(.post, "/", token: collector.token(), body: document)
                 #expect(answer.status == .ok)
+                statsTokens.insert(answer.json["statsToken"]?.stringValue ?? "")
             }
-            #expect(try await collector.payloads("StatisticsReported").map { $0["verified"] } == [.bool(true)])
+            #expect(statsTokens.count == 1)
+            #expect(try await collector.statisticsDocuments().map(\.verified) == [true])
+            #expect(try await collector.payloads("WorkspaceProfileChanged").map { $0["verified"] } == [.bool(true)])
             let toggles = try await collector.payloads("SettingToggled")
             #expect(toggles.map { $0["enabled"] } == [.bool(false)])
             #expect(toggles.first?["source"] == .string("statistics"))
 
-            // Without a token, a registered workspace's setting is not for anyone to change.
-            let spoof = #"{"uniqueId":"ws1","settings":{"general":{"nps":{"surveyEnabled":true}}}}"#
+            // Without a token, a registered workspace's setting and profile are not for anyone to change.
+            let spoof =
+                #"{"uniqueId":"ws1","version":"1.0.0","settings":{"general":{"nps":{"surveyEnabled":true}}}}"#
             #expect(try await collector.request(.post, "/", body: spoof).status == .ok)
             #expect(try await collector.payloads("SettingToggled").count == 1)
+            #expect(try await collector.payloads("WorkspaceProfileChanged").count == 1)
+        }
+    }
+
+    @Test("the profile enters the log only when it changes: same facts daily add nothing, user counts within 10 %")
+    func profileOnlyWhenChanged() async throws {
+        try await Collector.with { collector in
+            func report(_ day: Int, version: String, activeUsers: Int) async throws {
+                let document =
+                    #"{"_id":"d\#(day)","uniqueId":"ws1","version":"\#(version)","activeUsers":\#(activeUsers),"deploy":{"method":"docker","platform":"selfinstall"}}"#
+                let answer = try await collector.request(.post, "/", token: collector.token(), body: document)
+                #expect(answer.status == .ok)
+            }
+            // 30 days of reports: the same version, users drifting by one or two, then an upgrade, then growth.
+            for day in 0..<30 { try await report(day, version: "7.6.2", activeUsers: 200 + day % 3) }
+            try await report(30, version: "8.0.1", activeUsers: 201)
+            try await report(31, version: "8.0.1", activeUsers: 260)
+            let profiles = try await collector.payloads("WorkspaceProfileChanged")
+            #expect(
+                profiles.map { $0["profile"]?["version"] } == [.string("7.6.2"), .string("8.0.1"), .string("8.0.1")])
+            #expect(profiles.map { $0["profile"]?["activeUsers"] } == [.number(200), .number(200), .number(260)])
+            #expect(try await collector.statisticsDocuments().count == 32)
+
+            // A sync adds the non-personal registration fields; the same sync again adds nothing.
+            for _ in 0..<2 {
+                let sync = try await collector.request(
+                    .post, "/api/v3/comms/workspace", token: collector.token(),
+                    body:
+                        #"{"uniqueId":"ws1","version":"8.0.1","country":"france","orgSize":"101-250","contactEmail":"a@b.c"}"#
+                )
+                #expect(sync.status == .ok)
+            }
+            let last = try #require(try await collector.payloads("WorkspaceProfileChanged").last)
+            #expect(try await collector.payloads("WorkspaceProfileChanged").count == 4)
+            #expect(last["profile"]?["country"] == .string("france"))
+            #expect(last["profile"]?["activeUsers"] == .number(260))
         }
     }
 }

@@ -40,8 +40,14 @@ struct EventRoundTripTests {
             verified: false,
             document: .object(["uniqueId": .string("w1"), "activeUsers": .number(42), "x": .null])
         )
+        var profile = WorkspaceProfile()
+        profile.version = "8.0.1"
+        profile.activeUsers = 42
+        profile.country = "france"
+        let profileChanged = WorkspaceProfileChanged(workspaceID: "w1", verified: true, profile: profile)
         return [
             (announced, .campaignAnnounced(announced)),
+            (profileChanged, .workspaceProfileChanged(profileChanged)),
             (CampaignClosed(campaignID: "c1"), .campaignClosed(CampaignClosed(campaignID: "c1"))),
             (landing, .landingPageConfigured(landing)),
             (

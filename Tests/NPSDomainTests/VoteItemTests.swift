@@ -81,7 +81,7 @@ struct VoteItemTests {
                 item(["identifier": .string(String(repeating: "g", count: 64))]),
                 "identifier must be 64 hexadecimal characters"
             ),
-            (item(["score": .null]), "score is missing"),
+            (item(["score": .null]), "score is null (Number(undefined) on the workspace: a vote without a score)"),
             (item(["score": .number(11)]), "score must be an integer from 0 to 10"),
             (item(["score": .number(-1)]), "score must be an integer from 0 to 10"),
             (item(["score": .number(7.5)]), "score must be an integer from 0 to 10"),

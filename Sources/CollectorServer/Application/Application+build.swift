@@ -35,7 +35,8 @@ public struct CollectorServices: Sendable {
         self.campaigns = campaigns
         self.workspaces = workspaces
         self.results = ResultsIngest(client: database, campaigns: campaigns, logger: logger)
-        self.statistics = StatisticsIngest(log: log, workspaces: workspaces)
+        self.statistics = StatisticsIngest(
+            log: log, workspaces: workspaces, documents: StatisticsDocuments(client: database, logger: logger))
         self.quarantine = QuarantineStore(client: database, campaigns: campaigns, logger: logger)
         self.projections = ProjectionStore(client: database, logger: logger)
         self.landing = LandingPageIngest(log: log)
@@ -65,7 +66,8 @@ public func buildApplication(
             noticePeriod: configuration.noticePeriod,
             privacy: configuration.privacy,
             clock: configuration.clock,
-            landing: configuration.landing
+            landing: configuration.landing,
+            metricsToken: configuration.metricsToken
         ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -79,6 +81,10 @@ public func buildApplication(
         application.addServices(ProjectorService(client: database, configuration: projectors, logger: logger))
     }
     application.addServices(ProjectionLagReporter(store: ProjectionStore(client: database, logger: logger)))
+    application.addServices(
+        StatisticsRetentionService(
+            documents: StatisticsDocuments(client: database, logger: logger),
+            retention: configuration.statisticsRetention, clock: configuration.clock, logger: logger))
     return application
 }
 
@@ -91,7 +97,8 @@ public func buildRouter(
     noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
     privacy: PrivacyThreshold = PrivacyThreshold(),
     clock: any CollectorClock = SystemClock(),
-    landing: LandingSettings = LandingSettings()
+    landing: LandingSettings = LandingSettings(),
+    metricsToken: String? = nil
 ) -> Router<CollectorRequestContext> {
     let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod, clock: clock)
     let router = Router(context: CollectorRequestContext.self)
@@ -101,10 +108,13 @@ public func buildRouter(
 
     HealthController(readiness: DatabaseReadiness(database: database, logger: logger))
         .register(on: router.group("health"))
-    MetricsController(registry: metrics).register(on: router)
+    MetricsController(registry: metrics, token: metricsToken).register(on: router)
 
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(tokens: services.tokens))
-    StatisticsController(statistics: services.statistics).register(on: authenticated)
+    StatisticsController(
+        statistics: services.statistics,
+        unverifiedLimits: UnverifiedStatisticsLimits(trustedProxies: landing.trustedProxies, clock: landing.clock)
+    ).register(on: authenticated)
 
     let workspace = authenticated.group().add(middleware: RequireScope(.workspace))
     WorkspaceSyncController(workspaces: services.workspaces).register(on: workspace)

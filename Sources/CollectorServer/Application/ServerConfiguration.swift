@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import NPSDomain
 import Projections
 
@@ -20,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var clock: any CollectorClock
     /// NPS_LANDING_RATE, NPS_TRUSTED_PROXIES: the landing pages' rate limit.
     public var landing: LandingSettings
+    /// NPS_STATISTICS_RETENTION_DAYS: how long raw statistics documents are kept (outside the log).
+    public var statisticsRetention: TimeInterval
+    /// NPS_METRICS_TOKEN: the bearer token `/metrics` requires; nil serves it to anyone.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -28,9 +33,13 @@ public struct ServerConfiguration: Sendable {
         projectors: ProjectorConfiguration? = ProjectorConfiguration(),
         privacy: PrivacyThreshold = PrivacyThreshold(),
         clock: any CollectorClock = SystemClock(),
-        landing: LandingSettings = LandingSettings()
+        landing: LandingSettings = LandingSettings(),
+        statisticsRetention: TimeInterval = TimeInterval(StatisticsDocuments.defaultRetentionDays * 86_400),
+        metricsToken: String? = nil
     ) {
+        self.metricsToken = metricsToken
         self.landing = landing
+        self.statisticsRetention = statisticsRetention
         self.privacy = privacy
         self.clock = clock
         self.host = host

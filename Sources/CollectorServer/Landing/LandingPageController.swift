@@ -72,7 +72,7 @@ struct LandingPageController {
     }
 
     func answer(_ request: Request, context: CollectorRequestContext) async throws -> Response {
-        if let seconds = limiter.retryAfter(client(request, context: context)) {
+        if let seconds = limiter.retryAfter(trustedProxies.client(of: request, context: context)) {
             return LandingPages.message(
                 status: .tooManyRequests, title: "Too many answers",
                 "Too many answers came from your network just now. Please try again in \(seconds) seconds.",
@@ -165,17 +165,6 @@ struct LandingPageController {
             return nil
         }
         return String(value)
-    }
-
-    /// Who the rate limit counts: the socket's peer, or, when the peer is a
-    /// trusted proxy, the last address of `X-Forwarded-For` that is not one.
-    func client(_ request: Request, context: CollectorRequestContext) -> String {
-        let peer = context.remoteAddress?.ipAddress ?? "unknown"
-        guard trustedProxies.contains(peer), let forwarded = request.headers[.forwardedFor] else {
-            return peer
-        }
-        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return hops.last(where: { !$0.isEmpty && !trustedProxies.contains($0) }) ?? peer
     }
 
     /// A refused request (too large a body, a database outage) as a page rather than JSON.

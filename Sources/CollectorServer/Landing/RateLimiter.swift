@@ -2,13 +2,15 @@ import Foundation
 import NPSDomain
 import Synchronization
 
-/// A token bucket per client: `perMinute` requests at once, then one every
-/// 60 / `perMinute` seconds. In memory, per process: behind N collectors a
-/// client may post N times as often.
+/// A token bucket per client: `capacity` requests at once, then one every
+/// `refillInterval`. In memory, per process: behind N collectors a client
+/// may post N times as often. Used for landing-page answers (per client
+/// address) and unauthenticated statistics reports (per client address and
+/// per `uniqueId`).
 final class RateLimiter: Sendable {
-    let perMinute: Int
+    let capacity: Int
     /// Past this many clients, buckets that have filled up again are
-    /// forgotten, at most once a minute: a drained bucket takes a minute to
+    /// forgotten, at most once a minute: a drained bucket takes a while to
     /// fill, so pruning more often finds nothing new and would cost every
     /// request a pass over all buckets while many clients post.
     static let pruneAbove = 10_000
@@ -26,13 +28,21 @@ final class RateLimiter: Sendable {
 
     private let buckets = Mutex(Buckets())
     private let clock: @Sendable () -> ContinuousClock.Instant
+    private let refillPerSecond: Double
 
-    init(perMinute: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
-        self.perMinute = perMinute
+    init(
+        capacity: Int, refillInterval: Duration,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.capacity = capacity
+        self.refillPerSecond = 1 / refillInterval.seconds
         self.clock = clock
     }
 
-    private var refillPerSecond: Double { Double(perMinute) / 60 }
+    /// `perMinute` at once, then one every 60 / `perMinute` seconds.
+    convenience init(perMinute: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.init(capacity: perMinute, refillInterval: .seconds(60) / perMinute, clock: clock)
+    }
 
     /// The clients with a bucket now (pruned ones are gone).
     var clients: Int { buckets.withLock { $0.byClient.count } }
@@ -40,7 +50,7 @@ final class RateLimiter: Sendable {
     /// nil when `client` may go on (and a token is taken); otherwise the whole seconds until it may.
     func retryAfter(_ client: String, now given: ContinuousClock.Instant? = nil) -> Int? {
         let now = given ?? clock()
-        let capacity = Double(perMinute)
+        let capacity = Double(self.capacity)
         let rate = refillPerSecond
         return buckets.withLock { buckets in
             if buckets.byClient.count > Self.pruneAbove,

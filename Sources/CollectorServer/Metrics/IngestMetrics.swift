@@ -23,7 +23,7 @@ struct IngestMetrics: Sendable {
             appendDuration.record(duration: duration)
         case .unknownCampaign(let count), .notStarted(_, let count):
             quarantined.increment(by: count)
-        case .unreadable, .wrongShape:
+        case .unreadable, .wrongShape, .tokenRevoked:
             break
         }
     }

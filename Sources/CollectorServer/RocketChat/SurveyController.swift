@@ -22,13 +22,17 @@ struct SurveyController {
     func register(on router: RouterGroup<CollectorRequestContext>) {
         router.get("/v1/surveys/{npsId}") { _, context in
             let campaignID = try context.parameters.require("npsId")
-            guard
-                let campaign = try await workspaces.surveyFetched(
-                    workspaceID: try context.workspaceID,
-                    campaignID: campaignID,
-                    metadata: .init(sender: try context.workspaceID, requestID: context.requestID)
-                )
-            else { throw APIError.notFound("no campaign \(campaignID.prefix(128))") }
+            let campaign: Campaign
+            switch try await workspaces.surveyFetched(
+                workspaceID: try context.workspaceID,
+                campaignID: campaignID,
+                metadata: .init(sender: try context.workspaceID, requestID: context.requestID)
+            ) {
+            case .survey(let fetched): campaign = fetched
+            case .unknownCampaign: throw APIError.notFound("no campaign \(campaignID.prefix(128))")
+            case .optedOut:
+                throw APIError.notFound("the workspace turned NPS surveys off; no campaign is shown to it")
+            }
             return try jsonResponse(
                 Survey(
                     id: campaign.id,

@@ -8,30 +8,45 @@ import NPSDomain
 /// `/api/v3/comms/workspace`; older versions (and 6.x as a fallback) post to
 /// `{Cloud_Workspace_Registration_Client_Uri}/client`, which we hand out as
 /// `/api/v2/workspaces/{workspaceId}`. Both bodies are the workspace's
-/// registration data, of which we read `uniqueId`, `npsEnabled` and `version`.
+/// registration data (7.x/8.x: the whole registration record, personal data
+/// included), of which we read `uniqueId`, `npsEnabled` and the non-personal
+/// facts of `WorkspaceProfile(sync:)`; nothing else of it is kept.
 struct WorkspaceSyncController {
     let workspaces: WorkspaceService
 
+    /// `nps` of both answers: ISO-8601 date-times with a trailing `Z`, as
+    /// zod's `datetime()` (comms) and suretype's `date-time` (legacy) demand.
     struct Announcement: Encodable {
         var id: String
         var startAt: Date
         var expireAt: Date
     }
 
+    /// `{create: [], delete: []}`: the legacy answer's schema (6.x/7.x)
+    /// requires both lists; we announce nothing but the campaign.
+    struct Announcements: Encodable {
+        var create: [JSONValue] = []
+        var delete: [JSONValue] = []
+    }
+
+    /// `nps` is left out when there is no campaign, never `null`: the legacy
+    /// schema types it as an object (a `null` fails the check and aborts the
+    /// sync run), and the comms schema takes it absent as well as null.
     struct CommsAnswer: Encodable {
-        struct Announcements: Encodable {
-            var create: [JSONValue] = []
-            var delete: [JSONValue] = []
-        }
         var workspaceId: String
         var nps: Announcement?
         var announcements = Announcements()
     }
 
+    /// The legacy `/client` answer: 6.x/7.x check it against a schema
+    /// requiring `workspaceId`, `nps`, `banners` and `announcements`; a
+    /// mismatch throws "Invalid response from Rocket.Chat Cloud" and skips
+    /// the licence step of that sync run.
     struct LegacyAnswer: Encodable {
         var workspaceId: String
         var nps: Announcement?
         var banners: [JSONValue] = []
+        var announcements = Announcements()
     }
 
     func register(on router: RouterGroup<CollectorRequestContext>) {
@@ -59,6 +74,8 @@ struct WorkspaceSyncController {
         let campaign = try await workspaces.sync(
             workspaceID: workspaceID,
             npsEnabled: Self.flag(body["npsEnabled"]),
+            // An allow-list of non-personal members: contact data and the like are never read.
+            profile: WorkspaceProfile(sync: body),
             metadata: .init(
                 sender: workspaceID, requestID: context.requestID,
                 sourceVersion: body["version"]?.replacingNUL.stringValue)

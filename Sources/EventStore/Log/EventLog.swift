@@ -85,6 +85,25 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// Takes the stream's append lock (advisory class 2, `hashtext(stream)`, as
+    /// `append_events` and `record_votes` take it) until the transaction ends.
+    /// Taken before the transaction's first write, it orders the transaction's
+    /// id after every earlier writer of the stream.
+    public static func lockStream(_ stream: String, on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(2, hashtext(\(stream)))", logger: logger)
+    }
+
+    /// The workspace's ingest lock (advisory class 5, `hashtext(workspace id)`):
+    /// uploads take it shared for their transaction, `purge_workspace` takes it
+    /// exclusive, so an upload either commits before a purge deletes or
+    /// starts after the purge committed (and then finds its tokens revoked).
+    public static func lockWorkspaceForIngest(
+        _ workspaceID: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        _ = try await connection.query(
+            "SELECT pg_advisory_xact_lock_shared(5, hashtext(\(workspaceID)))", logger: logger)
+    }
+
     /// Up to `limit` committed events after `checkpoint`, in the gap-safe order
     /// (see `schema/functions/read_events.sql`: events of a transaction still open are
     /// never jumped over; the read waits for them instead).

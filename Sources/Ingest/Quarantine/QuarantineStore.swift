@@ -80,6 +80,19 @@ public struct QuarantineStore: Sendable {
         let book = try await campaigns.load()
         let logger = self.logger
         return try await client.inTransaction(logger: logger) { connection in
+            // The votes stream's lock comes before anything that takes a transaction id (FOR UPDATE
+            // does): the log is read in transaction-id order, so a transaction that got its id before
+            // waiting for the lock could be decided after an upload of the same identifier yet be
+            // read before it, and vote_keys and current_votes would disagree.
+            let located = try await connection.query(
+                "SELECT workspace_id, campaign_id FROM quarantine WHERE id = \(id)", logger: logger
+            ).collect().first
+            if let (workspaceID, campaignID) = try located?.decode((String?, String?).self), let workspaceID,
+                let campaignID
+            {
+                try await EventLog.lockStream(
+                    Streams.votes(campaignID: campaignID, workspaceID: workspaceID), on: connection, logger: logger)
+            }
             let rows = try await connection.query(
                 "SELECT workspace_id, campaign_id, item_index, raw, status FROM quarantine WHERE id = \(id) FOR UPDATE",
                 logger: logger

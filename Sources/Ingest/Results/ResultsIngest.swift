@@ -43,6 +43,8 @@ public enum ResultsOutcome: Sendable, Equatable {
     case unreadable(JSONParseError)
     /// JSON of the wrong shape or over the batch limit: the body is kept in quarantine (422).
     case wrongShape(String)
+    /// The workspace's tokens were revoked (a purge) while the upload was in flight: nothing kept (401).
+    case tokenRevoked
 }
 
 /// Turns a results upload into `VoteCast` events (deduplicated by
@@ -115,13 +117,33 @@ public struct ResultsIngest: Sendable {
             total: total, items: votes.count, quarantined: rejected.count)
         let logger = self.logger
         let log = campaigns.log
-        let answer = try await client.inTransaction(logger: logger) { connection in
+        let workspaceID = upload.workspaceID
+        let answer: ResultsAnswer? = try await client.inTransaction(logger: logger) { connection in
+            // A purge of this workspace waits for this transaction, or this one for the purge
+            // (which revokes every token): then nothing of the upload may be stored.
+            try await EventLog.lockWorkspaceForIngest(workspaceID, on: connection, logger: logger)
+            guard try await Self.hasLiveToken(workspaceID, on: connection, logger: logger) else { return nil }
             var answer = try await batch.record(receipt, on: connection, log: log)
             answer.quarantined = rejected.map { .init(index: $0.0, reason: $0.2) }
             try await quarantine.keepItems(rejected, on: connection, logger: logger)
             return answer
         }
+        guard let answer else { return .tokenRevoked }
         return .recorded(answer)
+    }
+
+    /// Whether the workspace still holds a token that is not revoked (a purge revokes them all).
+    static func hasLiveToken(
+        _ workspaceID: String, on connection: PostgresConnection, logger: Logger
+    ) async throws
+        -> Bool
+    {
+        try await connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM api_tokens WHERE workspace_id = \(workspaceID) AND revoked_at IS NULL)
+            """,
+            logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
     }
 
     /// `total` as a number or numeric string; absent or nonsense is unknown.

@@ -12,16 +12,21 @@ public enum StatisticsOutcome: Sendable, Equatable {
     case foreignWorkspace
 }
 
-/// The statistics payload (`POST /`): kept whole in `StatisticsReported`
-/// (unknown fields included), with the NPS setting derived from
-/// `settings.general.nps.surveyEnabled`.
+/// The statistics payload (`POST /`). The whole document goes to
+/// `statistics_documents`, outside the log, for the retention period; the
+/// log gets the facts the read models use when they change
+/// (`WorkspaceProfileChanged`) and the NPS setting derived from
+/// `settings.general.nps.surveyEnabled` when it changes (`SettingToggled`).
+/// A workspace that reports the same thing every day adds nothing to the log.
 public struct StatisticsIngest: Sendable {
     public let log: EventLog
     public let workspaces: WorkspaceService
+    public let documents: StatisticsDocuments
 
-    public init(log: EventLog, workspaces: WorkspaceService) {
+    public init(log: EventLog, workspaces: WorkspaceService, documents: StatisticsDocuments) {
         self.log = log
         self.workspaces = workspaces
+        self.documents = documents
     }
 
     /// `reporter` is the workspace of the bearer token, or nil when the report came without one.
@@ -42,29 +47,27 @@ public struct StatisticsIngest: Sendable {
             requestID: requestID,
             sourceVersion: document["version"]?.stringValue
         )
-        // Newer Rocket.Chat versions send an unconfirmed report again with the same _id: one fact, one event.
-        let id =
+        // Newer Rocket.Chat versions send an unconfirmed report again with the same _id: one report, one row.
+        let reportID =
             document["_id"]?.stringValue.map { EventID.named("StatisticsReported", workspaceID, $0) } ?? EventID.make()
-        let event = try NewEvent(
-            StatisticsReported(workspaceID: workspaceID, verified: verified, document: document),
-            id: id,
-            metadata: metadata
-        )
-        try await log.append([event], to: Streams.statistics(workspaceID))
+        try await documents.keep(
+            reportID: reportID, workspaceID: workspaceID, verified: verified, receivedAt: log.clock.now,
+            document: document)
 
         // Anyone may send statistics without a token, so an unverified report
-        // changes the setting of unregistered workspaces only.
+        // describes (profile, setting) only workspaces that are not registered.
+        let mayDescribe = verified ? true : try await !workspaces.isRegistered(workspaceID)
+        guard mayDescribe else { return .recorded(statsToken: reportID.uuidString.lowercased()) }
+        try await workspaces.profiles.record(
+            WorkspaceProfile(statistics: document), workspaceID: workspaceID, verified: verified, metadata: metadata)
         if let enabled = document["settings"]?["general"]?["nps"]?["surveyEnabled"]?.boolValue {
-            let mayChangeSetting = verified ? true : try await !workspaces.isRegistered(workspaceID)
-            if mayChangeSetting {
-                try await workspaces.recordSetting(
-                    workspaceID: workspaceID,
-                    enabled: enabled,
-                    source: .statistics,
-                    metadata: metadata
-                )
-            }
+            try await workspaces.recordSetting(
+                workspaceID: workspaceID,
+                enabled: enabled,
+                source: .statistics,
+                metadata: metadata
+            )
         }
-        return .recorded(statsToken: id.uuidString.lowercased())
+        return .recorded(statsToken: reportID.uuidString.lowercased())
     }
 }

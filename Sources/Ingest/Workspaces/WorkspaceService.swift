@@ -10,11 +10,13 @@ public struct WorkspaceService: Sendable {
     public let log: EventLog
     public let campaigns: CampaignStore
     public let tokens: TokenStore
+    public let profiles: WorkspaceProfiles
 
     public init(log: EventLog, campaigns: CampaignStore, tokens: TokenStore) {
         self.log = log
         self.campaigns = campaigns
         self.tokens = tokens
+        self.profiles = WorkspaceProfiles(log: log)
     }
 
     /// Appends `WorkspaceRegistered` (once, however often it is called) and issues a workspace token.
@@ -33,7 +35,8 @@ public struct WorkspaceService: Sendable {
         try await log.contains(EventID.named("WorkspaceRegistered", workspaceID))
     }
 
-    /// The periodic sync: records the NPS setting when it changed, and returns
+    /// The periodic sync: records the NPS setting and the workspace's profile
+    /// (its non-personal facts, `WorkspaceProfile(sync:)`) when they changed, and returns
     /// the campaign to hand out, if any, appending `AdminNotified` the first
     /// time this workspace gets it.
     ///
@@ -41,16 +44,27 @@ public struct WorkspaceService: Sendable {
     /// while it is open, and for the first time only before its start: a
     /// Rocket.Chat server that learns of a campaign after its start raises
     /// inside its sync (upstream issue #33222), and could not show it anyway.
+    ///
+    /// "NPS enabled" is the last value recorded, whatever its source: 3.x
+    /// sends no `npsEnabled` in its sync, and a 6.x–8.x server that receives a
+    /// campaign with the setting off throws inside its sync and aborts that
+    /// run (licence step included).
     public func sync(
         workspaceID: String,
         npsEnabled: Bool?,
+        profile: WorkspaceProfile? = nil,
         metadata: EventMetadata,
         now: Date? = nil
     ) async throws -> Campaign? {
         let now = now ?? log.clock.now
+        if let profile {
+            try await profiles.record(profile, workspaceID: workspaceID, verified: true, metadata: metadata)
+        }
         if let npsEnabled {
             try await recordSetting(workspaceID: workspaceID, enabled: npsEnabled, source: .sync, metadata: metadata)
             if !npsEnabled { return nil }
+        } else if try await lastNPSSetting(workspaceID) == false {
+            return nil
         }
         for campaign in try await campaigns.load().open(at: now) {
             let notice = EventID.named("AdminNotified", workspaceID, campaign.id)
@@ -67,18 +81,42 @@ public struct WorkspaceService: Sendable {
         return nil
     }
 
-    /// The survey fetch: the campaign, recording `SurveyShown` on the first fetch. Nil for an unknown campaign.
+    /// What a survey fetch gets.
+    public enum SurveyFetch: Sendable, Equatable {
+        /// The campaign, its `SurveyShown` recorded (once).
+        case survey(Campaign)
+        case unknownCampaign
+        /// The workspace's last recorded NPS setting is off: no campaign for it.
+        case optedOut
+    }
+
+    /// The survey fetch: the campaign, recording `SurveyShown` on the first fetch.
+    ///
+    /// Answered whenever the campaign is known, whatever the time: Rocket.Chat
+    /// fetches on the calendar day of `startAt` in its own time zone, which
+    /// begins up to 24 hours before `startAt` (14 hours in UTC+14 for a start
+    /// at midnight UTC, nearly 24 for a start late in the local day), and a
+    /// fetch that is not answered 2xx means the banner is never shown.
     public func surveyFetched(
         workspaceID: String, campaignID: String, metadata: EventMetadata
-    ) async throws -> Campaign? {
-        guard let campaign = try await campaigns.campaign(campaignID) else { return nil }
+    ) async throws -> SurveyFetch {
+        guard let campaign = try await campaigns.campaign(campaignID) else { return .unknownCampaign }
+        if try await lastNPSSetting(workspaceID) == false { return .optedOut }
         let event = try NewEvent(
             SurveyShown(workspaceID: workspaceID, campaignID: campaignID),
             id: EventID.named("SurveyShown", workspaceID, campaignID),
             metadata: metadata
         )
         try await log.append([event], to: Streams.workspace(workspaceID))
-        return campaign
+        return .survey(campaign)
+    }
+
+    /// The workspace's NPS setting as last recorded (from a sync or a statistics report); nil if never.
+    public func lastNPSSetting(_ workspaceID: String) async throws -> Bool? {
+        guard let last = try await log.lastEvent(of: Streams.npsSetting(workspaceID)),
+            case .settingToggled(let setting) = try last.decoded()
+        else { return nil }
+        return setting.enabled
     }
 
     /// Appends `SettingToggled` when `enabled` differs from the last recorded
@@ -89,23 +127,12 @@ public struct WorkspaceService: Sendable {
         source: SettingToggled.Source,
         metadata: EventMetadata
     ) async throws {
-        let stream = Streams.npsSetting(workspaceID)
-        for attempt in 1...5 {
-            let last = try await log.lastEvent(of: stream)
+        try await log.appendAfterLast(of: Streams.npsSetting(workspaceID)) { last in
             if let last, case .settingToggled(let setting) = try last.decoded(), setting.enabled == enabled {
-                return
+                return nil
             }
-            let event = try NewEvent(
-                SettingToggled(workspaceID: workspaceID, enabled: enabled, source: source),
-                metadata: metadata
-            )
-            do {
-                try await log.append(
-                    [event], to: stream, expectedVersion: last.map { .exactly($0.streamVersion) } ?? .noStream)
-                return
-            } catch is WrongExpectedVersion where attempt < 5 {
-                continue
-            }
+            return try NewEvent(
+                SettingToggled(workspaceID: workspaceID, enabled: enabled, source: source), metadata: metadata)
         }
     }
 }

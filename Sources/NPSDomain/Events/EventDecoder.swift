@@ -9,6 +9,7 @@ public enum NPSEvent: Sendable, Equatable {
     case resultsReceived(ResultsReceived)
     case settingToggled(SettingToggled)
     case statisticsReported(StatisticsReported)
+    case workspaceProfileChanged(WorkspaceProfileChanged)
     case workspaceRegistered(WorkspaceRegistered)
     case workspacePurged(WorkspacePurged)
 }
@@ -58,6 +59,8 @@ public struct EventDecoder: Sendable {
         case .settingToggled: return .settingToggled(try decode(SettingToggled.self, schemaVersion, payload))
         case .statisticsReported:
             return .statisticsReported(try decode(StatisticsReported.self, schemaVersion, payload))
+        case .workspaceProfileChanged:
+            return .workspaceProfileChanged(try decode(WorkspaceProfileChanged.self, schemaVersion, payload))
         case .workspaceRegistered:
             return .workspaceRegistered(try decode(WorkspaceRegistered.self, schemaVersion, payload))
         case .workspacePurged: return .workspacePurged(try decode(WorkspacePurged.self, schemaVersion, payload))

@@ -9,6 +9,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case resultsReceived = "ResultsReceived"
     case settingToggled = "SettingToggled"
     case statisticsReported = "StatisticsReported"
+    case workspaceProfileChanged = "WorkspaceProfileChanged"
     case workspaceRegistered = "WorkspaceRegistered"
     case workspacePurged = "WorkspacePurged"
 }

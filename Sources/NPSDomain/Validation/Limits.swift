@@ -15,7 +15,27 @@ public enum Limits {
     /// Request bodies, in bytes.
     public static let resultsBodyBytes = 8 * 1024 * 1024
     public static let statisticsBodyBytes = 1024 * 1024
+    /// A statistics report without a token: anyone can send one, so its body is
+    /// bounded tighter. Rocket.Chat's document is tens of KiB.
+    public static let unverifiedStatisticsBodyBytes = 128 * 1024
+    /// Statistics reports without a token from one client (address), at once;
+    /// then one more every `unverifiedStatisticsClientRefillSeconds`. An
+    /// honest workspace reports daily (3.x hourly) and at start-up; a few
+    /// dozen behind one address (a hosting provider's NAT) still pass.
+    public static let unverifiedStatisticsPerClient = 30
+    public static let unverifiedStatisticsClientRefillSeconds = 10
+    /// Statistics reports without a token for one `uniqueId`, at once; then one
+    /// more every `unverifiedStatisticsWorkspaceRefillSeconds` (3.x: hourly,
+    /// plus one per restart).
+    public static let unverifiedStatisticsPerWorkspace = 4
+    public static let unverifiedStatisticsWorkspaceRefillSeconds = 15 * 60
     public static let otherBodyBytes = 256 * 1024
+    /// Results uploads of one workspace in flight at once, in one collector
+    /// process: one token cannot hold more of the database pool than this.
+    /// Rocket.Chat sends its batches one after another, 5 minutes apart.
+    public static let concurrentUploadsPerWorkspace = 4
+    /// `Retry-After` of an upload refused for that (Rocket.Chat does not retry; other clients may).
+    public static let concurrentUploadsRetryAfterSeconds = 5
     /// The landing page's form (`POST /s/{campaignId}`), in bytes.
     public static let landingFormBytes = 16 * 1024
     /// A landing-page contact's first or last name, in Unicode scalars.

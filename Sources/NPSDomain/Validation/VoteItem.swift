@@ -71,8 +71,12 @@ public enum VoteItem {
     static func parseScore(_ value: JSONValue?) -> Result<Int, Rejection> {
         let number: Double
         switch value {
-        case nil, .null:
+        case nil:
             return .failure(Rejection("score is missing"))
+        // 6.x–8.x send Number(score): a vote without a score is NaN, which JSON writes as null.
+        // Not a vote we can count, so it stays in quarantine, with a reason that says so.
+        case .null:
+            return .failure(Rejection("score is null (Number(undefined) on the workspace: a vote without a score)"))
         case .number(let value):
             number = value
         case .string(let text):

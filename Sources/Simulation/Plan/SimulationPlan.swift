@@ -88,6 +88,8 @@ public struct SimulationPlan: Sendable {
             send("GET", "/v1/surveys/\(campaignID)", [], .surveyFetch)
         case .optOutDuring where setting.showsSurvey && setting.optsOutDuring:
             sync(false)
+            // 3.x's sync carries no setting: its next statistics report does.
+            statistics(false)
         case .upload where setting.sendsResults:
             let votes = CampaignVotes(workspace: workspace, campaign: campaign, settings: settings)
             for batch in votes.batches where !batch.lost {

@@ -9,15 +9,37 @@ enum WireBodies {
 
     static func time(_ date: Date) -> String { EventJSON.formatTimestamp(date) }
 
-    /// The sync: the workspace's registration data, of which the collector reads `npsEnabled`.
+    /// The sync: the workspace's registration data, of which the collector reads `npsEnabled`
+    /// (absent in 3.x). 7.x and 8.x send the whole registration record, personal data included,
+    /// which the collector must not keep.
     static func sync(_ workspace: SimulatedWorkspace, npsEnabled: Bool) -> [UInt8] {
+        let release = workspace.release
         var writer = JSONWriter()
         writer.object { body in
             body.member("uniqueId", workspace.id)
-            body.member("npsEnabled", npsEnabled)
+            if release.syncSendsRegistrationRecord {
+                body.member("workspaceId", "cloud-\(workspace.index)")
+                body.member("address", "\(workspace.index) Simulated Street")
+                body.member("contactName", "Admin \(workspace.index)")
+                body.member("contactEmail", "admin-\(workspace.index)@chat-\(workspace.index).example.org")
+                body.member("seats", workspace.totalUsers)
+                body.member("organizationType", "community")
+                body.member("industry", "education")
+                body.member("orgSize", "51-100")
+                body.member("country", "brazil")
+                body.member("language", "pt")
+                body.member("accountName", "account-\(workspace.index)")
+                body.member("website", "https://chat-\(workspace.index).example.org")
+                body.member("siteName", "Chat \(workspace.index)")
+                body.member("workspaceType", "workspace")
+                body.member("enterpriseReady", false)
+                body.member("setupComplete", true)
+                body.member("connectionDisable", false)
+            }
+            if release.syncSendsNPSFlag { body.member("npsEnabled", npsEnabled) }
             body.member("deploymentMethod", "docker")
             body.member("deploymentPlatform", "selfinstall")
-            body.member("version", workspace.release.version)
+            body.member("version", release.version)
         }
         return writer.bytes
     }

@@ -60,6 +60,26 @@ struct EnvironmentSettings {
         return days * 86_400
     }
 
+    /// NPS_STATISTICS_RETENTION_DAYS: how long raw statistics documents are kept, 1-3650 days (default 30).
+    static func statisticsRetention() throws -> TimeInterval {
+        guard let text = value("NPS_STATISTICS_RETENTION_DAYS") else {
+            return TimeInterval(StatisticsDocuments.defaultRetentionDays * 86_400)
+        }
+        guard let days = Int(text), (1...3_650).contains(days) else {
+            throw ValidationError("NPS_STATISTICS_RETENTION_DAYS must be a whole number of days from 1 to 3650")
+        }
+        return TimeInterval(days * 86_400)
+    }
+
+    /// NPS_METRICS_TOKEN: the bearer token `/metrics` requires, at least 32 characters; nil when unset.
+    static func metricsToken() throws -> String? {
+        guard let token = value("NPS_METRICS_TOKEN") else { return nil }
+        guard token.count >= 32, !token.contains(where: \.isWhitespace) else {
+            throw ValidationError("NPS_METRICS_TOKEN must be at least 32 characters, without spaces")
+        }
+        return token
+    }
+
     /// Runs `body` with the services of the collector on DATABASE_URL (the application role).
     static func withServices<Result: Sendable>(
         _ label: String,

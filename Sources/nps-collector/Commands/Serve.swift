@@ -90,6 +90,7 @@ struct Serve: AsyncParsableCommand {
             PostgresClient(
                 configuration: try url.clientConfiguration(maximumConnections: poolSize), backgroundLogger: logger)
         }
+        let metricsToken = try EnvironmentSettings.metricsToken()
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let application = buildApplication(
@@ -102,13 +103,18 @@ struct Serve: AsyncParsableCommand {
                 clock: simulatedClock ? SimulatedClock() : SystemClock(),
                 landing: LandingSettings(
                     postsPerMinute: landingRate,
-                    trustedProxies: try TrustedProxies(parsing: trustedProxies))
+                    trustedProxies: try TrustedProxies(parsing: trustedProxies)),
+                statisticsRetention: try EnvironmentSettings.statisticsRetention(),
+                metricsToken: metricsToken
             ),
             database: database,
             queryClient: queryDatabase,
             metrics: registry,
             logger: logger
         )
+        if metricsToken == nil {
+            logger.warning("/metrics is open to anyone who reaches this port: set NPS_METRICS_TOKEN")
+        }
         if simulatedClock {
             logger.warning("simulated clock: POST /api/v1/clock moves this collector's time; not for production")
         }

@@ -161,6 +161,19 @@ struct Collector {
         return payloads
     }
 
+    /// The raw statistics documents kept outside the log (`statistics_documents`), in the order received.
+    func statisticsDocuments() async throws -> [(verified: Bool, document: JSONValue)] {
+        let rows = try await database.owner.query(
+            "SELECT verified, document::text FROM statistics_documents ORDER BY received_at, report_id",
+            logger: database.logger
+        )
+        var documents: [(verified: Bool, document: JSONValue)] = []
+        for try await (verified, text) in rows.decode((Bool, String).self) {
+            documents.append((verified, try JSONValue.parse(Array(text.utf8))))
+        }
+        return documents
+    }
+
     func quarantineCount() async throws -> Int {
         try await database.owner.query("SELECT count(*)::int8 FROM quarantine", logger: database.logger)
             .collect().first?.decode(Int.self) ?? -1

@@ -325,21 +325,23 @@ BEGIN
         ON CONFLICT (workspace_id) DO UPDATE
        SET registered_at = least(known.registered_at, excluded.registered_at);
 
+    -- A StatisticsReported carries the whole document, a WorkspaceProfileChanged
+    -- the profile: each column reads whichever the event has.
     INSERT INTO workspaces AS known
            (workspace_id, statistics_reported_at, statistics_verified, version,
             deployment_method, deployment_platform, total_users, active_users)
     SELECT DISTINCT ON (e.payload->>'workspaceID')
            e.payload->>'workspaceID', e.recorded_at, (e.payload->>'verified')::boolean,
-           e.payload->'document'->>'version',
-           e.payload->'document'->'deploy'->>'method',
-           e.payload->'document'->'deploy'->>'platform',
-           jsonb_count(e.payload->'document'->'totalUsers'),
-           jsonb_count(e.payload->'document'->'activeUsers')
+           coalesce(e.payload->'profile'->>'version', e.payload->'document'->>'version'),
+           coalesce(e.payload->'profile'->>'deploymentMethod', e.payload->'document'->'deploy'->>'method'),
+           coalesce(e.payload->'profile'->>'deploymentPlatform', e.payload->'document'->'deploy'->>'platform'),
+           jsonb_count(coalesce(e.payload->'profile'->'totalUsers', e.payload->'document'->'totalUsers')),
+           jsonb_count(coalesce(e.payload->'profile'->'activeUsers', e.payload->'document'->'activeUsers'))
       FROM event_log e
       LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type = 'StatisticsReported'
+       AND e.event_type IN ('StatisticsReported', 'WorkspaceProfileChanged')
        AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
             OR registered.registered_at > e.recorded_at)
      ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC
@@ -376,6 +378,8 @@ CREATE FUNCTION public.purge_workspace(p_workspace_id text, p_requested_by text,
 DECLARE
     v_purged bigint;
 BEGIN
+    PERFORM pg_advisory_xact_lock(5, hashtext(p_workspace_id));
+
     INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
@@ -386,6 +390,7 @@ BEGIN
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
     DELETE FROM quarantine q WHERE q.workspace_id = p_workspace_id;
     DELETE FROM landing_contacts c WHERE c.workspace_id = p_workspace_id;
+    DELETE FROM statistics_documents d WHERE d.workspace_id = p_workspace_id;
     UPDATE api_tokens t SET revoked_at = now() WHERE t.workspace_id = p_workspace_id AND t.revoked_at IS NULL;
 
     RETURN QUERY
@@ -897,6 +902,18 @@ CREATE TABLE public.schema_repeatables (
 );
 
 --
+-- Name: statistics_documents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.statistics_documents (
+    workspace_id text NOT NULL,
+    report_id uuid NOT NULL,
+    verified boolean NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    document jsonb NOT NULL
+);
+
+--
 -- Name: vote_keys; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1090,6 +1107,13 @@ ALTER TABLE ONLY public.setting_changes
     ADD CONSTRAINT setting_changes_pkey PRIMARY KEY (workspace_id, "position");
 
 --
+-- Name: statistics_documents statistics_documents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.statistics_documents
+    ADD CONSTRAINT statistics_documents_pkey PRIMARY KEY (workspace_id, report_id);
+
+--
 -- Name: vote_keys vote_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1140,6 +1164,12 @@ CREATE INDEX quarantine_held ON public.quarantine USING btree (received_at) WHER
 --
 
 CREATE UNIQUE INDEX quarantine_once ON public.quarantine USING btree (workspace_id, campaign_id, fingerprint) NULLS NOT DISTINCT;
+
+--
+-- Name: statistics_documents_received_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX statistics_documents_received_at ON public.statistics_documents USING btree (received_at);
 
 --
 -- Name: workspace_campaign_scores_workspace; Type: INDEX; Schema: public; Owner: -
@@ -1422,6 +1452,12 @@ GRANT SELECT ON TABLE public.schema_migrations TO nps_app;
 --
 
 GRANT SELECT ON TABLE public.schema_repeatables TO nps_app;
+
+--
+-- Name: TABLE statistics_documents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
 
 --
 -- Name: TABLE vote_keys; Type: ACL; Schema: public; Owner: -

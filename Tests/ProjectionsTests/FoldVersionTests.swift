@@ -25,9 +25,9 @@ struct FoldVersionTests {
             ["functions/project_campaigns.sql": "4ea77e7b87c4fd39863c56648e5124572d02b68f45c790cbeeefd8937f9ebb89"]
         ),
         (
-            "workspaces", 1,
+            "workspaces", 2,
             [
-                "functions/project_workspaces.sql": "638189158c774dabbade6987051ce44109dfacf03f21ab1cce590c63c3ff3b08",
+                "functions/project_workspaces.sql": "a92a3805f9dc0339a7869641dc5d2465194a598571939fabb654e65b07fbc072",
                 "functions/jsonb_count.sql": "fc1f27937d25f7b8bef880798f11a80ee19cc99b1d420be0b2a00412395dcdde",
             ]
         ),

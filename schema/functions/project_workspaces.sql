@@ -7,7 +7,15 @@
 -- Changing this file changes the read model: bump the workspaces read
 -- model's version (see schema/README.md).
 --
--- History: 0025.
+-- Statistics facts come as WorkspaceProfileChanged (appended only when the
+-- profile changes; the raw documents stay out of the log, in
+-- statistics_documents) and, in older logs, as StatisticsReported: one
+-- statement folds both types into the same columns, so the last event of a
+-- workspace in the batch wins whichever its type. A profile event carries the
+-- whole profile, as a report carried the whole document, and
+-- statistics_reported_at is when the profile last changed.
+--
+-- History: 0025; this file (WorkspaceProfileChanged).
 CREATE OR REPLACE FUNCTION project_workspaces(
     p_after_transaction    xid8,
     p_after_position       bigint,
@@ -30,21 +38,23 @@ BEGIN
         ON CONFLICT (workspace_id) DO UPDATE
        SET registered_at = least(known.registered_at, excluded.registered_at);
 
+    -- A StatisticsReported carries the whole document, a WorkspaceProfileChanged
+    -- the profile: each column reads whichever the event has.
     INSERT INTO workspaces AS known
            (workspace_id, statistics_reported_at, statistics_verified, version,
             deployment_method, deployment_platform, total_users, active_users)
     SELECT DISTINCT ON (e.payload->>'workspaceID')
            e.payload->>'workspaceID', e.recorded_at, (e.payload->>'verified')::boolean,
-           e.payload->'document'->>'version',
-           e.payload->'document'->'deploy'->>'method',
-           e.payload->'document'->'deploy'->>'platform',
-           jsonb_count(e.payload->'document'->'totalUsers'),
-           jsonb_count(e.payload->'document'->'activeUsers')
+           coalesce(e.payload->'profile'->>'version', e.payload->'document'->>'version'),
+           coalesce(e.payload->'profile'->>'deploymentMethod', e.payload->'document'->'deploy'->>'method'),
+           coalesce(e.payload->'profile'->>'deploymentPlatform', e.payload->'document'->'deploy'->>'platform'),
+           jsonb_count(coalesce(e.payload->'profile'->'totalUsers', e.payload->'document'->'totalUsers')),
+           jsonb_count(coalesce(e.payload->'profile'->'activeUsers', e.payload->'document'->'activeUsers'))
       FROM event_log e
       LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type = 'StatisticsReported'
+       AND e.event_type IN ('StatisticsReported', 'WorkspaceProfileChanged')
        AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
             OR registered.registered_at > e.recorded_at)
      ORDER BY e.payload->>'workspaceID', e.transaction_id DESC, e.position DESC

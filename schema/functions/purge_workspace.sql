@@ -19,7 +19,17 @@
 -- to purge without any privilege to delete from the log; granted to no role
 -- but its owner: purging is an operator's act, never the server's.
 --
--- History: 0045; 0062 (also deletes landing_contacts).
+-- It first takes the workspace's ingest lock (advisory class 5,
+-- hashtext(workspace id)): results uploads hold it shared for their whole
+-- transaction, so the purge waits for an upload in flight to commit and then
+-- deletes its events too (each statement of this function sees what committed
+-- before it began), and an upload that starts later waits for the purge and
+-- finds the tokens revoked. Without it, an upload uncommitted when the purge
+-- deleted committed afterwards and brought the workspace back at the next
+-- replay. It also deletes the raw statistics documents (statistics_documents).
+--
+-- History: 0045; 0062 (also deletes landing_contacts); this file (the ingest
+-- lock, statistics_documents).
 CREATE OR REPLACE FUNCTION purge_workspace(
     p_workspace_id  text,
     p_requested_by  text,
@@ -33,6 +43,8 @@ AS $$
 DECLARE
     v_purged bigint;
 BEGIN
+    PERFORM pg_advisory_xact_lock(5, hashtext(p_workspace_id));
+
     INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
@@ -43,6 +55,7 @@ BEGIN
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
     DELETE FROM quarantine q WHERE q.workspace_id = p_workspace_id;
     DELETE FROM landing_contacts c WHERE c.workspace_id = p_workspace_id;
+    DELETE FROM statistics_documents d WHERE d.workspace_id = p_workspace_id;
     UPDATE api_tokens t SET revoked_at = now() WHERE t.workspace_id = p_workspace_id AND t.revoked_at IS NULL;
 
     RETURN QUERY

@@ -5,7 +5,7 @@ import NPSDomain
 import PostgresNIO
 
 /// Raw statistics documents, outside the append-only log
-/// (`schema/0080_statistics_documents.sql`), kept `retention` and then
+/// (`schema/0080_statistics_documents.sql`; purged by `schema/functions/purge_workspace.sql`), kept `retention` and then
 /// deleted: the log records the facts the read models use
 /// (`WorkspaceProfileChanged`), not every daily document.
 public struct StatisticsDocuments: Sendable {

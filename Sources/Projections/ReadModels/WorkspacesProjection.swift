@@ -6,7 +6,8 @@ extension SQLProjection {
     /// `jsonb_count.sql`: a change to either needs a new `version` (FoldVersionTests).
     public static let workspaces = SQLProjection(
         name: "workspaces",
-        version: 1,
+        // 2: statistics facts from WorkspaceProfileChanged as well as StatisticsReported.
+        version: 2,
         function: "project_workspaces",
         tables: ["workspaces"]
     )

@@ -48,7 +48,7 @@ struct PrivacyAttackerTests {
     static let endToEndKs = [2, 5, 7]
     static let fleetsPerK = 4
 
-    @Test("12 random fleets end to end: summary, breakdown, workspaces, votes and both exports, attacked")
+    @Test("12 random fleets end to end: summary, breakdown, workspaces, votes, exports, trend, compare, dashboard")
     func endToEnd() async throws {
         let workspaces = (0..<8).map { "w\($0)" }
         for k in Self.endToEndKs {
@@ -145,6 +145,23 @@ struct PrivacyAttackerTests {
         for line in workspacesExport.split(separator: "\r\n").dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             #expect(workspaces[String(fields[0])]?.isPublished == (fields[3] == "false"), "workspaces.csv: \(line)")
+        }
+
+        // The other routes name the same cells withheld: the workspace trend, compare and the dashboard.
+        let page = try await get("/dashboard/campaigns/\(campaign)").body
+        for (workspace, group) in workspaces where group.votes > 0 {
+            let points = try await get("/api/v1/trend?workspace=\(workspace)").json["points"]?.arrayValue ?? []
+            let point = points.first { $0["campaignId"]?.stringValue == campaign }
+            #expect(point?["withheld"] == .bool(!group.isPublished), "trend of \(workspace)")
+            let side = try await get("/api/v1/compare?a=\(campaign)&b=\(campaign)&workspace=\(workspace)").json
+            #expect(side["a"]?["withheld"] == .bool(!group.isPublished), "compare of \(workspace)")
+            let row = page.components(separatedBy: "<tr data-workspace=\"\(workspace)\">").dropFirst().first?
+                .components(separatedBy: "</tr>").first
+            #expect(row?.contains("hidden-cell") == !group.isPublished, "dashboard row of \(workspace)")
+        }
+        for (role, group) in roles {
+            let side = try await get("/api/v1/compare?a=\(campaign)&b=\(campaign)&role=\(role)").json
+            #expect(side["a"]?["withheld"] == .bool(!group.isPublished), "compare of \(role)")
         }
 
         // Published figures add up: the summary's distribution is the listed scores; the shown

@@ -163,8 +163,15 @@ public struct Disclosure: Sendable, Equatable {
         }
     }
 
+    /// A workspace this disclosure did not count is withheld too: a figure
+    /// read outside its snapshot is never shown by default.
     public func isWorkspaceWithheld(_ workspaceID: String) -> Bool {
-        withheldWorkspaces.contains(workspaceID)
+        workspaceVotes[workspaceID] == nil || withheldWorkspaces.contains(workspaceID)
+    }
+
+    /// The workspaces whose figures are shown.
+    public var publishedWorkspaces: Set<String> {
+        Set(workspaceVotes.keys).subtracting(withheldWorkspaces)
     }
 
     public func isRoleWithheld(_ role: String) -> Bool {

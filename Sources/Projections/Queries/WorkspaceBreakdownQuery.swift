@@ -80,7 +80,8 @@ public struct WorkspaceBreakdownQuery: Sendable {
         disclosure: Disclosure,
         _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
     ) async throws {
-        let withheld = disclosure.withheldWorkspaces.sorted()
+        // Withheld unless published: a row the disclosure did not count is never shown by default.
+        let published = disclosure.publishedWorkspaces.sorted()
         let direction = request.descending ? -1.0 : 1.0
         let after = request.after
         let rows = try await client.rows(
@@ -89,7 +90,7 @@ public struct WorkspaceBreakdownQuery: Sendable {
                 SELECT f.workspace_id, f.voters, f.active_users, f.reported_total, f.response_rate,
                        f.delivery_completeness, coalesce(c.promoters, 0) AS promoters,
                        coalesce(c.passives, 0) AS passives, coalesce(c.detractors, 0) AS detractors,
-                       f.voters > 0 AND f.workspace_id = ANY(\(withheld)) AS withheld
+                       f.voters > 0 AND f.workspace_id <> ALL(\(published)) AS withheld
                   FROM workspace_campaign_figures f
                   LEFT JOIN workspace_campaign_categories c
                          ON c.campaign_id = f.campaign_id AND c.workspace_id = f.workspace_id

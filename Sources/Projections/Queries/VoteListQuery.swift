@@ -88,39 +88,41 @@ public struct VoteListQuery: Sendable {
         }
         let scores = request.category?.scores ?? ScoreDistribution.scores
         let pattern = request.text.map { "%" + Self.escapedForLike($0) + "%" }
+        let after = request.after
         let rows = try await client.rows(
             """
-            SELECT listed_workspace, identifier, workspace_id, roles, score, comment, changed_at, tie FROM (
-                SELECT *, row_number() OVER (PARTITION BY listed_workspace, identifier ORDER BY workspace_id) AS tie
-                  FROM (SELECT CASE WHEN v.workspace_id = ANY(\(published)) THEN v.workspace_id ELSE '' END
-                                   AS listed_workspace,
-                               v.identifier, v.workspace_id,
-                               ARRAY(SELECT jsonb_array_elements_text(v.roles)) AS roles,
-                               v.score, v.comment, v.changed_at
-                          FROM current_votes v
-                         WHERE v.campaign_id = \(campaignID)
-                           AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
-                           AND (\(request.role)::text IS NULL
-                                OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))
-                           AND (\(request.hasComment)::bool IS NULL
-                                OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
-                           AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))) AS filtered) AS listed
-             WHERE \(request.after == nil) OR (listed_workspace, identifier, tie)
-                   > (\(request.after?.workspaceID ?? ""), \(request.after?.identifier ?? ""), \(request.after?.tie ?? 0)::int8)
-             ORDER BY listed_workspace, identifier, tie
-             LIMIT \(request.limit)
+            SELECT listed_workspace, identifier, workspace_id, roles, score, comment, changed_at FROM (
+                SELECT CASE WHEN v.workspace_id = ANY(\(published)) THEN v.workspace_id ELSE '' END
+                           AS listed_workspace,
+                       v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)) AS roles,
+                       v.score, v.comment, v.changed_at
+                  FROM current_votes v
+                 WHERE v.campaign_id = \(campaignID)
+                   AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
+                   AND (\(request.role)::text IS NULL
+                        OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))
+                   AND (\(request.hasComment)::bool IS NULL
+                        OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
+                   AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))) AS listed
+             WHERE \(after == nil) OR (listed_workspace, identifier) >= (\(after?.workspaceID ?? ""), \(after?.identifier ?? ""))
+             ORDER BY listed_workspace, identifier, workspace_id
+             OFFSET \(after?.tie ?? 0) LIMIT \(request.limit)
             """,
             logger: logger
         )
-        for try await (listedWorkspace, identifier, workspaceID, roles, score, comment, changedAt, tie) in rows.decode(
-            (String, String, String, [String], Int16, String?, Date, Int64).self)
+        // The votes at the cursor's own key come first; OFFSET skips the ones already listed.
+        var previous = after.map { ($0.workspaceID, $0.identifier, $0.tie) }
+        for try await (listedWorkspace, identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
+            (String, String, String, [String], Int16, String?, Date).self)
         {
+            let tie = previous.map { $0.0 == listedWorkspace && $0.1 == identifier ? $0.2 + 1 : 1 } ?? 1
+            previous = (listedWorkspace, identifier, tie)
             let shown = disclosure.record(workspaceID: workspaceID, roles: roles)
             try await body(
                 ListedVote(
                     identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: Int(score),
                     comment: comment, changedAt: shown.showsTime ? changedAt : nil),
-                VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: Int(tie)))
+                VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: tie))
         }
     }
 

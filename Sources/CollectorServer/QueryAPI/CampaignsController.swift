@@ -10,7 +10,8 @@ struct CampaignsController {
 
     func register(on group: RouterGroup<CollectorRequestContext>) {
         group.get("campaigns") { request, _ in
-            try await reader.conditionally(request) { _ in try await reader.read { try await campaignList(request, $0) }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await campaignList(request, $0) }
             }
         }
         group.get("campaigns/{id}/summary") { request, context in

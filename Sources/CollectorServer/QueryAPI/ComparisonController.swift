@@ -9,10 +9,14 @@ struct ComparisonController {
 
     func register(on group: RouterGroup<CollectorRequestContext>) {
         group.get("compare") { request, _ in
-            try await reader.conditionally(request) { _ in try await reader.read { try await compare(request, $0) } }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await compare(request, $0) }
+            }
         }
         group.get("trend") { request, _ in
-            try await reader.conditionally(request) { _ in try await reader.read { try await trend(request, $0) } }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await trend(request, $0) }
+            }
         }
     }
 

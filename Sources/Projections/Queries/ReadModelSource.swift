@@ -8,8 +8,20 @@ public protocol ReadModelSource: Sendable {
 }
 
 extension PostgresClient: ReadModelSource {
+    /// A statement on a view can deadlock with a replay's swap: it locks the
+    /// view, then the view's tables; the swap holds the tables and then
+    /// replaces the view. PostgreSQL cancels one of the two (40P01); a read
+    /// is simply tried again. (A `ReadSnapshot` locks the tables before it
+    /// reads any view, so it cannot meet this.)
     public func rows(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        try await self.query(query, logger: logger)
+        var attempt = 1
+        while true {
+            do {
+                return try await self.query(query, logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
+                attempt += 1
+            }
+        }
     }
 }
 

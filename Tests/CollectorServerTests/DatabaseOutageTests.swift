@@ -15,7 +15,7 @@ struct DatabaseOutageTests {
     @Test("503 with Retry-After while it is down, nothing half-written, uploads work again without a server restart")
     func outage() async throws {
         let tool = DatabaseTool()
-        defer { _ = try? tool("destroy") }
+        defer { tool.destroyNow() }
         let urls = try await tool.startMigrated()
         let logger = Logger.quiet
         try await withPostgresClient(try DatabaseURL(urls.app), logger: logger) { database in
@@ -50,7 +50,7 @@ struct DatabaseOutageTests {
                     accepted.formUnion(voters)
                 }
 
-                #expect(try tool("stop").status == 0)
+                #expect(try await tool("stop").status == 0)
                 for _ in 0..<2 {
                     let (status, retryAfter, voters) = try await upload()
                     #expect(status == .serviceUnavailable)
@@ -58,7 +58,7 @@ struct DatabaseOutageTests {
                     refused.formUnion(voters)
                 }
 
-                _ = try tool.start()
+                _ = try await tool.start()
                 let restarted = ContinuousClock.now
                 var recovered = false
                 // The pool retries with a backoff that tops out at 60 seconds.

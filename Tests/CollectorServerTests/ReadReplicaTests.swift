@@ -19,10 +19,10 @@ struct ReadReplicaTests {
     @Test("caught up, the replica answers as the primary does; stopped, the query API answers 503 and ingest goes on")
     func replica() async throws {
         let tool = DatabaseTool()
-        defer { _ = try? tool("destroy") }
+        defer { tool.destroyNow() }
         let urls = try await tool.startMigrated()
         let logger = Logger.quiet
-        let replicaStart = try tool("replica", "start")
+        let replicaStart = try await tool("replica", "start")
         #expect(replicaStart.status == 0, "\(replicaStart.output)")
         let replicaURL = try #require(
             replicaStart.output.split(separator: "\n").first { $0.hasPrefix("QUERY_DATABASE_URL=") }
@@ -67,7 +67,7 @@ struct ReadReplicaTests {
                             #expect(answered.headers[.readPosition] != nil, "\(path)")
                         }
                     }
-                    #expect(try tool("replica", "stop").status == 0)
+                    #expect(try await tool("replica", "stop").status == 0)
                     let asked = ContinuousClock.now
                     let summary = try await replicaClient.get("/api/v1/campaigns/replica-c1/summary", token: analyst)
                     #expect(summary.status == .serviceUnavailable, "\(summary.body)")

@@ -9,10 +9,11 @@ struct CurrentSchemaTests {
     @Test("schema/current.sql is the schema of a freshly migrated database")
     func committedIsCurrent() async throws {
         try await TestDatabase.with { database in
-            let schema = try SchemaDump.normalised(database.ownerURL)
+            let schema = try await SchemaDump.normalised(database.ownerURL)
             #expect(schema.contains("CREATE TABLE public.event_log ("))
             if schema != (try SchemaDump.committed()) {
-                Issue.record(Comment(rawValue: try SchemaDump.mismatch(schema, of: "a freshly migrated database")))
+                Issue.record(
+                    Comment(rawValue: try await SchemaDump.mismatch(schema, of: "a freshly migrated database")))
             }
         }
     }

@@ -14,7 +14,7 @@ struct ProjectorOutageTests {
     @Test("stopped and started again: the projectors back off, then fold the new events, without a restart")
     func outage() async throws {
         let tool = DatabaseTool()
-        defer { _ = try? tool("destroy") }
+        defer { tool.destroyNow() }
         let urls = try await tool.startMigrated()
         let appURL = try DatabaseURL(urls.app)
         let logger = Logger.quiet
@@ -49,9 +49,9 @@ struct ProjectorOutageTests {
             let before = try await caughtUp(within: .seconds(180))
             #expect(before.allSatisfy { $0.lag.events == 0 && $0.owner != nil }, "\(before.map(\.summary))")
 
-            #expect(try tool("stop").status == 0)
+            #expect(try await tool("stop").status == 0)
             try await Task.sleep(for: .seconds(3))
-            #expect(try tool("start").status == 0)
+            #expect(try await tool("start").status == 0)
 
             let more = Backlog(workspaces: 6, prefix: "later-", chunkSize: 500)
             try await withPostgresClient(appURL, logger: logger) { writer in

@@ -36,9 +36,9 @@ struct SchemaUpgradeTests {
                 let verified = try await replay(readModel, .verify, database)
                 #expect(verified.differences == 0, "\(readModel): \(verified.firstDifferences ?? [])")
             }
-            let schema = try SchemaDump.normalised(database.ownerURL)
+            let schema = try await SchemaDump.normalised(database.ownerURL)
             if schema != (try SchemaDump.committed()) {
-                Issue.record(Comment(rawValue: try SchemaDump.mismatch(schema, of: "the upgraded database")))
+                Issue.record(Comment(rawValue: try await SchemaDump.mismatch(schema, of: "the upgraded database")))
             }
 
             // The upgraded folds go on where the old ones stopped.

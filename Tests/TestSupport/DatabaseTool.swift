@@ -16,16 +16,23 @@ public struct DatabaseTool: Sendable {
     public typealias Run = ShellCommand.Run
 
     /// Runs the tool with `arguments` (standard error discarded).
-    public func callAsFunction(_ arguments: String...) throws -> Run {
+    public func callAsFunction(_ arguments: String...) async throws -> Run {
+        try await ShellCommand.run(commandLine(arguments))
+    }
+
+    /// `destroy`, blocking: for a `defer`, where nothing can be awaited.
+    public func destroyNow() {
+        _ = try? ShellCommand.runBlocking(commandLine(["destroy"]))
+    }
+
+    private func commandLine(_ arguments: [String]) -> String {
         let tool = Self.projectDirectory.appending(path: "tools/db").path()
-        return try ShellCommand.run(
-            "NPS_DB_DIR='\(folder.path())' '\(tool)' \(arguments.joined(separator: " ")) 2>/dev/null </dev/null"
-        )
+        return "NPS_DB_DIR='\(folder.path())' '\(tool)' \(arguments.joined(separator: " ")) 2>/dev/null </dev/null"
     }
 
     /// The URLs `start` printed.
-    public func start() throws -> (app: String, owner: String) {
-        let run = try self("start")
+    public func start() async throws -> (app: String, owner: String) {
+        let run = try await self("start")
         guard run.status == 0 else { throw TestDatabaseError("tools/db start failed") }
         var urls: [String: String] = [:]
         for line in run.output.split(separator: "\n") {
@@ -40,7 +47,7 @@ public struct DatabaseTool: Sendable {
 
     /// Starts the cluster and applies the migrations; returns its URLs.
     public func startMigrated() async throws -> (app: String, owner: String) {
-        let urls = try start()
+        let urls = try await start()
         try await withPostgresClient(try DatabaseURL(urls.owner), logger: .quiet) { owner in
             try await MigrationRunner(logger: .quiet).migrate(owner)
         }

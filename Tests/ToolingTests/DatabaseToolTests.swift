@@ -21,11 +21,11 @@ struct DatabaseToolTests {
     }
 
     @Test("start twice reuses the cluster; stop leaves no process")
-    func startTwiceThenStop() throws {
+    func startTwiceThenStop() async throws {
         let db = DatabaseTool()
         let folder = db.folder
-        defer { _ = try? db("destroy") }
-        let first = try db("start")
+        defer { db.destroyNow() }
+        let first = try await db("start")
         #expect(first.status == 0)
         let lines = first.output.split(separator: "\n")
         #expect(lines.count == 2)
@@ -35,18 +35,18 @@ struct DatabaseToolTests {
         let pid = try #require(try Self.postmasterPID(folder: folder))
         #expect(Self.isAlive(pid))
 
-        let second = try db("start")
+        let second = try await db("start")
         #expect(second.status == 0)
         #expect(second.output == first.output, "a second start must reuse the cluster, port and credentials")
         #expect(try Self.postmasterPID(folder: folder) == pid)
 
-        #expect(try db("status").status == 0)
-        #expect(try db("stop").status == 0)
+        #expect(try await db("status").status == 0)
+        #expect(try await db("stop").status == 0)
         #expect(!Self.isAlive(pid))
-        #expect(try db("status").status == 3)
+        #expect(try await db("status").status == 3)
 
-        let restarted = try db("start")
+        let restarted = try await db("start")
         #expect(restarted.output == first.output, "the port and credentials are remembered across restarts")
-        #expect(try db("stop").status == 0)
+        #expect(try await db("stop").status == 0)
     }
 }

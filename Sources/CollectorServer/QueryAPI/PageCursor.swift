@@ -57,17 +57,13 @@ extension PageCursor {
     }
 
     static func votes(_ position: VotePosition) -> String {
-        encode([
-            "workspace": .string(position.workspaceID), "identifier": .string(position.identifier),
-            "tie": .number(Double(position.tie)),
-        ])
+        encode(["workspace": .string(position.workspaceID), "identifier": .string(position.identifier)])
     }
 
     static func votePosition(_ cursor: String) throws -> VotePosition {
         let members = try decode(cursor)
-        guard let workspace = members["workspace"]?.stringValue, let identifier = members["identifier"]?.stringValue,
-            let tie = members["tie"]?.doubleValue, tie >= 0, tie <= 1_000_000, tie.rounded() == tie
+        guard let workspace = members["workspace"]?.stringValue, let identifier = members["identifier"]?.stringValue
         else { throw invalid }
-        return VotePosition(workspaceID: workspace, identifier: identifier, tie: Int(tie))
+        return VotePosition(workspaceID: workspace, identifier: identifier)
     }
 }

@@ -104,14 +104,16 @@ public enum Curl {
     }
 
     /// Sends `body` (JSON) with `method` and returns the status and the answer's body.
+    /// `maxTime` bounds the whole exchange in seconds, so a server killed
+    /// mid-request ends it with curl's error rather than a wait.
     public static func send(
-        _ method: String, _ url: String, token: String? = nil, body: String? = nil
+        _ method: String, _ url: String, token: String? = nil, body: String? = nil, maxTime: Int = 600
     ) async throws -> (status: Int, body: String) {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "nps-curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let answer = scratch.appending(path: "answer")
-        var arguments = ["-s", "-X", method, "-o", answer.path(), "-w", "%{http_code}", "--max-time", "600"]
+        var arguments = ["-s", "-X", method, "-o", answer.path(), "-w", "%{http_code}", "--max-time", String(maxTime)]
         var headers = "Content-Type: application/json\n"
         if let token { headers += "Authorization: Bearer \(token)\n" }
         try headers.write(to: scratch.appending(path: "headers"), atomically: true, encoding: .utf8)

@@ -23,21 +23,6 @@ struct ConcurrentAppendTests {
 
             let configuration = ProjectorConfiguration(batchSize: 500, pollInterval: .milliseconds(200))
             let caughtUp = try await withProjectorService(database, configuration: configuration) {
-                // How far the votes projection (its slowest shard) got while the
-                // writers were still writing (only shown).
-                let sampler = Task {
-                    var applied: [Int64] = []
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(2))
-                        if let statuses = try? await projectionStatus(database) {
-                            applied.append(
-                                statuses.values.filter { votesProjections.contains($0.name) }.map(\.eventsApplied).min()
-                                    ?? -1)
-                        }
-                    }
-                    return applied
-                }
-                defer { sampler.cancel() }
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     for backlog in backlogs {
                         tasks.addTask {
@@ -48,8 +33,6 @@ struct ConcurrentAppendTests {
                     }
                     try await tasks.waitForAll()
                 }
-                sampler.cancel()
-                print("votes applied while the writers ran, every 2 s: \(await sampler.value)")
                 return try await waitUntilCaughtUp(database, timeout: .seconds(180))
             }
 

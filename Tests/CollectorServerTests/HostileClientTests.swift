@@ -264,4 +264,41 @@ struct HostileClientTests {
             #expect(try await collector.request(.get, "/health/live").status == .ok)
         }
     }
+
+    /// Connects to `port`, sends `prefix` and then nothing; prints the
+    /// seconds until the server closed the connection (or "open" after 60 s).
+    static func quietClient(port: Int, prefix: String) throws -> ChildProcess {
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", \(port)))
+            s.sendall(sys.argv[1].encode())
+            s.settimeout(60)
+            started = time.monotonic()
+            try:
+                while s.recv(4096):
+                    pass
+                print("%.1f" % (time.monotonic() - started))
+            except socket.timeout:
+                print("open")
+            """
+        return try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", script, prefix])
+    }
+
+    @Test(
+        "a client that goes quiet, idle or in the middle of a request, is disconnected after the idle timeout",
+        arguments: ["", "POST /v1/surveys/c1/results HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"votes\""])
+    func quietClient(prefix: String) async throws {
+        try await Collector.with(framework: .live, idleTimeout: .seconds(2)) { collector in
+            let port = try #require(collector.client.port)
+            let client = try Self.quietClient(port: port, prefix: prefix)
+            defer { client.removeLog() }
+            #expect(try await client.exitCode(within: .seconds(90)) == 0, "\(client.output())")
+            let seconds = Double(client.output().trimmingCharacters(in: .whitespacesAndNewlines))
+            // Closed by the server, not by the client's own 60 s; never before the timeout.
+            #expect(seconds.map { $0 >= 1.5 && $0 < 30 } == true, "closed after \(client.output())")
+            #expect(
+                try await collector.eventCounts()["ResultsReceived", default: 0] == 0,
+                "a request cut short keeps nothing")
+        }
+    }
 }

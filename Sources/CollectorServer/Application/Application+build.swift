@@ -69,6 +69,7 @@ public func buildApplication(
             landing: configuration.landing,
             metricsToken: configuration.metricsToken
         ),
+        server: .collector(),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "nps-collector"

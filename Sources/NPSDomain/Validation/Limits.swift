@@ -36,6 +36,12 @@ public enum Limits {
     public static let concurrentUploadsPerWorkspace = 4
     /// `Retry-After` of an upload refused for that (Rocket.Chat does not retry; other clients may).
     public static let concurrentUploadsRetryAfterSeconds = 5
+    /// Seconds a connection may send nothing, between requests or in the
+    /// middle of one, before the server closes it: a slow or stalled client
+    /// cannot hold a connection (and an upload's place) for ever, and a
+    /// graceful shutdown never waits on one. Rocket.Chat sends each request
+    /// on a fresh connection, whole, well within it.
+    public static let idleConnectionSeconds = 60
     /// The landing page's form (`POST /s/{campaignId}`), in bytes.
     public static let landingFormBytes = 16 * 1024
     /// A landing-page contact's first or last name, in Unicode scalars.

@@ -47,6 +47,7 @@ struct Collector {
         privacy: PrivacyThreshold = PrivacyThreshold(),
         landing: LandingSettings = LandingSettings(),
         clock: SimulatedClock = SimulatedClock(startingAt: Collector.nextNoon()),
+        idleTimeout: Duration = .seconds(Limits.idleConnectionSeconds),
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
@@ -63,7 +64,8 @@ struct Collector {
             let app = Application(
                 router: buildRouter(
                     database: database.app, logger: database.logger, privacy: privacy, clock: clock,
-                    landing: landing))
+                    landing: landing),
+                server: .collector(idleTimeout: idleTimeout))
             try await app.test(framework) { client in
                 try await body(
                     Collector(

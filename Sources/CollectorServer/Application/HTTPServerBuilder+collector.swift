@@ -7,8 +7,6 @@ extension HTTPServerBuilder {
     /// HTTP/1.1 as the collector serves it: a connection that sends nothing
     /// for `idleTimeout` (between requests or in the middle of one) is closed.
     public static func collector(idleTimeout: Duration = .seconds(Limits.idleConnectionSeconds)) -> HTTPServerBuilder {
-        let nanoseconds =
-            idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000
-        return .http1(configuration: .init(idleTimeout: .nanoseconds(nanoseconds)))
+        .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout)))
     }
 }

@@ -39,8 +39,7 @@ public enum Limits {
     /// Seconds a connection may send nothing, between requests or in the
     /// middle of one, before the server closes it: a slow or stalled client
     /// cannot hold a connection (and an upload's place) for ever, and a
-    /// graceful shutdown never waits on one. Rocket.Chat sends each request
-    /// on a fresh connection, whole, well within it.
+    /// graceful shutdown never waits on one.
     public static let idleConnectionSeconds = 60
     /// The landing page's form (`POST /s/{campaignId}`), in bytes.
     public static let landingFormBytes = 16 * 1024

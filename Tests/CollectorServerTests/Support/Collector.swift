@@ -2,6 +2,7 @@ import CollectorServer
 import EventStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTesting
 import Ingest
 import Logging
@@ -47,7 +48,7 @@ struct Collector {
         privacy: PrivacyThreshold = PrivacyThreshold(),
         landing: LandingSettings = LandingSettings(),
         clock: SimulatedClock = SimulatedClock(startingAt: Collector.nextNoon()),
-        idleTimeout: Duration = .seconds(Limits.idleConnectionSeconds),
+        server: HTTPServerBuilder = .collector(),
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
@@ -65,7 +66,7 @@ struct Collector {
                 router: buildRouter(
                     database: database.app, logger: database.logger, privacy: privacy, clock: clock,
                     landing: landing),
-                server: .collector(idleTimeout: idleTimeout))
+                server: server)
             try await app.test(framework) { client in
                 try await body(
                     Collector(

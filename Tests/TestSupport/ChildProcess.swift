@@ -48,7 +48,25 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 1, logFile.path(), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
         for (child, parent) in descriptors { posix_spawn_file_actions_adddup2(&fileActions, parent, child) }
+        self.pid = try Self.spawn(
+            executable, arguments: arguments, environment: environment, fileActions: &fileActions,
+            keeping: (descriptors.keys.max() ?? 2) + 1)
+    }
 
+    /// Starts `executable` with `fileActions`, then every descriptor from
+    /// `keeping` up closed in the child. SwiftNIO opens its sockets without
+    /// close-on-exec, so a child would otherwise hold a copy of every socket
+    /// open at that moment (live test servers, their clients, database
+    /// connections) and a close in this process would not reach the peer
+    /// until the child exited (a cluster's postmaster, started through
+    /// `tools/db`, held its copies for as long as the cluster ran).
+    static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String],
+        fileActions: inout posix_spawn_file_actions_t, keeping: Int32
+    ) throws -> pid_t {
+        guard closeDescriptors(&fileActions, keeping) == 0 else {
+            throw TestDatabaseError("posix_spawn_file_actions_addclosefrom_np failed")
+        }
         // The child starts with default signal handling and nothing blocked,
         // whatever the test runner did with its own signals.
         var attributes = posix_spawnattr_t()
@@ -77,7 +95,7 @@ public final class ChildProcess: Sendable {
         guard result == 0 else {
             throw TestDatabaseError("posix_spawn \(executable) failed: \(String(cString: strerror(result)))")
         }
-        self.pid = pid
+        return pid
     }
 
     deinit {
@@ -189,6 +207,33 @@ extension ChildProcess {
         return path
     }
 }
+
+extension ChildProcess {
+    /// A pipe whose two ends are close-on-exec from the start (`pipe2`), so
+    /// that no child spawned meanwhile by another test holds an end; dup2 to
+    /// a child's descriptor clears the flag there.
+    public static func closeOnExecPipe() throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard makePipe(&ends, O_CLOEXEC) == 0 else { throw TestDatabaseError("pipe2 failed: \(errno)") }
+        return (ends[0], ends[1])
+    }
+}
+
+/// glibc's `pipe2`, which its Swift module does not import.
+private let makePipe: @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32 = {
+    guard let symbol = dlsym(nil, "pipe2") else { fatalError("pipe2 is missing from the C library") }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
+}()
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later),
+/// which its Swift module does not import.
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+private let closeDescriptors: AddCloseFrom = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+        fatalError("glibc 2.34 or later is needed: posix_spawn_file_actions_addclosefrom_np is missing")
+    }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)
+}()
 
 /// The C function, out of reach of the method of the same name inside the class.
 private func sendSignal(_ pid: pid_t, _ signal: Int32) -> Int32 {

@@ -27,11 +27,10 @@ public final class HeadlessChromium {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw TestDatabaseError("\(Self.executable) is missing: apt-get install chromium (./tools/test does)")
         }
-        var toChromium: [Int32] = [0, 0]
-        var fromChromium: [Int32] = [0, 0]
-        guard pipe(&toChromium) == 0, pipe(&fromChromium) == 0 else { throw TestDatabaseError("pipe failed") }
-        // Only the two ends dup2'd to fd 3 and 4 may reach the child (dup2 clears the flag there).
-        for descriptor in toChromium + fromChromium { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        let to = try ChildProcess.closeOnExecPipe()
+        let from = try ChildProcess.closeOnExecPipe()
+        let toChromium = [to.read, to.write]
+        let fromChromium = [from.read, from.write]
         profile = FileManager.default.temporaryDirectory.appending(path: "nps-chromium-\(UUID().uuidString)")
         process = try ChildProcess(
             executable: Self.executable,

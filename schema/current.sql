@@ -781,6 +781,19 @@ CREATE TABLE public.current_votes (
 WITH (fillfactor='90');
 
 --
+-- Name: dashboard_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dashboard_sessions (
+    session_hash bytea NOT NULL,
+    token_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    CONSTRAINT dashboard_sessions_session_hash_check CHECK ((octet_length(session_hash) = 32))
+);
+
+--
 -- Name: event_log_position_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -845,6 +858,7 @@ CREATE TABLE public.projections (
     halted_at timestamp with time zone,
     owner text,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    rebuilds bigint DEFAULT 0 NOT NULL,
     CONSTRAINT projections_version_check CHECK ((version >= 1))
 );
 
@@ -1028,6 +1042,13 @@ ALTER TABLE ONLY public.campaigns
 
 ALTER TABLE ONLY public.current_votes
     ADD CONSTRAINT current_votes_pkey PRIMARY KEY (campaign_id, workspace_id, identifier);
+
+--
+-- Name: dashboard_sessions dashboard_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dashboard_sessions
+    ADD CONSTRAINT dashboard_sessions_pkey PRIMARY KEY (session_hash);
 
 --
 -- Name: event_log event_log_event_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1214,6 +1235,13 @@ CREATE TRIGGER event_log_purges_no_truncate BEFORE TRUNCATE ON public.event_log_
 CREATE TRIGGER event_log_purges_no_update_or_delete BEFORE DELETE OR UPDATE ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
 
 --
+-- Name: dashboard_sessions dashboard_sessions_token_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dashboard_sessions
+    ADD CONSTRAINT dashboard_sessions_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.api_tokens(id);
+
+--
 -- Name: FUNCTION append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]); Type: ACL; Schema: public; Owner: -
 --
 
@@ -1398,6 +1426,18 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_scores TO np
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.current_votes TO nps_app;
+
+--
+-- Name: TABLE dashboard_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.dashboard_sessions TO nps_app;
+
+--
+-- Name: COLUMN dashboard_sessions.revoked_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(revoked_at) ON TABLE public.dashboard_sessions TO nps_app;
 
 --
 -- Name: TABLE event_log_purges; Type: ACL; Schema: public; Owner: -

@@ -15,9 +15,12 @@ import Testing
 /// included.
 ///
 /// c1 (closed): ws1 {10, 9, 9, 8, 3, 0}, ws2 {9, 9, 7, 6, 5}, ws3 {10, 2}
-///     P 6, A 2, D 5, n 13. Workspaces: ws3 (2) is below k = 5, and as the
-///     only one, ws2 (5, the smallest shown) is withheld with it.
-///     Roles: admin 2 (below), moderator 6 (withheld with it), user 11.
+///     P 6, A 2, D 5, n 13. Workspaces: ws3 (2) is below k = 5, and ws2 (5,
+///     the smallest shown) is withheld with it: 7 votes pooled.
+///     Roles: admin 2 (below); user 11, withheld because the 2 votes without
+///     it (ws1's admin-moderators) would be the campaign minus user;
+///     moderator 6 shown. ws1's records carry no role: moderator would leave
+///     its one plain user alone.
 /// c2 (running): ws1 {10, 10, 9, 7, 4}, ws2 {9, 8, 6, 3, 1}: P 4, A 2, D 4.
 @Suite("Query API on a scenario over HTTP")
 struct QueryAPIScenarioTests {
@@ -115,15 +118,15 @@ struct QueryAPIScenarioTests {
             let c2Interval = Self.adjustedWald(4, 2, 4)
             #expect(Self.close(campaigns[1]?["ci95"]?["high"], c2Interval.1))
 
-            // Roles: admin (2) is below k; moderator (6), the smallest shown, is withheld with it, so
-            // neither is the campaign minus the others.
+            // Roles: admin (2) is below k; user (11) leaves 2 votes without it, so it is withheld too;
+            // moderator (6: 10, 9, 8, 3, 0 of ws1 and 6 of ws2) is shown.
             let breakdown = try await get("/api/v1/campaigns/c1/breakdown?by=role")
             let roles = breakdown["rows"]?.arrayValue ?? []
             #expect(roles.map { $0["role"] } == ["admin", "moderator", "user"])
             #expect(roles[0] == ["role": "admin", "votes": 2, "belowThreshold": true, "withheld": true])
-            #expect(roles[1] == ["role": "moderator", "votes": 6, "belowThreshold": false, "withheld": true])
-            #expect(roles[2]["promoters"] == 5 && roles[2]["passives"] == 2 && roles[2]["detractors"] == 4)
-            #expect(Self.close(roles[2]["nps"], 100.0 / 11))
+            #expect(roles[2] == ["role": "user", "votes": 11, "belowThreshold": false, "withheld": true])
+            #expect(roles[1]["promoters"] == 2 && roles[1]["passives"] == 1 && roles[1]["detractors"] == 3)
+            #expect(Self.close(roles[1]["nps"], -100.0 / 6))
             #expect(roles.filter { $0["withheld"] == true }.count != 1)
 
             // Workspaces by NPS: only ws1 is shown; ws2 and ws3 (withheld) sort last, by id.
@@ -152,30 +155,46 @@ struct QueryAPIScenarioTests {
             let minVotes = try await get("/api/v1/campaigns/c1/workspaces?minVotes=5&sort=votes&order=asc")
             #expect(minVotes["rows"]?.arrayValue?.map { $0["workspaceId"] } == ["ws2", "ws1"])
 
-            // Votes: only ws1's (ws2 and ws3 are withheld), roles without the withheld admin and moderator.
+            // Votes: all 13. The 7 of ws2 and ws3 (withheld) first, by identifier, with no workspace,
+            // role or time; then ws1's 6, with no role (see above).
             let votes = try await get("/api/v1/campaigns/c1/votes")
             let listed = votes["rows"]?.arrayValue ?? []
-            #expect(listed.map { $0["workspaceId"] } == Array(repeating: "ws1", count: 6))
-            #expect(listed.map { $0["score"] } == [10, 9, 9, 8, 3, 0])
-            #expect(listed[0]["roles"] == [] && listed[1]["roles"] == ["user"])
-            #expect(listed[0]["comment"] == #"Great, "really" great"# && listed[0]["category"] == "promoter")
-            #expect(!votes.text.contains("secret") && !votes.text.contains("fine"))
+            #expect(
+                listed.map { $0["workspaceId"] } == Array(repeating: .null, count: 7)
+                    + Array(repeating: "ws1", count: 6))
+            #expect(listed.map { $0["score"] } == [9, 10, 9, 2, 7, 6, 5, 10, 9, 9, 8, 3, 0])
+            #expect(listed.allSatisfy { $0["roles"] == [] })
+            #expect(listed.prefix(7).allSatisfy { $0["time"] == .null } && listed[7]["time"] != .null)
+            #expect(listed[7]["comment"] == #"Great, "really" great"# && listed[7]["category"] == "promoter")
+            // ws3's comment is listed, but nothing says where it came from.
+            #expect(listed[1]["comment"] == "secret small workspace" && listed[1]["workspaceId"] == .null)
             let detractors = try await get("/api/v1/campaigns/c1/votes?category=detractor")
-            #expect(detractors["rows"]?.arrayValue?.map { $0["score"] } == [3, 0])
+            #expect(detractors["rows"]?.arrayValue?.map { $0["score"] } == [2, 6, 5, 3, 0])
             let commented = try await get("/api/v1/campaigns/c1/votes?hasComment=true&limit=3")
-            #expect(commented["rows"]?.arrayValue?.map { $0["score"] } == [10, 9, 3])
+            #expect(commented["rows"]?.arrayValue?.map { $0["score"] } == [9, 10, 10])
             let rest = try await get(
                 "/api/v1/campaigns/c1/votes?hasComment=true&limit=3&cursor=\(commented["nextCursor"]?.stringValue ?? "")"
             )
-            #expect(rest["rows"]?.arrayValue?.map { $0["score"] } == [0])
+            #expect(rest["rows"]?.arrayValue?.map { $0["score"] } == [9, 3, 0])
+            // One by one: ws2's and ws3's first votes share an identifier, and neither is skipped.
+            var nextPage: String? = nil
+            var oneByOne: [JSONValue?] = []
+            repeat {
+                let page = try await get(
+                    "/api/v1/campaigns/c1/votes?hasComment=true&limit=1" + (nextPage.map { "&cursor=\($0)" } ?? ""))
+                oneByOne += page["rows"]?.arrayValue?.map { $0["score"] } ?? []
+                nextPage = page["nextCursor"]?.stringValue
+            } while nextPage != nil
+            #expect(oneByOne == [9, 10, 10, 9, 3, 0])
             let search = try await get("/api/v1/campaigns/c1/votes?q=GREAT")
             #expect(search["rows"]?.arrayValue?.map { $0["score"] } == [10])
             let percent = try await get("/api/v1/campaigns/c1/votes?q=%25")
             #expect(percent["rows"]?.arrayValue?.isEmpty == true)
+            // No record carries moderator (shown as a total) or user (withheld).
             let moderators = try await get("/api/v1/campaigns/c1/votes?role=moderator")
             #expect(moderators["rows"]?.arrayValue?.isEmpty == true)
             let users = try await get("/api/v1/campaigns/c1/votes?role=user")
-            #expect(users["rows"]?.arrayValue?.map { $0["score"] } == [9, 9, 8, 0])
+            #expect(users["rows"]?.arrayValue?.isEmpty == true)
 
             // c2 against c1: Δ = 0 − 100/13; SE = 100 √(v₁/n₁ + v₂/n₂), v = p + d − (p − d)².
             let compare = try await get("/api/v1/compare?a=c2&b=c1")

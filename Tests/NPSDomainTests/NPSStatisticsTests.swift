@@ -253,15 +253,20 @@ struct NPSStatisticsTests {
         #expect(PrivacyThreshold(k: 10).isBelow(count: 9))
     }
 
-    @Test("privacy threshold: a lone hidden cell takes the smallest shown cell with it")
+    @Test("privacy threshold: withheld cells are two or more and hold k votes together, smallest added first")
     func cellsToWithhold() {
         let threshold = PrivacyThreshold()
         #expect(threshold.cellsToWithhold(["a": 10, "b": 7, "c": 5]).isEmpty)
         #expect(threshold.cellsToWithhold(["a": 10, "b": 7, "c": 2]) == ["b", "c"])
         // Ties on the count go to the smallest key; empty cells are neither hidden nor counted.
         #expect(threshold.cellsToWithhold(["a": 7, "b": 7, "c": 2, "d": 0]) == ["a", "c"])
-        #expect(threshold.cellsToWithhold(["a": 10, "b": 1, "c": 2]) == ["b", "c"])
+        // Two small cells hold 3 together: the smallest shown one joins them, so the pool holds 13.
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 1, "c": 2]) == ["a", "b", "c"])
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 1, "c": 2, "d": 3]) == ["b", "c", "d"])
         #expect(threshold.cellsToWithhold(["a": 3]) == ["a"])
         #expect(threshold.cellsToWithhold([String: Int]()).isEmpty)
+        // A cell withheld by another rule counts towards the pool, and needs a second cell beside it.
+        #expect(threshold.cellsToWithhold(["a": 10, "b": 8, "c": 6], alsoWithheld: ["a"]) == ["a", "c"])
+        #expect(threshold.isSafeRemainder(0) && threshold.isSafeRemainder(5) && !threshold.isSafeRemainder(4))
     }
 }

@@ -65,6 +65,7 @@ public func buildApplication(
             metrics: metrics,
             noticePeriod: configuration.noticePeriod,
             privacy: configuration.privacy,
+            publication: configuration.publication,
             clock: configuration.clock,
             landing: configuration.landing,
             metricsToken: configuration.metricsToken
@@ -97,6 +98,7 @@ public func buildRouter(
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
     privacy: PrivacyThreshold = PrivacyThreshold(),
+    publication: PublicationPolicy = .live,
     clock: any CollectorClock = SystemClock(),
     landing: LandingSettings = LandingSettings(),
     metricsToken: String? = nil
@@ -135,14 +137,19 @@ public func buildRouter(
 
     let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
     ProjectionsController(projections: services.projections).register(on: readers)
-    let reader = ReadModelReader(client: queryClient ?? database, threshold: privacy, clock: clock, logger: logger)
+    let reader = ReadModelReader(
+        client: queryClient ?? database, threshold: privacy, policy: publication, clock: clock, logger: logger)
     CampaignsController(reader: reader).register(on: readers)
     ExportsController(reader: reader).register(on: readers)
     let comparison = ComparisonController(reader: reader)
     comparison.register(on: readers)
     WorkspaceDirectoryController(reader: reader, comparison: comparison).register(on: readers)
 
-    DashboardController(reader: reader, tokens: services.tokens).register(on: router)
+    DashboardController(
+        reader: reader, tokens: services.tokens,
+        sessions: DashboardSessionStore(client: database, clock: clock, logger: logger),
+        trustedProxies: landing.trustedProxies
+    ).register(on: router)
     LandingPageController(
         campaigns: services.campaigns, landing: services.landing,
         limiter: RateLimiter(perMinute: landing.postsPerMinute, clock: landing.clock),

@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var projectors: ProjectorConfiguration?
     /// NPS_PRIVACY_K: the smallest group whose scores and comments the query API and dashboard show.
     public var privacy: PrivacyThreshold
+    /// NPS_PRIVACY_RELEASE: when a campaign's figures are published (every vote, or once closed).
+    public var publication: PublicationPolicy
     /// NPS_SIMULATED_CLOCK=on: a `SimulatedClock` that `POST /api/v1/clock` moves.
     public var clock: any CollectorClock
     /// NPS_LANDING_RATE, NPS_TRUSTED_PROXIES: the landing pages' rate limit.
@@ -32,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         noticePeriod: TimeInterval = 21 * 86_400,
         projectors: ProjectorConfiguration? = ProjectorConfiguration(),
         privacy: PrivacyThreshold = PrivacyThreshold(),
+        publication: PublicationPolicy = .live,
         clock: any CollectorClock = SystemClock(),
         landing: LandingSettings = LandingSettings(),
         statisticsRetention: TimeInterval = TimeInterval(StatisticsDocuments.defaultRetentionDays * 86_400),
@@ -41,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         self.landing = landing
         self.statisticsRetention = statisticsRetention
         self.privacy = privacy
+        self.publication = publication
         self.clock = clock
         self.host = host
         self.port = port

@@ -6,6 +6,9 @@ import Ingest
 struct DashboardController {
     let reader: ReadModelReader
     let tokens: TokenStore
+    let sessions: DashboardSessionStore
+    /// Whose `X-Forwarded-Proto` says the browser used TLS (the session cookie is then `Secure`).
+    let trustedProxies: TrustedProxies
 
     struct SignInForm: Decodable {
         var token: String
@@ -17,12 +20,19 @@ struct DashboardController {
         router.post(RouterPath(DashboardSession.signInPath)) { request, context in
             try await signIn(request, context: context)
         }
-        router.post("dashboard/sign-out") { _, _ in
-            Response(
+        router.post("dashboard/sign-out") { request, context in
+            // The session ends here, not only in this browser: a copied cookie is dead too.
+            if let id = request.cookies[DashboardSession.cookieName]?.value, !id.isEmpty {
+                try await sessions.revoke(id)
+            }
+            let secure = DashboardSession.cameOverTLS(request, context: context, trustedProxies: trustedProxies)
+            return Response(
                 status: .seeOther,
-                headers: [.location: DashboardSession.signInPath, .setCookie: DashboardSession.expiredCookie])
+                headers: [
+                    .location: DashboardSession.signInPath, .setCookie: DashboardSession.expiredCookie(secure: secure),
+                ])
         }
-        let signedIn = router.group().add(middleware: DashboardSession(tokens: tokens))
+        let signedIn = router.group().add(middleware: DashboardSession(tokens: tokens, sessions: sessions))
         signedIn.get("/") { _, _ in try await Self.rendered { try await pages.overview() } }
         signedIn.get("dashboard/campaigns/{id}") { request, context in
             let id = try context.parameters.require("id")
@@ -59,7 +69,9 @@ struct DashboardController {
             page.status = .forbidden
             return page
         }
+        let session = try await sessions.open(for: identity)
+        let secure = DashboardSession.cameOverTLS(request, context: context, trustedProxies: trustedProxies)
         return Response(
-            status: .seeOther, headers: [.location: "/", .setCookie: DashboardSession.cookie(token)])
+            status: .seeOther, headers: [.location: "/", .setCookie: DashboardSession.cookie(session, secure: secure)])
     }
 }

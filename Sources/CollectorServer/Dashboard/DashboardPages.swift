@@ -40,9 +40,12 @@ struct DashboardPages {
     private var threshold: PrivacyThreshold { reader.threshold }
 
     private func headline(_ summary: NPSSummary, withheld: Bool) -> String {
-        if withheld {
+        if withheld && (summary.n == 0 || threshold.isBelow(count: summary.n)) {
             return
                 #"<p class="hidden-cell">\#(summary.n) votes: fewer than \#(threshold.k), so the score is withheld.</p>"#
+        }
+        if withheld {
+            return #"<p class="hidden-cell">\#(summary.n) votes: published once the campaign is closed.</p>"#
         }
         return """
             <p><span class="figure" id="nps">\(HTML.nps(summary.score))</span> NPS \
@@ -53,7 +56,7 @@ struct DashboardPages {
 
     private func cell(_ summary: NPSSummary, votes: Int, withheld: Bool) -> String {
         if withheld {
-            let reason = threshold.isBelow(count: votes) ? "below threshold" : "withheld with a smaller cell"
+            let reason = threshold.isBelow(count: votes) ? "below threshold" : "withheld"
             return #"<td class="num">\#(votes)</td><td class="hidden-cell" colspan="2">\#(reason)</td>"#
         }
         return """
@@ -63,19 +66,19 @@ struct DashboardPages {
     }
 
     func overview() async throws -> Response {
-        let campaigns = try await reader.campaigns.all()
+        let campaigns = try await reader.read { try await $0.campaigns() }
         let now = reader.clock.now
         var rows = ""
         var points: [SVGCharts.TrendPoint] = []
         for overview in campaigns {
             let summary = overview.distribution.summary
-            let withheld = threshold.isBelow(count: summary.n)
+            let withheld = !overview.isPublished
             let id = overview.campaign.id
             rows += """
                 <tr data-campaign="\(HTML.escape(id))"><td><a href="/dashboard/campaigns/\(HTML.urlComponent(id))">\
                 \(HTML.escape(id))</a></td><td>\(overview.campaign.state(at: now).rawValue)</td>\
                 <td>\(HTML.date(overview.campaign.startAt))</td>\(cell(summary, votes: summary.n, withheld: withheld))\
-                <td class="num">\(overview.votingWorkspaces)</td></tr>
+                <td class="num">\(overview.overview.votingWorkspaces)</td></tr>
                 """
             points.append(
                 .init(
@@ -95,25 +98,32 @@ struct DashboardPages {
             """)
     }
 
+    /// Every figure of the page from one snapshot, as one answer of the API.
     func campaign(_ id: String, _ request: Request) async throws -> Response {
         let parameters = QueryParameters(request)
         let sort: WorkspaceSort = try parameters.choice("sort", default: .votes)
         let order: SortOrder = try parameters.choice("order", default: .desc)
         let category: NPSCategory? = try parameters.optionalChoice("category")
-        let summary = try await reader.summary(id)
-        let nps = summary.nps
-        let withheld = threshold.isBelow(count: nps.n)
-        var body = headline(nps, withheld: withheld)
-        if !withheld {
-            body += try await figures(summary)
+        let body = try await reader.read { layer in
+            let disclosed = try await layer.requireSummary(id)
+            let nps = disclosed.summary.nps
+            let withheld = !disclosed.disclosure.isTotalPublished
+            var body = headline(nps, withheld: withheld)
+            if !withheld {
+                body += figures(disclosed)
+            }
+            body += funnel(try await layer.funnel(of: id))
+            body += try await workspaceTable(
+                id, disclosed.disclosure, layer, sort: sort, order: order, category: category)
+            body += try await comments(
+                id, disclosed.disclosure, layer, category: category, sort: sort, order: order)
+            return body
         }
-        body += try await funnel(id)
-        body += try await workspaceTable(id, sort: sort, order: order, category: category)
-        body += try await comments(id, summary: summary, category: category, sort: sort, order: order)
         return HTML.page(title: "Campaign \(id)", body)
     }
 
-    private func figures(_ summary: CampaignSummary) async throws -> String {
+    private func figures(_ disclosed: PrivacyLayer.DisclosedSummary) -> String {
+        let summary = disclosed.summary
         let nps = summary.nps
         let percentages = NPSStatistics.largestRemainderPercentages([nps.promoters, nps.passives, nps.detractors])
         let scoreRows = ScoreDistribution.scores.map { score in
@@ -121,12 +131,11 @@ struct DashboardPages {
             return
                 #"<tr><td class="\#(category)">\#(score)</td><td class="num">\#(summary.distribution.count(of: score))</td></tr>"#
         }.joined()
-        let withheldRoles = reader.withheldRoles(of: summary)
         let roleRows = summary.roles.keys.sorted().map { role in
             let distribution = summary.roles[role] ?? ScoreDistribution()
             return """
                 <tr data-role="\(HTML.escape(role))"><td>\(HTML.escape(role))</td>\
-                \(cell(distribution.summary, votes: distribution.n, withheld: withheldRoles.contains(role)))</tr>
+                \(cell(distribution.summary, votes: distribution.n, withheld: disclosed.disclosure.isRoleWithheld(role)))</tr>
                 """
         }.joined()
         return """
@@ -148,8 +157,7 @@ struct DashboardPages {
             """
     }
 
-    private func funnel(_ id: String) async throws -> String {
-        let funnel = try await reader.funnels.funnel(of: id)
+    private func funnel(_ funnel: CampaignFunnel) -> String {
         let steps = [
             ("Reached", funnel.announced), ("Notified", funnel.notified), ("Shown", funnel.shown),
             ("Voted", funnel.voted), ("Opted out", funnel.optedOut),
@@ -165,13 +173,14 @@ struct DashboardPages {
     }
 
     private func workspaceTable(
-        _ id: String, sort: WorkspaceSort, order: SortOrder, category: NPSCategory?
+        _ id: String, _ disclosure: Disclosure, _ layer: PrivacyLayer, sort: WorkspaceSort, order: SortOrder,
+        category: NPSCategory?
     )
         async throws -> String
     {
         var rows = ""
-        try await reader.workspaceBreakdown.rows(
-            of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows)
+        try await layer.workspaces(
+            of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows), disclosure: disclosure
         ) { figures, _ in
             let rate = figures.responseRate.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
             rows += """
@@ -198,13 +207,13 @@ struct DashboardPages {
     }
 
     private func comments(
-        _ id: String, summary: CampaignSummary, category: NPSCategory?, sort: WorkspaceSort, order: SortOrder
+        _ id: String, _ disclosure: Disclosure, _ layer: PrivacyLayer, category: NPSCategory?, sort: WorkspaceSort,
+        order: SortOrder
     ) async throws -> String {
         var items = ""
-        try await reader.votes.votes(
-            of: id, .init(category: category, hasComment: true, limit: Self.commentRows),
-            withheldRoles: reader.withheldRoles(of: summary)
-        ) { vote in
+        try await layer.votes(
+            of: id, .init(category: category, hasComment: true, limit: Self.commentRows), disclosure: disclosure
+        ) { vote, _ in
             let category = vote.category?.rawValue ?? ""
             items += """
                 <div class="comment" data-category="\(category)"><span class="\(category)">\(vote.score)</span> \
@@ -220,19 +229,19 @@ struct DashboardPages {
         return """
             <h2 id="comments">Comments</h2>
             <nav class="filters">\(links)</nav>
-            <p class="muted">Comments of workspaces under \(threshold.k) votes are withheld.</p>
+            <p class="muted">Comments are listed without their workspace when its figures are withheld, \
+            and not at all while the campaign's are.</p>
             \(items.isEmpty ? "<p>No comments.</p>" : items)
             """
     }
 
     func workspace(_ id: String) async throws -> Response {
-        let entry = try await reader.workspace(id)
+        let (entry, campaigns) = try await reader.read { try await $0.requireWorkspace(id) }
         var points: [SVGCharts.TrendPoint] = []
         var rows = ""
-        for campaign in entry.campaigns {
+        for campaign in campaigns {
             let summary = campaign.distribution.summary
-            let withheld = try await reader.workspacePrivacy.isWithheld(
-                id, votes: summary.n, in: campaign.campaignID)
+            let withheld = campaign.isWithheld
             points.append(
                 .init(
                     label: campaign.campaignID, score: withheld ? nil : summary.score,

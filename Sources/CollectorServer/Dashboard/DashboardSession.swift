@@ -2,22 +2,25 @@ import Foundation
 import Hummingbird
 import Ingest
 
-/// The dashboard's sign-in: an analyst or admin token, given once in a form
-/// and then kept in an HttpOnly, SameSite=Strict cookie, so that page
-/// scripts cannot read it and other sites cannot send it.
+/// The dashboard's sign-in: an analyst or admin token, given once in a form,
+/// opens a session (`DashboardSessionStore`) whose opaque random id the
+/// browser keeps in an HttpOnly, SameSite=Strict cookie, so that page
+/// scripts cannot read it, other sites cannot send it, and the cookie never
+/// holds the token itself. `Secure` when the request came over TLS.
 struct DashboardSession: RouterMiddleware {
     typealias Context = CollectorRequestContext
-    static let cookieName = "nps_token"
+    static let cookieName = "nps_session"
     static let signInPath = "/dashboard/sign-in"
 
     let tokens: TokenStore
+    let sessions: DashboardSessionStore
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let token = Self.token(in: request), let identity = try await tokens.authenticate(token) else {
+        guard let identity = try await Self.identity(of: request, tokens: tokens, sessions: sessions) else {
             return Response(status: .seeOther, headers: [.location: Self.signInPath])
         }
         guard identity.scope == .analyst || identity.scope == .admin else {
@@ -31,15 +34,35 @@ struct DashboardSession: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The cookie's token, or a bearer token for scripts.
-    static func token(in request: Request) -> String? {
-        if let header = request.headers[.authorization] { return AuthenticationMiddleware.bearerToken(header) }
-        return request.cookies[cookieName]?.value
+    /// The session's identity, or a bearer token's for scripts.
+    static func identity(
+        of request: Request, tokens: TokenStore, sessions: DashboardSessionStore
+    ) async throws
+        -> Identity?
+    {
+        if let header = request.headers[.authorization] {
+            guard let token = AuthenticationMiddleware.bearerToken(header) else { return nil }
+            return try await tokens.authenticate(token)
+        }
+        guard let id = request.cookies[cookieName]?.value, !id.isEmpty else { return nil }
+        return try await sessions.authenticate(id)
     }
 
-    static func cookie(_ token: String) -> String {
-        "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(12 * 3_600)"
+    /// Whether the browser reached us over TLS: directly, or through a
+    /// trusted reverse proxy that says so in `X-Forwarded-Proto` (from any
+    /// other peer the header is ignored: a client could set it at will).
+    static func cameOverTLS(_ request: Request, context: Context, trustedProxies: TrustedProxies) -> Bool {
+        if request.uri.scheme?.rawValue == "https" || request.head.scheme == "https" { return true }
+        guard let peer = context.remoteAddress?.ipAddress, trustedProxies.contains(peer) else { return false }
+        return request.headers[.forwardedProto]?.lowercased() == "https"
     }
 
-    static let expiredCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+    static func cookie(_ sessionID: String, secure: Bool) -> String {
+        "\(cookieName)=\(sessionID); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(DashboardSessionStore.lifetime))"
+            + (secure ? "; Secure" : "")
+    }
+
+    static func expiredCookie(secure: Bool) -> String {
+        "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "")
+    }
 }

@@ -10,40 +10,43 @@ struct CampaignsController {
 
     func register(on group: RouterGroup<CollectorRequestContext>) {
         group.get("campaigns") { request, _ in
-            try await reader.conditionally(request) { _ in try await campaignList(request) }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await campaignList(request, $0) }
+            }
         }
         group.get("campaigns/{id}/summary") { request, context in
             try await reader.conditionally(request) { version in
-                try await summary(request, id: try context.parameters.require("id"), at: version)
+                try await reader.read {
+                    try await summary(request, id: try context.parameters.require("id"), at: version, $0)
+                }
             }
         }
         group.get("campaigns/{id}/breakdown") { request, context in
             try await reader.conditionally(request) { _ in
-                try await breakdown(request, id: try context.parameters.require("id"))
+                try await reader.read { try await breakdown(request, id: try context.parameters.require("id"), $0) }
             }
         }
         group.get("campaigns/{id}/workspaces") { request, context in
             try await reader.conditionally(request) { _ in
-                try await workspaces(request, id: try context.parameters.require("id"))
+                try await reader.read { try await workspaces(request, id: try context.parameters.require("id"), $0) }
             }
         }
         group.get("campaigns/{id}/votes") { request, context in
             try await reader.conditionally(request) { _ in
-                try await votes(request, id: try context.parameters.require("id"))
+                try await reader.read { try await votes(request, id: try context.parameters.require("id"), $0) }
             }
         }
     }
 
-    func campaignList(_ request: Request) async throws -> JSONValue {
+    func campaignList(_ request: Request, _ layer: PrivacyLayer) async throws -> JSONValue {
         let json = FiguresJSON(confidence: try QueryParameters(request).confidence)
         let now = reader.clock.now
         return .array(
-            try await reader.campaigns.all().map { overview in
+            try await layer.campaigns().map { published in
                 var members = json.figures(
-                    overview.distribution.summary, withheld: reader.threshold.isBelow(count: overview.distribution.n),
-                    threshold: reader.threshold)
-                members.merge(Self.campaignFields(overview.campaign, now: now)) { _, new in new }
-                members["votingWorkspaces"] = .number(Double(overview.votingWorkspaces))
+                    published.distribution.summary, withheld: !published.isPublished, threshold: reader.threshold)
+                members.merge(Self.campaignFields(published.campaign, now: now)) { _, new in new }
+                members["votingWorkspaces"] = .number(Double(published.overview.votingWorkspaces))
                 return .object(members)
             })
     }
@@ -56,15 +59,19 @@ struct CampaignsController {
         ]
     }
 
-    func summary(_ request: Request, id: String, at version: ReadModelVersion) async throws -> JSONValue {
+    func summary(
+        _ request: Request, id: String, at version: ReadModelVersion, _ layer: PrivacyLayer
+    ) async throws
+        -> JSONValue
+    {
         let json = FiguresJSON(confidence: try QueryParameters(request).confidence)
-        let overview = try await reader.campaign(id)
-        let distribution = overview.distribution
-        let withheld = reader.threshold.isBelow(count: distribution.n)
+        let published = try await layer.requireCampaign(id)
+        let distribution = published.distribution
+        let withheld = !published.isPublished
         var members = json.figures(distribution.summary, withheld: withheld, threshold: reader.threshold)
         members["campaignId"] = .string(id)
         members["distribution"] = withheld ? .null : .array(distribution.counts.map { .number(Double($0)) })
-        let funnel = try await reader.funnels.funnel(of: id)
+        let funnel = try await layer.funnel(of: id)
         members["workspaces"] = .object([
             "announced": .number(Double(funnel.announced)), "notified": .number(Double(funnel.notified)),
             "shown": .number(Double(funnel.shown)), "voted": .number(Double(funnel.voted)),
@@ -77,23 +84,23 @@ struct CampaignsController {
         return .object(members)
     }
 
-    func breakdown(_ request: Request, id: String) async throws -> JSONValue {
+    func breakdown(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
         let json = FiguresJSON(confidence: try parameters.confidence)
         let dimension: BreakdownDimension = try parameters.choice("by", default: .role)
-        let summary = try await reader.summary(id)
-        let withheld = reader.withheldRoles(of: summary)
-        let rows: [JSONValue] = summary.roles.keys.sorted().map { role in
-            let distribution = summary.roles[role] ?? ScoreDistribution()
+        let disclosed = try await layer.requireSummary(id)
+        let roles = disclosed.summary.roles
+        let rows: [JSONValue] = roles.keys.sorted().map { role in
+            let distribution = roles[role] ?? ScoreDistribution()
             var members = json.figures(
-                distribution.summary, withheld: withheld.contains(role), threshold: reader.threshold)
+                distribution.summary, withheld: disclosed.disclosure.isRoleWithheld(role), threshold: reader.threshold)
             members["role"] = .string(role)
             return .object(members)
         }
         return .object(["campaignId": .string(id), "by": .string(dimension.rawValue), "rows": .array(rows)])
     }
 
-    func workspaces(_ request: Request, id: String) async throws -> JSONValue {
+    func workspaces(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
         let json = FiguresJSON(confidence: try parameters.confidence)
         var query = WorkspaceBreakdownRequest(
@@ -105,10 +112,11 @@ struct CampaignsController {
         if let cursor = parameters.string("cursor") {
             query.after = try PageCursor.workspacePosition(cursor, for: query)
         }
-        _ = try await reader.campaign(id)
+        let campaign = try await layer.requireCampaign(id).campaign
+        let disclosure = try await layer.disclosure(of: campaign)
         var rows: [JSONValue] = []
         var positions: [WorkspacePosition] = []
-        try await reader.workspaceBreakdown.rows(of: id, query) { figures, position in
+        try await layer.workspaces(of: id, query, disclosure: disclosure) { figures, position in
             rows.append(.object(Self.workspaceRow(figures, json: json, threshold: reader.threshold)))
             positions.append(position)
         }
@@ -136,22 +144,23 @@ struct CampaignsController {
         return members
     }
 
-    func votes(_ request: Request, id: String) async throws -> JSONValue {
+    func votes(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
         let pageSize = try parameters.limit
         var query = try Self.voteListRequest(parameters)
         query.limit = pageSize + 1
-        let summary = try await reader.summary(id)
+        let campaign = try await layer.requireCampaign(id).campaign
+        let disclosure = try await layer.disclosure(of: campaign)
         var votes: [ListedVote] = []
-        try await reader.votes.votes(of: id, query, withheldRoles: reader.withheldRoles(of: summary)) {
-            votes.append($0)
+        var positions: [VotePosition] = []
+        try await layer.votes(of: id, query, disclosure: disclosure) { vote, position in
+            votes.append(vote)
+            positions.append(position)
         }
         var nextCursor: JSONValue = .null
         if votes.count > pageSize {
             votes.removeLast()
-            let last = votes[pageSize - 1]
-            nextCursor = .string(
-                PageCursor.votes(VotePosition(workspaceID: last.workspaceID, identifier: last.identifier)))
+            nextCursor = .string(PageCursor.votes(positions[pageSize - 1]))
         }
         return .object([
             "campaignId": .string(id), "rows": .array(votes.map(Self.voteRow)), "nextCursor": nextCursor,
@@ -172,7 +181,7 @@ struct CampaignsController {
 
     static func voteRow(_ vote: ListedVote) -> JSONValue {
         .object([
-            "identifier": .string(vote.identifier), "workspaceId": .string(vote.workspaceID),
+            "identifier": .string(vote.identifier), "workspaceId": vote.workspaceID.map(JSONValue.string) ?? .null,
             "roles": .array(vote.roles.map(JSONValue.string)), "score": .number(Double(vote.score)),
             "category": vote.category.map { .string($0.rawValue) } ?? .null,
             "comment": vote.comment.map(JSONValue.string) ?? .null, "time": FiguresJSON.time(vote.changedAt),

@@ -9,10 +9,14 @@ struct ComparisonController {
 
     func register(on group: RouterGroup<CollectorRequestContext>) {
         group.get("compare") { request, _ in
-            try await reader.conditionally(request) { _ in try await compare(request) }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await compare(request, $0) }
+            }
         }
         group.get("trend") { request, _ in
-            try await reader.conditionally(request) { _ in try await trend(request) }
+            try await reader.conditionally(request) { _ in
+                try await reader.read { try await trend(request, $0) }
+            }
         }
     }
 
@@ -24,26 +28,30 @@ struct ComparisonController {
     }
 
     /// A campaign's votes within `scope`, and whether the privacy rule withholds them.
-    func side(_ campaignID: String, _ scope: Scope) async throws -> (NPSSummary, withheld: Bool) {
+    func side(
+        _ campaignID: String, _ scope: Scope, _ layer: PrivacyLayer
+    ) async throws
+        -> (NPSSummary, withheld: Bool)
+    {
         switch scope {
         case .campaign:
-            let distribution = try await reader.campaign(campaignID).distribution
-            return (distribution.summary, reader.threshold.isBelow(count: distribution.n))
+            let published = try await layer.requireCampaign(campaignID)
+            return (published.distribution.summary, !published.isPublished)
         case .workspace(let workspaceID):
-            _ = try await reader.campaign(campaignID)
-            let campaigns = try await reader.directory.campaigns(of: workspaceID)
-            let distribution = campaigns.first { $0.campaignID == campaignID }?.distribution ?? ScoreDistribution()
-            let withheld = try await reader.workspacePrivacy.isWithheld(
-                workspaceID, votes: distribution.n, in: campaignID)
-            return (distribution.summary, withheld)
+            let campaign = try await layer.requireCampaign(campaignID).campaign
+            let campaigns = try await layer.campaigns(ofWorkspace: workspaceID)
+            guard let cell = campaigns.first(where: { $0.campaignID == campaign.id }) else {
+                return (ScoreDistribution().summary, false)
+            }
+            return (cell.distribution.summary, cell.isWithheld)
         case .role(let role):
-            let summary = try await reader.summary(campaignID)
-            let distribution = summary.roles[role] ?? ScoreDistribution()
-            return (distribution.summary, reader.withheldRoles(of: summary).contains(role))
+            let disclosed = try await layer.requireSummary(campaignID)
+            let distribution = disclosed.summary.roles[role] ?? ScoreDistribution()
+            return (distribution.summary, disclosed.disclosure.isRoleWithheld(role))
         }
     }
 
-    func compare(_ request: Request) async throws -> JSONValue {
+    func compare(_ request: Request, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
         let confidence = try parameters.confidence
         let json = FiguresJSON(confidence: confidence)
@@ -58,8 +66,8 @@ struct ComparisonController {
         case (nil, nil): scope = .campaign
         case (_?, _?): throw APIError.badRequest("give workspace or role, not both")
         }
-        let (firstSummary, firstWithheld) = try await side(first, scope)
-        let (secondSummary, secondWithheld) = try await side(second, scope)
+        let (firstSummary, firstWithheld) = try await side(first, scope, layer)
+        let (secondSummary, secondWithheld) = try await side(second, scope, layer)
         var difference: JSONValue = .null
         if !firstWithheld, !secondWithheld, let delta = NPSDifference(firstSummary, against: secondSummary) {
             difference = .object([
@@ -81,41 +89,37 @@ struct ComparisonController {
         return .object(members)
     }
 
-    func trend(_ request: Request) async throws -> JSONValue {
+    func trend(_ request: Request, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
         let json = FiguresJSON(confidence: try parameters.confidence)
         guard let workspaceID = try parameters.text("workspace") else {
             return .object([
                 "points": .array(
-                    try await reader.campaigns.all().map { overview in
+                    try await layer.campaigns().map { published in
                         var members = json.figures(
-                            overview.distribution.summary,
-                            withheld: reader.threshold.isBelow(count: overview.distribution.n),
+                            published.distribution.summary, withheld: !published.isPublished,
                             threshold: reader.threshold)
-                        members["campaignId"] = .string(overview.campaign.id)
-                        members["startAt"] = FiguresJSON.time(overview.campaign.startAt)
+                        members["campaignId"] = .string(published.campaign.id)
+                        members["startAt"] = FiguresJSON.time(published.campaign.startAt)
                         return .object(members)
                     })
             ])
         }
-        _ = try await reader.workspace(workspaceID)
+        let (_, campaigns) = try await layer.requireWorkspace(workspaceID)
         return .object([
             "workspaceId": .string(workspaceID),
-            "points": .array(try await workspacePoints(workspaceID, json: json)),
+            "points": .array(workspacePoints(campaigns, json: json)),
         ])
     }
 
     /// One point per campaign the workspace took part in, in start order.
-    func workspacePoints(_ workspaceID: String, json: FiguresJSON) async throws -> [JSONValue] {
-        var points: [JSONValue] = []
-        for campaign in try await reader.directory.campaigns(of: workspaceID) {
-            let withheld = try await reader.workspacePrivacy.isWithheld(
-                workspaceID, votes: campaign.distribution.n, in: campaign.campaignID)
-            var members = json.figures(campaign.distribution.summary, withheld: withheld, threshold: reader.threshold)
+    func workspacePoints(_ campaigns: [PrivacyLayer.WorkspaceCampaign], json: FiguresJSON) -> [JSONValue] {
+        campaigns.map { campaign in
+            var members = json.figures(
+                campaign.distribution.summary, withheld: campaign.isWithheld, threshold: reader.threshold)
             members["campaignId"] = .string(campaign.campaignID)
             members["startAt"] = FiguresJSON.time(campaign.startAt)
-            points.append(.object(members))
+            return .object(members)
         }
-        return points
     }
 }

@@ -22,22 +22,29 @@ struct ExportsController {
         }
     }
 
+    /// The snapshot is taken in the body's writer, so that the disclosure and
+    /// the rows streamed under it are one read; the campaign is looked up
+    /// first, in a snapshot of its own, for the 404.
     func votes(_ request: Request, id: String) async throws -> Response {
         var filters = try CampaignsController.voteListRequest(QueryParameters(request))
         filters.after = nil
         let query = filters
-        let summary = try await reader.summary(id)
-        let withheldRoles = reader.withheldRoles(of: summary)
-        let votes = reader.votes
+        _ = try await reader.read { try await $0.requireCampaign(id) }
+        let reader = reader
         return CSVStream.response(
             filename: "\(Self.safeFilename(id))-votes.csv",
             header: ["identifier", "workspaceId", "roles", "score", "category", "comment", "time"]
         ) { stream in
-            try await votes.votes(of: id, query, withheldRoles: withheldRoles) { vote in
-                try await stream.row([
-                    vote.identifier, vote.workspaceID, vote.roles.joined(separator: ";"), String(vote.score),
-                    vote.category?.rawValue ?? "", vote.comment ?? "", EventJSON.formatTimestamp(vote.changedAt),
-                ])
+            try await reader.read { layer in
+                guard let campaign = try await layer.campaign(id)?.campaign else { return }
+                let disclosure = try await layer.disclosure(of: campaign)
+                try await layer.votes(of: id, query, disclosure: disclosure) { vote, _ in
+                    try await stream.row([
+                        vote.identifier, vote.workspaceID ?? "", vote.roles.joined(separator: ";"), String(vote.score),
+                        vote.category?.rawValue ?? "", vote.comment ?? "",
+                        vote.changedAt.map(EventJSON.formatTimestamp) ?? "",
+                    ])
+                }
             }
         }
     }
@@ -50,8 +57,8 @@ struct ExportsController {
             minVotes: try parameters.minVotes
         )
         let confidence = try parameters.confidence
-        _ = try await reader.campaign(id)
-        let breakdown = reader.workspaceBreakdown
+        _ = try await reader.read { try await $0.requireCampaign(id) }
+        let reader = reader
         let threshold = reader.threshold
         return CSVStream.response(
             filename: "\(Self.safeFilename(id))-workspaces.csv",
@@ -60,19 +67,23 @@ struct ExportsController {
                 "low", "high", "activeUsers", "responseRate", "reportedTotal", "deliveryCompleteness",
             ]
         ) { stream in
-            try await breakdown.rows(of: id, query) { figures, _ in
-                let summary = figures.categories
-                let shown = !figures.isWithheld
-                let interval = shown ? summary.interval(confidence: confidence) : nil
-                try await stream.row([
-                    figures.workspaceID, String(figures.votes), String(threshold.isBelow(count: figures.votes)),
-                    String(figures.isWithheld), shown ? String(summary.promoters) : "",
-                    shown ? String(summary.passives) : "", shown ? String(summary.detractors) : "",
-                    Self.text(shown ? summary.score : nil), Self.text(interval?.lowerBound),
-                    Self.text(interval?.upperBound), figures.activeUsers.map(String.init) ?? "",
-                    Self.text(figures.responseRate), figures.reportedTotal.map(String.init) ?? "",
-                    Self.text(figures.deliveryCompleteness),
-                ])
+            try await reader.read { layer in
+                guard let campaign = try await layer.campaign(id)?.campaign else { return }
+                let disclosure = try await layer.disclosure(of: campaign)
+                try await layer.workspaces(of: id, query, disclosure: disclosure) { figures, _ in
+                    let summary = figures.categories
+                    let shown = !figures.isWithheld
+                    let interval = shown ? summary.interval(confidence: confidence) : nil
+                    try await stream.row([
+                        figures.workspaceID, String(figures.votes), String(threshold.isBelow(count: figures.votes)),
+                        String(figures.isWithheld), shown ? String(summary.promoters) : "",
+                        shown ? String(summary.passives) : "", shown ? String(summary.detractors) : "",
+                        Self.text(shown ? summary.score : nil), Self.text(interval?.lowerBound),
+                        Self.text(interval?.upperBound), figures.activeUsers.map(String.init) ?? "",
+                        Self.text(figures.responseRate), figures.reportedTotal.map(String.init) ?? "",
+                        Self.text(figures.deliveryCompleteness),
+                    ])
+                }
             }
         }
     }

@@ -57,13 +57,17 @@ extension PageCursor {
     }
 
     static func votes(_ position: VotePosition) -> String {
-        encode(["workspace": .string(position.workspaceID), "identifier": .string(position.identifier)])
+        encode([
+            "workspace": .string(position.workspaceID), "identifier": .string(position.identifier),
+            "tie": .number(Double(position.tie)),
+        ])
     }
 
     static func votePosition(_ cursor: String) throws -> VotePosition {
         let members = try decode(cursor)
-        guard let workspace = members["workspace"]?.stringValue, let identifier = members["identifier"]?.stringValue
+        guard let workspace = members["workspace"]?.stringValue, let identifier = members["identifier"]?.stringValue,
+            let tie = members["tie"]?.doubleValue, tie >= 0, tie <= 1_000_000, tie.rounded() == tie
         else { throw invalid }
-        return VotePosition(workspaceID: workspace, identifier: identifier)
+        return VotePosition(workspaceID: workspace, identifier: identifier, tie: Int(tie))
     }
 }

@@ -7,64 +7,39 @@ import NPSDomain
 import PostgresNIO
 import Projections
 
-/// Every read-model query the query API and the dashboard use, built on one
-/// client: the place where the reads could be sent to a replica instead of
-/// the database the ingest writes to.
+/// The query API's and the dashboard's one door to the read models: the
+/// version tag (`conditionally`), and `read`, which hands an answer the
+/// `PrivacyLayer` over one snapshot. No route reads a figure any other way.
+/// Built on one client: the place where the reads could be sent to a
+/// replica instead of the database the ingest writes to.
 struct ReadModelReader: Sendable {
     let threshold: PrivacyThreshold
+    let policy: PublicationPolicy
     let versions: ReadModelVersionQuery
-    let campaigns: CampaignOverviewQuery
-    let summaries: CampaignSummaryQuery
-    let funnels: CampaignFunnelQuery
-    let workspaceBreakdown: WorkspaceBreakdownQuery
-    let votes: VoteListQuery
-    let directory: WorkspaceDirectoryQuery
-    let workspacePrivacy: WorkspaceCellPrivacy
     let cache = AnswerCache()
     /// Decides a campaign's state (scheduled, running, ...) in answers.
     let clock: any CollectorClock
+    private let client: PostgresClient
+    private let logger: Logger
 
-    init(client: PostgresClient, threshold: PrivacyThreshold, clock: any CollectorClock, logger: Logger) {
+    init(
+        client: PostgresClient, threshold: PrivacyThreshold, policy: PublicationPolicy, clock: any CollectorClock,
+        logger: Logger
+    ) {
+        self.client = client
         self.threshold = threshold
+        self.policy = policy
         self.clock = clock
+        self.logger = logger
         versions = ReadModelVersionQuery(client: client, logger: logger)
-        campaigns = CampaignOverviewQuery(client: client, logger: logger)
-        summaries = CampaignSummaryQuery(client: client, logger: logger)
-        funnels = CampaignFunnelQuery(client: client, logger: logger)
-        workspaceBreakdown = WorkspaceBreakdownQuery(client: client, threshold: threshold, logger: logger)
-        votes = VoteListQuery(client: client, threshold: threshold, logger: logger)
-        directory = WorkspaceDirectoryQuery(client: client, logger: logger)
-        workspacePrivacy = WorkspaceCellPrivacy(client: client, threshold: threshold, logger: logger)
     }
 
-    /// The campaign, or 404.
-    func campaign(_ id: String) async throws -> CampaignOverview {
-        guard Identifiers.isValid(id), let campaign = try await campaigns.campaign(id) else {
-            throw APIError.notFound("no campaign \(id)")
+    /// Runs `body` with the privacy layer over one consistent snapshot: every
+    /// figure of one answer comes from the same state of the read models.
+    func read<Result: Sendable>(_ body: (PrivacyLayer) async throws -> Result) async throws -> Result {
+        try await ReadSnapshot.run(on: client, logger: logger) { snapshot in
+            try await body(PrivacyLayer(source: snapshot, threshold: threshold, policy: policy, logger: logger))
         }
-        return campaign
-    }
-
-    /// The campaign's pooled and per-role votes, or 404.
-    func summary(_ id: String) async throws -> CampaignSummary {
-        guard Identifiers.isValid(id), let summary = try await summaries.summary(of: id) else {
-            throw APIError.notFound("no campaign \(id)")
-        }
-        return summary
-    }
-
-    /// The workspace's directory entry, or 404.
-    func workspace(_ id: String) async throws -> WorkspaceEntry {
-        guard Identifiers.isValid(id), let entry = try await directory.entry(id) else {
-            throw APIError.notFound("no workspace \(id)")
-        }
-        return entry
-    }
-
-    /// The roles of a campaign whose figures are withheld (below the
-    /// threshold, or hidden with the only one that is).
-    func withheldRoles(of summary: CampaignSummary) -> Set<String> {
-        threshold.cellsToWithhold(summary.roles.mapValues(\.n))
     }
 
     /// Answers 304 when the caller's `If-None-Match` holds the current tag,

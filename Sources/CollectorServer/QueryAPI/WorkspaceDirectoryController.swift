@@ -11,14 +11,14 @@ struct WorkspaceDirectoryController {
     func register(on group: RouterGroup<CollectorRequestContext>) {
         group.get("workspaces/{id}") { request, context in
             try await reader.conditionally(request) { _ in
-                try await entry(request, id: try context.parameters.require("id"))
+                try await reader.read { try await entry(request, id: try context.parameters.require("id"), $0) }
             }
         }
     }
 
-    func entry(_ request: Request, id: String) async throws -> JSONValue {
+    func entry(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {
         let json = FiguresJSON(confidence: try QueryParameters(request).confidence)
-        let entry = try await reader.workspace(id)
+        let (entry, campaigns) = try await layer.requireWorkspace(id)
         return .object([
             "workspaceId": .string(entry.workspaceID),
             "registeredAt": FiguresJSON.time(entry.registeredAt),
@@ -40,7 +40,7 @@ struct WorkspaceDirectoryController {
                         "source": .string(change.source),
                     ])
                 }),
-            "campaigns": .array(try await comparison.workspacePoints(id, json: json)),
+            "campaigns": .array(comparison.workspacePoints(campaigns, json: json)),
         ])
     }
 }

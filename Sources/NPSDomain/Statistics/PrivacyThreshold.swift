@@ -1,7 +1,6 @@
-/// The small-group rule: a breakdown cell with fewer than k votes shows its count
-/// but no score, distribution or comments. It does not, by itself, stop a reader
-/// from recovering a hidden cell by subtracting shown cells from a total; callers
-/// that show totals must hide a second cell or merge small cells into "other".
+/// The threshold k of the small-group rule, and the rule for one dimension
+/// of cells under a total. The whole rule set for a campaign (which
+/// workspaces, roles and record attributes are published) is `Disclosure`.
 public struct PrivacyThreshold: Sendable, Hashable {
     public static let defaultK = 5
 
@@ -31,20 +30,38 @@ public struct PrivacyThreshold: Sendable, Hashable {
         if count <= 0 { return .noData }
         return count < k ? .belowThreshold : .shown
     }
+
+    /// Whether a group of `count` votes may be set apart from the rest: it is
+    /// empty or holds at least k votes. What a subtraction leaves must pass it.
+    public func isSafeRemainder(_ count: Int) -> Bool {
+        count == 0 || count >= k
+    }
 }
 
 extension PrivacyThreshold {
-    /// The cells of a breakdown whose figures must be withheld when the total
-    /// of the breakdown is shown: every cell below the threshold and, when
-    /// exactly one is, the shown cell with the fewest votes (ties: the smallest
-    /// key) as well, so that the hidden cell is not the total minus the shown
-    /// cells. Cells with no votes are neither hidden nor counted.
-    public func cellsToWithhold<Cell: Comparable>(_ votes: [Cell: Int]) -> Set<Cell> {
-        let below = votes.filter { isBelow(count: $0.value) }
-        guard below.count == 1 else { return Set(below.keys) }
-        let smallestShown = votes.filter { $0.value >= k }.min { left, right in
+    /// The cells of one dimension under a shown total (workspaces under a
+    /// campaign, roles under a campaign) whose figures are withheld.
+    ///
+    /// Primary suppression: every cell below k. Complementary suppression:
+    /// the total minus the shown cells is the withheld cells pooled, so the
+    /// withheld cells must together hold at least k votes, and be at least two
+    /// (one withheld cell would be the total minus the others). Cells are
+    /// added smallest first (ties: the smallest key) until both hold; when
+    /// even every cell together holds fewer than k, all are withheld, and so
+    /// is the total, which is then below k itself. Cells with no votes are
+    /// neither withheld nor counted. `alsoWithheld` are cells withheld for a
+    /// reason of another rule; they count towards the pool.
+    public func cellsToWithhold<Cell: Comparable>(_ votes: [Cell: Int], alsoWithheld: Set<Cell> = []) -> Set<Cell> {
+        let nonEmpty = votes.filter { $0.value > 0 }
+        var withheld = Set(nonEmpty.keys.filter { isBelow(count: nonEmpty[$0]!) || alsoWithheld.contains($0) })
+        guard !withheld.isEmpty else { return [] }
+        var candidates = nonEmpty.filter { !withheld.contains($0.key) }.sorted { left, right in
             left.value != right.value ? left.value < right.value : left.key < right.key
+        }[...]
+        func pooled() -> Int { withheld.reduce(0) { $0 + nonEmpty[$1]! } }
+        while pooled() < k || withheld.count < 2, let next = candidates.popFirst() {
+            withheld.insert(next.key)
         }
-        return Set(below.keys).union(smallestShown.map { [$0.key] } ?? [])
+        return withheld
     }
 }

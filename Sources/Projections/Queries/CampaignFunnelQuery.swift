@@ -16,16 +16,16 @@ public struct CampaignFunnel: Sendable, Equatable {
 }
 
 public struct CampaignFunnelQuery: Sendable {
-    public let client: PostgresClient
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
     public func funnel(of campaignID: String) async throws -> CampaignFunnel {
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             SELECT f.notified, f.shown, f.voted, f.opted_out_before_start + f.opted_out_during,
                    coalesce(figures.announced, 0), figures.completeness

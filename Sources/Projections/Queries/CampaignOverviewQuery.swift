@@ -15,10 +15,10 @@ public struct CampaignOverview: Sendable, Equatable {
 /// Every campaign in start order (the trend's order), from the campaigns and
 /// votes read models.
 public struct CampaignOverviewQuery: Sendable {
-    public let client: PostgresClient
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -37,7 +37,7 @@ public struct CampaignOverviewQuery: Sendable {
     /// that locked a view (or two tables) could deadlock with it.
     private func campaigns(matching campaignID: String?) async throws -> [CampaignOverview] {
         var distributions: [String: ScoreDistribution] = [:]
-        let scores = try await client.query(
+        let scores = try await client.rows(
             """
             SELECT campaign_id, score, sum(votes)::int8 FROM campaign_scores
              WHERE \(campaignID)::text IS NULL OR campaign_id = \(campaignID)
@@ -49,7 +49,7 @@ public struct CampaignOverviewQuery: Sendable {
             distributions[id, default: ScoreDistribution()].add(score: Int(score), count: Int(votes))
         }
         var votingWorkspaces: [String: Int] = [:]
-        let voting = try await client.query(
+        let voting = try await client.rows(
             """
             SELECT campaign_id, count(DISTINCT workspace_id)::int8 FROM workspace_campaign_scores
              WHERE votes > 0 AND (\(campaignID)::text IS NULL OR campaign_id = \(campaignID))
@@ -59,7 +59,7 @@ public struct CampaignOverviewQuery: Sendable {
         )
         for try await (id, count) in voting.decode((String, Int64).self) { votingWorkspaces[id] = Int(count) }
 
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             SELECT campaign_id, start_at, expire_at, roles, announced_at, closed_at FROM campaigns
              WHERE \(campaignID)::text IS NULL OR campaign_id = \(campaignID)

@@ -21,11 +21,11 @@ public struct CampaignSummary: Sendable, Equatable {
 /// workspaces, shared by the overview, the summary, the dashboard, compare
 /// and the exports), and the per-role figures beside them.
 public struct CampaignSummaryQuery: Sendable {
-    public let client: PostgresClient
+    public let client: any ReadModelSource
     public let logger: Logger
     let overviews: CampaignOverviewQuery
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
         self.overviews = CampaignOverviewQuery(client: client, logger: logger)
@@ -35,7 +35,7 @@ public struct CampaignSummaryQuery: Sendable {
     public func summary(of campaignID: String) async throws -> CampaignSummary? {
         guard let overview = try await overviews.campaign(campaignID) else { return nil }
         var roles: [String: ScoreDistribution] = [:]
-        let roleScores = try await client.query(
+        let roleScores = try await client.rows(
             """
             SELECT role, score, sum(votes)::int8 FROM campaign_role_scores
              WHERE campaign_id = \(campaignID) GROUP BY role, score HAVING sum(votes) > 0

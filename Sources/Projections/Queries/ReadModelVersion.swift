@@ -3,10 +3,11 @@ import Logging
 import PostgresNIO
 
 /// Where the read models stand: a tag that changes whenever any projection
-/// moves (the answers' ETag), and the oldest checkpoint among them, which
-/// every answer reflects at least.
+/// moves, is rebuilt by a replay, or a workspace is purged (the answers'
+/// ETag, and the key of the answer cache), and the oldest checkpoint among
+/// them, which every answer reflects at least.
 public struct ReadModelVersion: Sendable, Equatable {
-    /// md5 over every projection's name, version and checkpoint.
+    /// md5 over every projection's name, version, rebuilds and checkpoint, and the number of purges.
     public var tag: String
     /// The smallest log position any projection has applied through.
     public var position: Int64
@@ -15,20 +16,21 @@ public struct ReadModelVersion: Sendable, Equatable {
 }
 
 public struct ReadModelVersionQuery: Sendable {
-    public let client: PostgresClient
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
     public func current() async throws -> ReadModelVersion {
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             WITH checkpoints AS (
-                SELECT md5(coalesce(string_agg(name || ':' || version || ':' || transaction_id::text || ':' || position,
-                                               ',' ORDER BY name), '')) AS tag,
+                SELECT md5(coalesce(string_agg(name || ':' || version || ':' || rebuilds || ':' || transaction_id::text
+                                               || ':' || position, ',' ORDER BY name), '')
+                           || ':' || (SELECT count(*) FROM event_log_purges)) AS tag,
                        coalesce(min(position), 0) AS position
                   FROM projections)
             SELECT c.tag, c.position, e.recorded_at

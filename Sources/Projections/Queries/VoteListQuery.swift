@@ -3,28 +3,37 @@ import Logging
 import NPSDomain
 import PostgresNIO
 
-/// A current (deduplicated) vote as the product team may see it.
+/// A current (deduplicated) vote as the product team may see it: its
+/// attributes as `Disclosure.record` leaves them.
 public struct ListedVote: Sendable, Equatable {
     public var identifier: String
-    public var workspaceID: String
-    /// Only the roles the role breakdown shows: a withheld role's votes
-    /// could otherwise be counted here.
+    /// Nil when the vote's workspace is withheld.
+    public var workspaceID: String?
+    /// Only the roles the disclosure lets this workspace's records carry.
     public var roles: [String]
     public var score: Int
     public var comment: String?
-    public var changedAt: Date
+    /// Nil when the workspace is withheld: the times of one upload would
+    /// otherwise tell its votes apart from the rest of the pool.
+    public var changedAt: Date?
 
     public var category: NPSCategory? { NPSCategory(score: score) }
 }
 
-/// A position in the vote list: its last vote's key.
+/// A position in the vote list: its last vote's key as listed (the
+/// workspace blank when withheld, so that the withheld workspaces' votes
+/// are ordered by identifier alone, not grouped by workspace), and, since
+/// two withheld workspaces' votes can share an identifier, how many votes
+/// with that key were listed up to it.
 public struct VotePosition: Sendable, Equatable {
     public var workspaceID: String
     public var identifier: String
+    public var tie: Int
 
-    public init(workspaceID: String, identifier: String) {
+    public init(workspaceID: String, identifier: String, tie: Int = 1) {
         self.workspaceID = workspaceID
         self.identifier = identifier
+        self.tie = tie
     }
 }
 
@@ -51,60 +60,69 @@ public struct VoteListRequest: Sendable {
     }
 }
 
-/// The current votes of a campaign, by workspace and identifier, leaving
-/// out every vote of a workspace whose figures are withheld (its scores and
-/// comments would show the hidden cell), in keyset pages or as one stream.
+/// The current votes of a campaign, every one of them while the campaign's
+/// total is published (so that list and summary add up), with the
+/// attributes `Disclosure.record` allows; ordered by the workspace as
+/// listed, then identifier; in keyset pages or as one stream.
 public struct VoteListQuery: Sendable {
-    public let client: PostgresClient
-    public let privacy: WorkspaceCellPrivacy
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, threshold: PrivacyThreshold, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
-        self.privacy = WorkspaceCellPrivacy(client: client, threshold: threshold, logger: logger)
         self.logger = logger
     }
 
     /// Calls `body` with each vote in order, as the database streams them.
-    /// `withheldRoles` are the roles the role breakdown hides.
+    /// `disclosure` must have been read in the same snapshot.
     public func votes(
         of campaignID: String,
         _ request: VoteListRequest,
-        withheldRoles: Set<String>,
-        _ body: (ListedVote) async throws -> Void
+        disclosure: Disclosure,
+        _ body: (ListedVote, VotePosition) async throws -> Void
     ) async throws {
-        let alsoWithheld = try await privacy.alsoWithheld(in: campaignID)
+        guard disclosure.listsRecords else { return }
+        let published = disclosure.recordRoles.keys.sorted()
+        let carryingRole = request.role.map { role in
+            disclosure.recordRoles.filter { $0.value.contains(role) }.keys.sorted()
+        }
         let scores = request.category?.scores ?? ScoreDistribution.scores
         let pattern = request.text.map { "%" + Self.escapedForLike($0) + "%" }
-        let roleShown = request.role.map { !withheldRoles.contains($0) } ?? true
-        let rows = try await client.query(
+        let after = request.after
+        let rows = try await client.rows(
             """
-            SELECT v.identifier, v.workspace_id,
-                   ARRAY(SELECT r.role FROM jsonb_array_elements_text(v.roles) WITH ORDINALITY AS r(role, ordinal)
-                          WHERE r.role <> ALL(\(Array(withheldRoles))) ORDER BY r.ordinal),
-                   v.score, v.comment, v.changed_at
-              FROM current_votes v
-              JOIN workspace_campaign_categories w ON w.campaign_id = v.campaign_id AND w.workspace_id = v.workspace_id
-             WHERE v.campaign_id = \(campaignID)
-               AND w.votes >= \(privacy.threshold.k) AND v.workspace_id <> ALL(\(alsoWithheld))
-               AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
-               AND (\(request.role)::text IS NULL OR (\(roleShown) AND v.roles ? \(request.role)))
-               AND (\(request.hasComment)::bool IS NULL OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
-               AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))
-               AND (\(request.after == nil) OR (v.workspace_id, v.identifier)
-                    > (\(request.after?.workspaceID ?? ""), \(request.after?.identifier ?? "")))
-             ORDER BY v.workspace_id, v.identifier
-             LIMIT \(request.limit)
+            SELECT listed_workspace, identifier, workspace_id, roles, score, comment, changed_at FROM (
+                SELECT CASE WHEN v.workspace_id = ANY(\(published)) THEN v.workspace_id ELSE '' END
+                           AS listed_workspace,
+                       v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)) AS roles,
+                       v.score, v.comment, v.changed_at
+                  FROM current_votes v
+                 WHERE v.campaign_id = \(campaignID)
+                   AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
+                   AND (\(request.role)::text IS NULL
+                        OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))
+                   AND (\(request.hasComment)::bool IS NULL
+                        OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
+                   AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))) AS listed
+             WHERE \(after == nil) OR (listed_workspace, identifier) >= (\(after?.workspaceID ?? ""), \(after?.identifier ?? ""))
+             ORDER BY listed_workspace, identifier, workspace_id
+             OFFSET \(after?.tie ?? 0) LIMIT \(request.limit)
             """,
             logger: logger
         )
-        for try await (identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
-            (String, String, [String], Int16, String?, Date).self)
+        // The votes at the cursor's own key come first; OFFSET skips the ones already listed.
+        var previous = after.map { ($0.workspaceID, $0.identifier, $0.tie) }
+        for try await (listedWorkspace, identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
+            (String, String, String, [String], Int16, String?, Date).self)
         {
+            let tie = previous.map { $0.0 == listedWorkspace && $0.1 == identifier ? $0.2 + 1 : 1 } ?? 1
+            previous = (listedWorkspace, identifier, tie)
+            let shown = disclosure.record(workspaceID: workspaceID, roles: roles)
             try await body(
                 ListedVote(
-                    identifier: identifier, workspaceID: workspaceID, roles: roles, score: Int(score),
-                    comment: comment, changedAt: changedAt))
+                    identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: Int(score),
+                    comment: comment, changedAt: shown.showsTime ? changedAt : nil),
+                VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: tie))
         }
     }
 

@@ -9,7 +9,7 @@ public struct WorkspaceFigures: Sendable, Equatable {
     public var votes: Int
     /// Empty when `isWithheld`.
     public var categories: NPSSummary
-    /// Below the privacy threshold, or hidden with it (see `WorkspaceCellPrivacy`).
+    /// Below the privacy threshold, or withheld with it (see `Disclosure`).
     public var isWithheld: Bool
     public var activeUsers: Int?
     public var reportedTotal: Int?
@@ -63,33 +63,34 @@ public struct WorkspaceBreakdownRequest: Sendable {
 /// The workspaces of a campaign with their figures, in keyset pages or as
 /// one stream, from the workspace x campaign read models.
 public struct WorkspaceBreakdownQuery: Sendable {
-    public let client: PostgresClient
-    public let privacy: WorkspaceCellPrivacy
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, threshold: PrivacyThreshold, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
-        self.privacy = WorkspaceCellPrivacy(client: client, threshold: threshold, logger: logger)
         self.logger = logger
     }
 
-    /// Calls `body` with each row in order, and its position, as the database streams them.
+    /// Calls `body` with each row in order, and its position, as the database
+    /// streams them. `disclosure` (read in the same snapshot) says which
+    /// workspaces' figures are withheld.
     public func rows(
         of campaignID: String,
         _ request: WorkspaceBreakdownRequest,
+        disclosure: Disclosure,
         _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
     ) async throws {
-        let alsoWithheld = try await privacy.alsoWithheld(in: campaignID)
-        let k = privacy.threshold.k
+        // Withheld unless published: a row the disclosure did not count is never shown by default.
+        let published = disclosure.publishedWorkspaces.sorted()
         let direction = request.descending ? -1.0 : 1.0
         let after = request.after
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             WITH cells AS (
                 SELECT f.workspace_id, f.voters, f.active_users, f.reported_total, f.response_rate,
                        f.delivery_completeness, coalesce(c.promoters, 0) AS promoters,
                        coalesce(c.passives, 0) AS passives, coalesce(c.detractors, 0) AS detractors,
-                       f.voters > 0 AND (f.voters < \(k) OR f.workspace_id = ANY(\(alsoWithheld))) AS withheld
+                       f.voters > 0 AND f.workspace_id <> ALL(\(published)) AS withheld
                   FROM workspace_campaign_figures f
                   LEFT JOIN workspace_campaign_categories c
                          ON c.campaign_id = f.campaign_id AND c.workspace_id = f.workspace_id

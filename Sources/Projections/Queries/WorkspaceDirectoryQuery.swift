@@ -36,17 +36,17 @@ public struct WorkspaceEntry: Sendable, Equatable {
 }
 
 public struct WorkspaceDirectoryQuery: Sendable {
-    public let client: PostgresClient
+    public let client: any ReadModelSource
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
     /// Nil for a workspace the directory does not know.
     public func entry(_ workspaceID: String) async throws -> WorkspaceEntry? {
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             SELECT registered_at, statistics_reported_at, statistics_verified, version, deployment_method,
                    deployment_platform, total_users, active_users, nps_enabled, setting_changed_at
@@ -72,7 +72,7 @@ public struct WorkspaceDirectoryQuery: Sendable {
 
     /// The campaigns `workspaceID` took part in (reached or voted), in start order.
     public func campaigns(of workspaceID: String) async throws -> [WorkspaceEntry.CampaignVotes] {
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             SELECT c.campaign_id, c.start_at,
                    ARRAY(SELECT coalesce(sum(s.votes), 0)::int8
@@ -101,7 +101,7 @@ public struct WorkspaceDirectoryQuery: Sendable {
     }
 
     private func settingChanges(of workspaceID: String) async throws -> [WorkspaceEntry.SettingChange] {
-        let rows = try await client.query(
+        let rows = try await client.rows(
             """
             SELECT changed_at, enabled, source FROM setting_changes
              WHERE workspace_id = \(workspaceID) ORDER BY position

@@ -173,6 +173,10 @@ public struct ReadModelReplay: Sendable {
                     _ = try await connection.query(
                         "SELECT replay_swap(\(shadow.name), \(tables))", logger: logger
                     ).collect()
+                    // The answers' version must move even when the rebuild ends at the live checkpoint.
+                    try await connection.query(
+                        "UPDATE public.projections SET rebuilds = rebuilds + 1 WHERE name = ANY(\(projections))",
+                        logger: logger)
                 }
                 return
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 5 {

@@ -37,6 +37,13 @@ struct Serve: AsyncParsableCommand {
     var privacyThreshold: Int =
         EnvironmentSettings.value("NPS_PRIVACY_K").flatMap { Int($0) } ?? PrivacyThreshold.defaultK
 
+    @Option(
+        help: """
+            When a campaign's figures are published: live (with every vote) or closed (counts only until the \
+            campaign is closed, against differencing over time) (env NPS_PRIVACY_RELEASE).
+            """)
+    var privacyRelease: String = EnvironmentSettings.value("NPS_PRIVACY_RELEASE") ?? PublicationPolicy.live.rawValue
+
     @Flag(
         inversion: .prefixedNo,
         help: """
@@ -63,6 +70,9 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (1...1_000).contains(privacyThreshold) else {
             throw ValidationError("--privacy-threshold (NPS_PRIVACY_K) must be from 1 to 1000")
+        }
+        guard PublicationPolicy(rawValue: privacyRelease) != nil else {
+            throw ValidationError("--privacy-release (NPS_PRIVACY_RELEASE) must be live or closed")
         }
         guard (1...10_000).contains(landingRate) else {
             throw ValidationError("--landing-rate (NPS_LANDING_RATE) must be from 1 to 10000")
@@ -100,6 +110,7 @@ struct Serve: AsyncParsableCommand {
                 noticePeriod: try EnvironmentSettings.noticePeriod(),
                 projectors: projectors ? try projection.configuration() : nil,
                 privacy: PrivacyThreshold(k: privacyThreshold),
+                publication: PublicationPolicy(rawValue: privacyRelease) ?? .live,
                 clock: simulatedClock ? SimulatedClock() : SystemClock(),
                 landing: LandingSettings(
                     postsPerMinute: landingRate,

@@ -46,6 +46,7 @@ struct Collector {
         workspaces: [String] = ["ws1"],
         framework: TestingSetup = .router,
         privacy: PrivacyThreshold = PrivacyThreshold(),
+        publication: PublicationPolicy = .live,
         landing: LandingSettings = LandingSettings(),
         clock: SimulatedClock = SimulatedClock(startingAt: Collector.nextNoon()),
         server: HTTPServerBuilder = .collector(),
@@ -64,8 +65,8 @@ struct Collector {
             let tokens = registered
             let app = Application(
                 router: buildRouter(
-                    database: database.app, logger: database.logger, privacy: privacy, clock: clock,
-                    landing: landing),
+                    database: database.app, logger: database.logger, privacy: privacy, publication: publication,
+                    clock: clock, landing: landing),
                 server: server)
             try await app.test(framework) { client in
                 try await body(

@@ -1,0 +1,27 @@
+import NPSDomain
+import Projections
+
+/// The privacy layer's lookups as the routes need them: an unknown (or
+/// malformed) id is a 404 problem.
+extension PrivacyLayer {
+    func requireCampaign(_ id: String) async throws -> PublishedCampaign {
+        guard Identifiers.isValid(id), let campaign = try await campaign(id) else {
+            throw APIError.notFound("no campaign \(id)")
+        }
+        return campaign
+    }
+
+    func requireSummary(_ id: String) async throws -> DisclosedSummary {
+        guard Identifiers.isValid(id), let summary = try await summary(of: id) else {
+            throw APIError.notFound("no campaign \(id)")
+        }
+        return summary
+    }
+
+    func requireWorkspace(_ id: String) async throws -> (WorkspaceEntry, [WorkspaceCampaign]) {
+        guard Identifiers.isValid(id), let found = try await workspace(id) else {
+            throw APIError.notFound("no workspace \(id)")
+        }
+        return found
+    }
+}

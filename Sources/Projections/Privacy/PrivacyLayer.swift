@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import NPSDomain
+import PostgresNIO
+
+/// The only way the analyst-facing side (query API, exports, dashboard,
+/// compare, trend) reads figures of votes: every table of cells it
+/// publishes comes out of here with `Disclosure`'s decision attached,
+/// read from the same source (one `ReadSnapshot` per answer) as the
+/// figures themselves. The read-model queries it wraps are not used by
+/// any route directly.
+public struct PrivacyLayer: Sendable {
+    public let threshold: PrivacyThreshold
+    public let policy: PublicationPolicy
+    let source: any ReadModelSource
+    let logger: Logger
+
+    public init(
+        source: any ReadModelSource, threshold: PrivacyThreshold, policy: PublicationPolicy, logger: Logger
+    ) {
+        self.source = source
+        self.threshold = threshold
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// A campaign's pooled figures and whether they are published.
+    public struct PublishedCampaign: Sendable {
+        public var overview: CampaignOverview
+        public var isPublished: Bool
+        public var distribution: ScoreDistribution { overview.distribution }
+        public var campaign: Campaign { overview.campaign }
+    }
+
+    /// A campaign's summary with the disclosure that governs every cell of it.
+    public struct DisclosedSummary: Sendable {
+        public var summary: CampaignSummary
+        public var campaign: Campaign
+        public var disclosure: Disclosure
+    }
+
+    /// One campaign a workspace took part in, and whether its cell is withheld.
+    public struct WorkspaceCampaign: Sendable {
+        public var campaignID: String
+        public var startAt: Date
+        public var distribution: ScoreDistribution
+        public var isWithheld: Bool
+    }
+
+    private func published(_ overview: CampaignOverview) -> PublishedCampaign {
+        PublishedCampaign(
+            overview: overview,
+            isPublished: Disclosure.isTotalPublished(
+                votes: overview.distribution.n, isReleased: policy.isReleased(overview.campaign),
+                threshold: threshold))
+    }
+
+    /// Every campaign in start order (the campaign list, the trend, the dashboard's overview).
+    public func campaigns() async throws -> [PublishedCampaign] {
+        try await CampaignOverviewQuery(client: source, logger: logger).all().map(published)
+    }
+
+    /// Nil for a campaign the read models do not know.
+    public func campaign(_ campaignID: String) async throws -> PublishedCampaign? {
+        try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID).map(published)
+    }
+
+    /// What may be shown of a campaign's cells and records.
+    public func disclosure(of campaign: Campaign) async throws -> Disclosure {
+        Disclosure(
+            groups: try await VoterGroupQuery(client: source, logger: logger).groups(of: campaign.id),
+            threshold: threshold, isReleased: policy.isReleased(campaign))
+    }
+
+    /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.
+    public func summary(of campaignID: String) async throws -> DisclosedSummary? {
+        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID),
+            let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: campaignID)
+        else { return nil }
+        return DisclosedSummary(
+            summary: summary, campaign: overview.campaign, disclosure: try await disclosure(of: overview.campaign))
+    }
+
+    /// Counts of workspaces, never of votes by score: shown whatever the rule.
+    public func funnel(of campaignID: String) async throws -> CampaignFunnel {
+        try await CampaignFunnelQuery(client: source, logger: logger).funnel(of: campaignID)
+    }
+
+    /// The workspace breakdown, each row withheld as `disclosure` says.
+    public func workspaces(
+        of campaignID: String, _ request: WorkspaceBreakdownRequest, disclosure: Disclosure,
+        _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
+    ) async throws {
+        try await WorkspaceBreakdownQuery(client: source, logger: logger).rows(
+            of: campaignID, request, disclosure: disclosure, body)
+    }
+
+    /// The vote list, each record with the attributes `disclosure` allows, and its position for a cursor.
+    public func votes(
+        of campaignID: String, _ request: VoteListRequest, disclosure: Disclosure,
+        _ body: (ListedVote, VotePosition) async throws -> Void
+    ) async throws {
+        try await VoteListQuery(client: source, logger: logger).votes(
+            of: campaignID, request, disclosure: disclosure, body)
+    }
+
+    /// A workspace's directory entry (what it says of itself: no votes) and
+    /// its figures in each campaign it took part in; nil for a workspace the
+    /// directory does not know.
+    public func workspace(_ workspaceID: String) async throws -> (WorkspaceEntry, [WorkspaceCampaign])? {
+        guard var entry = try await WorkspaceDirectoryQuery(client: source, logger: logger).entry(workspaceID) else {
+            return nil
+        }
+        // Its figures leave here only under each campaign's disclosure.
+        entry.campaigns = []
+        return (entry, try await campaigns(ofWorkspace: workspaceID))
+    }
+
+    /// A workspace's (or a landing source's) figures in each campaign it took
+    /// part in, in start order, each under that campaign's disclosure.
+    public func campaigns(ofWorkspace workspaceID: String) async throws -> [WorkspaceCampaign] {
+        var campaigns: [WorkspaceCampaign] = []
+        for votes in try await WorkspaceDirectoryQuery(client: source, logger: logger).campaigns(of: workspaceID) {
+            guard let campaign = try await self.campaign(votes.campaignID)?.campaign else { continue }
+            let disclosure = try await disclosure(of: campaign)
+            campaigns.append(
+                WorkspaceCampaign(
+                    campaignID: votes.campaignID, startAt: votes.startAt, distribution: votes.distribution,
+                    isWithheld: votes.distribution.n > 0 && disclosure.isWorkspaceWithheld(workspaceID)))
+        }
+        return campaigns
+    }
+}

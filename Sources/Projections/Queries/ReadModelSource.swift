@@ -1,3 +1,4 @@
+import EventStore
 import Logging
 import PostgresNIO
 
@@ -57,9 +58,7 @@ public struct ReadSnapshot: ReadModelSource {
                 try await connection.query("LOCK TABLE \(unescaped: tables) IN ACCESS SHARE MODE", logger: logger)
                 result = try await body(ReadSnapshot(connection: connection))
             } catch {
-                // As `inTransaction`: rolled back from a task the caller's cancellation does not reach.
-                let rolledBack = await Task { (try? await connection.query("ROLLBACK", logger: logger)) != nil }.value
-                if !rolledBack { try? await connection.close() }
+                try? await connection.rollBack(logger: logger)
                 throw error
             }
             try await connection.query("COMMIT", logger: logger)

@@ -19,12 +19,11 @@ public func withPostgresClient<Result: Sendable>(
 ///
 /// The client runs in a task of its own rather than a child task: once
 /// `body` is done it is cancelled, and waited for at most
-/// `shutdownGrace`. PostgresNIO 1.33.2's `run()` has been seen not to
-/// return after cancellation with every connection already closed (a
-/// full test run stopped with no socket open and no timer pending, the
-/// tests waiting here); a child task would hold the caller for ever. A
-/// client that outlives the grace period is logged and left behind:
-/// its connections are closed, nothing else is waiting on it.
+/// `shutdownGrace`: a `run()` that did not return after cancellation would
+/// otherwise hold the caller for ever, and hung test runs (no socket open,
+/// no timer pending, plain database tests unfinished) are what that would
+/// look like; whether it is their cause is not known (docs/operations.md).
+/// A client that outlives the grace period is logged and left behind.
 @discardableResult
 public func withPostgresClient<Result: Sendable>(
     configuration: PostgresClient.Configuration,

@@ -25,7 +25,7 @@ extension PostgresConnection {
         do {
             result = try await body(self)
         } catch {
-            try? await rollBack(logger: logger)
+            await rollBack(logger: logger)
             throw error
         }
         try await query("COMMIT", logger: logger)
@@ -37,13 +37,13 @@ extension PostgresConnection {
     /// ROLLBACK from a task of its own, which the caller's cancellation does
     /// not reach: a connection that went back to the pool inside a
     /// transaction would hold every gap-safe reader of the cluster back
-    /// (xmin) until its next user ended it. A failed ROLLBACK is logged and
-    /// thrown, and the connection is **not** closed: PostgresNIO 1.33.2's
+    /// (xmin) until its next user ended it. A failed ROLLBACK is logged,
+    /// and the connection is **not** closed: PostgresNIO 1.33.2's
     /// pool keeps a connection that closed while leased and hands it out
     /// again, and a query written to it never answers (docs/operations.md,
     /// "Known problems"), so closing it would turn one failed transaction
     /// into requests that hang for ever.
-    public func rollBack(logger: Logger) async throws {
+    public func rollBack(logger: Logger) async {
         let failure = await Task { () -> (any Error)? in
             do {
                 try await self.query("ROLLBACK", logger: logger)
@@ -56,7 +56,6 @@ extension PostgresConnection {
             logger.error(
                 "ROLLBACK failed; the connection goes back to the pool as it is",
                 metadata: ["error": "\(String(reflecting: type(of: failure)))"])
-            throw failure
         }
     }
 }

@@ -58,7 +58,7 @@ public struct ReadSnapshot: ReadModelSource {
                 try await connection.query("LOCK TABLE \(unescaped: tables) IN ACCESS SHARE MODE", logger: logger)
                 result = try await body(ReadSnapshot(connection: connection))
             } catch {
-                try? await connection.rollBack(logger: logger)
+                await connection.rollBack(logger: logger)
                 throw error
             }
             try await connection.query("COMMIT", logger: logger)

@@ -84,15 +84,17 @@ public struct SimulationRun: Sendable {
                 }
             }
             let phaseStarted = ContinuousClock.now
-            let votesBefore = state.withLockedValue { shared in
+            let before = state.withLockedValue { shared in
                 shared.report.requests += cloud.count
-                return shared.report.votesSent
+                return shared.report
             }
             let digests = try await sendWorkspaces(phase, state: state)
             state.withLockedValue { shared in
                 shared.report.phaseTimings.append(
                     PhaseTiming(
-                        phase: phase, votes: shared.report.votesSent - votesBefore,
+                        phase: phase, votes: shared.report.votesSent - before.votesSent,
+                        uploads: shared.report.uploads - before.uploads,
+                        workspaceRequests: shared.report.requests - before.requests,
                         duration: ContinuousClock.now - phaseStarted))
             }
             digest.add(cloud: cloud, workspaces: digests)
@@ -203,6 +205,10 @@ public struct SimulationRun: Sendable {
 public struct PhaseTiming: Sendable {
     public var phase: Phase
     public var votes: Int
+    /// Results uploads among `workspaceRequests`.
+    public var uploads: Int
+    /// What the workspaces sent (the cloud's admin requests before the phase not counted).
+    public var workspaceRequests: Int
     public var duration: Duration
 }
 

@@ -38,11 +38,15 @@ struct BenchE2E: AsyncParsableCommand {
     @Option(help: "Loopback port of the collector under test.")
     var port = 18_090
 
+    @Option(help: "Seconds of the `pgbench -N -c 8` anchor run after the fleet (0: none).")
+    var anchorSeconds = 15
+
     func validate() throws {
         try BenchOption.check(workspaces, "workspaces", 1...1_000_000)
         try BenchOption.check(campaigns, "campaigns", 1...100)
         try BenchOption.check(connections, "connections", 1...256)
         try BenchOption.check(port, "port", 1...65_535)
+        try BenchOption.check(anchorSeconds, "anchor-seconds", 0...600)
     }
 
     func run() async throws {
@@ -54,7 +58,14 @@ struct BenchE2E: AsyncParsableCommand {
                 let collector = try CollectorProcess(port: port, database: appURL, owner: ownerURL)
                 defer { collector.stop() }
                 try await collector.waitUntilReady()
-                try await measure(collector: collector, admin: admin, database: database, logger: logger)
+                let outcome = try await measure(collector: collector, admin: admin, database: database, logger: logger)
+                collector.stop()
+                if anchorSeconds > 0 {
+                    let anchor = try PgBenchAnchor(database: ownerURL)
+                        .transactionsPerSecond(.simpleUpdate, clients: 8, seconds: anchorSeconds)
+                    print(outcome.rates.ratios(toSimpleUpdate: anchor, clients: 8, seconds: anchorSeconds))
+                }
+                if !outcome.exact { throw ExitCode(1) }
             }
         }
     }
@@ -62,7 +73,7 @@ struct BenchE2E: AsyncParsableCommand {
     private func measure(
         collector: CollectorProcess, admin: String, database: PostgresClient, logger: Logger
     )
-        async throws
+        async throws -> (rates: RequestRates, exact: Bool)
     {
         let target = try CollectorTarget(url: "http://127.0.0.1:\(port)", adminToken: admin)
         let start = SimulationSettings.nextMidnight(after: try await target.clock())
@@ -92,6 +103,7 @@ struct BenchE2E: AsyncParsableCommand {
 
         let uploadPhases = report.phaseTimings.filter { $0.votes > 0 }
         let uploadSeconds = uploadPhases.reduce(0) { $0 + $1.duration.seconds }
+        let rates = RequestRates(report.phaseTimings)
         let latencies = report.uploadLatencies.sorted()
         let eventsBehind = lagSamples.map(\.events).sorted()
         let ageBehind = lagSamples.map(\.age).sorted()
@@ -110,13 +122,14 @@ struct BenchE2E: AsyncParsableCommand {
             age p50 \(BenchFigures.format(BenchFigures.percentile(ageBehind, 0.50) * 1000)) ms, \
             p99 \(BenchFigures.format(BenchFigures.percentile(ageBehind, 0.99) * 1000)) ms, \
             max \(BenchFigures.format((ageBehind.last ?? .zero).seconds * 1000)) ms
+            \(rates.text)
             summary exact \(BenchFigures.format((exactAfter ?? .zero).seconds)) s after the last upload was answered
             collector peak RSS: \(peak / 1_048_576) MiB
             log: \(logBytes) bytes (table and indexes) for \(events) events; \(logBytes / max(votes, 1)) bytes per vote \
             (\(votes) VoteCast events)
             check: \(differences.isEmpty ? "the collector's answers equal the ground truth" : "\(differences.count) differences: \(differences.prefix(5))")
             """)
-        if !differences.isEmpty || report.unexpected > 0 { throw ExitCode(1) }
+        return (rates, differences.isEmpty && report.unexpected == 0)
     }
 
     private func logSize(

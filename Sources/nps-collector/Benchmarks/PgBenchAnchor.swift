@@ -55,10 +55,12 @@ struct PgBenchAnchor {
 
         let executable = try Self.executable()
         let argv = ([executable] + arguments + [database.connectionString]).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
-        guard spawned == 0 else { throw ValidationError("pgbench did not start: \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else {
+            throw ValidationError("pgbench did not start: \(String(cString: strerror(spawned)))")
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""

@@ -59,6 +59,20 @@ END
 $$;
 
 --
+-- Name: begin_workspace_ingest(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.begin_workspace_ingest(p_workspace_id text, p_recorded_at text) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(5, hashtext(p_workspace_id));
+    PERFORM set_config('nps.simulated_now', coalesce(p_recorded_at, ''), true);
+    RETURN EXISTS (SELECT FROM api_tokens WHERE workspace_id = p_workspace_id AND revoked_at IS NULL);
+END
+$$;
+
+--
 -- Name: event_batch_end(xid8, bigint, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -147,6 +161,19 @@ CREATE FUNCTION public.jsonb_count(p_value jsonb) RETURNS bigint
          AND p_value::numeric = trunc(p_value::numeric)
         THEN p_value::numeric::bigint
     END
+$$;
+
+--
+-- Name: notify_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.notify_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_notify('nps_changes', TG_ARGV[0]);
+    RETURN NULL;
+END
 $$;
 
 --
@@ -1205,6 +1232,12 @@ CREATE INDEX workspace_campaign_scores_workspace ON public.workspace_campaign_sc
 CREATE INDEX workspace_campaigns_workspace ON public.workspace_campaigns USING btree (workspace_id);
 
 --
+-- Name: api_tokens api_tokens_notify_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER api_tokens_notify_change AFTER DELETE OR UPDATE OR TRUNCATE ON public.api_tokens FOR EACH STATEMENT EXECUTE FUNCTION public.notify_change('tokens');
+
+--
 -- Name: event_log event_log_no_truncate; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1215,6 +1248,12 @@ CREATE TRIGGER event_log_no_truncate BEFORE TRUNCATE ON public.event_log FOR EAC
 --
 
 CREATE TRIGGER event_log_no_update_or_delete BEFORE DELETE OR UPDATE ON public.event_log FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
+
+--
+-- Name: event_log event_log_notify_campaign_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_notify_campaign_change AFTER INSERT ON public.event_log FOR EACH ROW WHEN ((new.stream_id = 'campaigns'::text)) EXECUTE FUNCTION public.notify_change('campaigns');
 
 --
 -- Name: event_log event_log_purge_only_its_workspace; Type: TRIGGER; Schema: public; Owner: -
@@ -1247,6 +1286,13 @@ ALTER TABLE ONLY public.dashboard_sessions
 
 REVOKE ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) TO nps_app;
+
+--
+-- Name: FUNCTION begin_workspace_ingest(p_workspace_id text, p_recorded_at text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.begin_workspace_ingest(p_workspace_id text, p_recorded_at text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.begin_workspace_ingest(p_workspace_id text, p_recorded_at text) TO nps_app;
 
 --
 -- Name: FUNCTION event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer); Type: ACL; Schema: public; Owner: -
@@ -1287,6 +1333,12 @@ GRANT ALL ON FUNCTION public.event_recording_time() TO nps_app;
 
 REVOKE ALL ON FUNCTION public.jsonb_count(p_value jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.jsonb_count(p_value jsonb) TO nps_app;
+
+--
+-- Name: FUNCTION notify_change(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.notify_change() FROM PUBLIC;
 
 --
 -- Name: FUNCTION project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint); Type: ACL; Schema: public; Owner: -

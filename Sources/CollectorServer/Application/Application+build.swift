@@ -24,11 +24,12 @@ public struct CollectorServices: Sendable {
         database: PostgresClient,
         logger: Logger,
         noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
-        clock: any CollectorClock = SystemClock()
+        clock: any CollectorClock = SystemClock(),
+        changes: ChangeNotifications? = nil
     ) {
         let log = EventLog(client: database, logger: logger, clock: clock)
-        let tokens = TokenStore(client: database, logger: logger)
-        let campaigns = CampaignStore(log: log, noticePeriod: noticePeriod)
+        let tokens = TokenStore(client: database, logger: logger, changes: changes)
+        let campaigns = CampaignStore(log: log, noticePeriod: noticePeriod, changes: changes)
         let workspaces = WorkspaceService(log: log, campaigns: campaigns, tokens: tokens)
         self.log = log
         self.tokens = tokens
@@ -57,6 +58,7 @@ public func buildApplication(
     metrics: PrometheusCollectorRegistry,
     logger: Logger
 ) -> some ApplicationProtocol {
+    let changes = ChangeNotifications(logger: logger)
     var application = Application(
         router: buildRouter(
             database: database,
@@ -68,7 +70,8 @@ public func buildApplication(
             publication: configuration.publication,
             clock: configuration.clock,
             landing: configuration.landing,
-            metricsToken: configuration.metricsToken
+            metricsToken: configuration.metricsToken,
+            changes: changes
         ),
         server: .collector(),
         configuration: .init(
@@ -78,6 +81,7 @@ public func buildApplication(
         logger: logger
     )
     application.addServices(database)
+    application.addServices(ChangeListenerService(changes: changes, client: database))
     if let queryClient, queryClient !== database { application.addServices(queryClient) }
     if let projectors = configuration.projectors {
         application.addServices(ProjectorService(client: database, configuration: projectors, logger: logger))
@@ -91,6 +95,8 @@ public func buildApplication(
 }
 
 /// The routes and middleware, apart from the server, so tests drive them directly.
+/// Without `changes` (a listener the caller runs) every token and campaign is
+/// read from the database on every request.
 public func buildRouter(
     database: PostgresClient,
     queryClient: PostgresClient? = nil,
@@ -101,9 +107,11 @@ public func buildRouter(
     publication: PublicationPolicy = .live,
     clock: any CollectorClock = SystemClock(),
     landing: LandingSettings = LandingSettings(),
-    metricsToken: String? = nil
+    metricsToken: String? = nil,
+    changes: ChangeNotifications? = nil
 ) -> Router<CollectorRequestContext> {
-    let services = CollectorServices(database: database, logger: logger, noticePeriod: noticePeriod, clock: clock)
+    let services = CollectorServices(
+        database: database, logger: logger, noticePeriod: noticePeriod, clock: clock, changes: changes)
     let router = Router(context: CollectorRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())

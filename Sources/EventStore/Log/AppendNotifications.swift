@@ -21,28 +21,15 @@ public actor AppendNotifications {
 
     /// Listens until the task is cancelled, reconnecting with backoff.
     public func listen(using client: PostgresClient, leaseTimeout: Duration = .seconds(5)) async {
-        var backoff = Duration.milliseconds(100)
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection(leaseTimeout: leaseTimeout) { connection in
-                    try await connection.listen(on: EventLog.notificationChannel) { notifications in
-                        // Appends made while we were not listening are caught by waking everyone once.
-                        await self.signal()
-                        for try await _ in notifications {
-                            await self.signal()
-                        }
-                    }
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning(
-                    "event log listener lost its connection; readers poll until it is back",
-                    metadata: ["error": "\(String(reflecting: type(of: error)))"])
+        await client.listening(
+            on: EventLog.notificationChannel, leaseTimeout: leaseTimeout, logger: logger,
+            whenLost: "event log listener lost its connection; readers poll until it is back"
+        ) { _, notifications in
+            // Appends made while we were not listening are caught by waking everyone once.
+            await self.signal()
+            for try await _ in notifications {
+                await self.signal()
             }
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(5))
         }
     }
 

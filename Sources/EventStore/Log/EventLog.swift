@@ -32,15 +32,9 @@ public struct EventLog: Sendable {
         expectedVersion: ExpectedVersion = .any
     ) async throws -> AppendResult {
         try await client.withConnection { connection in
-            guard clock.simulated != nil else {
-                return try await Self.append(
-                    events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
-            }
-            return try await connection.inTransaction(logger: logger) { connection in
-                try await stateRecordingTime(on: connection)
-                return try await Self.append(
-                    events, to: stream, expectedVersion: expectedVersion, on: connection, logger: logger)
-            }
+            try await Self.append(
+                events, to: stream, expectedVersion: expectedVersion, recordingTime: recordingTime,
+                on: connection, logger: logger)
         }
     }
 
@@ -49,28 +43,49 @@ public struct EventLog: Sendable {
     /// (`schema/functions/event_recording_time.sql`); nothing on the system clock,
     /// where the database's `now()` is the time.
     public func stateRecordingTime(on connection: PostgresConnection) async throws {
-        guard let simulated = clock.simulated else { return }
-        let now = EventJSON.formatTimestamp(simulated.now)
+        guard let now = recordingTime else { return }
         _ = try await connection.query(
             "SELECT set_config('nps.simulated_now', \(now), true)", logger: logger)
     }
 
+    /// The value `stateRecordingTime` gives `nps.simulated_now`: nil on the system clock.
+    public var recordingTime: String? {
+        clock.simulated.map { EventJSON.formatTimestamp($0.now) }
+    }
+
+    /// Appends on the caller's connection (and transaction). With `recordingTime`
+    /// (`EventLog.recordingTime`), the same statement states it first, for the
+    /// events to carry it (as `stateRecordingTime` does, without a round trip of its own).
     @discardableResult
     public static func append(
         _ events: [NewEvent],
         to stream: String,
         expectedVersion: ExpectedVersion = .any,
+        recordingTime: String? = nil,
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(outcomes: []) }
-        let query: PostgresQuery = """
-            SELECT event_id, log_position, stream_version, is_repeat
-              FROM append_events(
-                \(stream), \(expectedVersion.sqlValue),
-                \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
-                \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[])
-            """
+        let query: PostgresQuery =
+            if let recordingTime {
+                // The call's first argument reads the setting's row, so it runs after set_config.
+                """
+                SELECT appended.event_id, appended.log_position, appended.stream_version, appended.is_repeat
+                  FROM (SELECT set_config('nps.simulated_now', \(recordingTime), true) AS stated) AS recording_time,
+                       LATERAL append_events(
+                         CASE WHEN recording_time.stated IS NOT NULL THEN \(stream) END, \(expectedVersion.sqlValue),
+                         \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
+                         \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[]) AS appended
+                """
+            } else {
+                """
+                SELECT event_id, log_position, stream_version, is_repeat
+                  FROM append_events(
+                    \(stream), \(expectedVersion.sqlValue),
+                    \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
+                    \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[])
+                """
+            }
         do {
             var outcomes: [AppendResult.Outcome] = []
             outcomes.reserveCapacity(events.count)
@@ -91,17 +106,6 @@ public struct EventLog: Sendable {
     /// id after every earlier writer of the stream.
     public static func lockStream(_ stream: String, on connection: PostgresConnection, logger: Logger) async throws {
         _ = try await connection.query("SELECT pg_advisory_xact_lock(2, hashtext(\(stream)))", logger: logger)
-    }
-
-    /// The workspace's ingest lock (advisory class 5, `hashtext(workspace id)`):
-    /// uploads take it shared for their transaction, `purge_workspace` takes it
-    /// exclusive, so an upload either commits before a purge deletes or
-    /// starts after the purge committed (and then finds its tokens revoked).
-    public static func lockWorkspaceForIngest(
-        _ workspaceID: String, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        _ = try await connection.query(
-            "SELECT pg_advisory_xact_lock_shared(5, hashtext(\(workspaceID)))", logger: logger)
     }
 
     /// Up to `limit` committed events after `checkpoint`, in the gap-safe order
@@ -163,6 +167,37 @@ extension EventLog {
     public func contains(_ eventID: UUID) async throws -> Bool {
         let rows = try await client.query("SELECT 1 FROM event_log WHERE event_id = \(eventID)", logger: logger)
         return try await rows.collect().isEmpty == false
+    }
+
+    /// What a request decides on, in one round trip: the last event of each of
+    /// `streams` (by stream) and those of `eventIDs` that are in the log (by id).
+    public func lookUp(
+        lastOf streams: [String], eventIDs: [UUID] = []
+    ) async throws -> (last: [String: RecordedEvent], found: [UUID: RecordedEvent]) {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: RecordedEvent.columns), true
+              FROM unnest(\(streams)::text[]) AS wanted(stream),
+                   LATERAL (SELECT * FROM event_log WHERE stream_id = wanted.stream
+                             ORDER BY stream_version DESC LIMIT 1) AS last
+            UNION ALL
+            SELECT \(unescaped: RecordedEvent.columns), false
+              FROM event_log WHERE event_id = ANY(\(eventIDs)::uuid[])
+            """,
+            logger: logger
+        )
+        var last: [String: RecordedEvent] = [:]
+        var found: [UUID: RecordedEvent] = [:]
+        for try await row in rows.decode(
+            (Int64, String, UUID, String, Int64, String, Int16, String, String, Date, Bool).self
+        ) {
+            let event = RecordedEvent(
+                position: row.0, transactionID: UInt64(row.1) ?? 0, id: row.2, streamID: row.3,
+                streamVersion: row.4, type: row.5, schemaVersion: Int(row.6), payload: row.7, metadata: row.8,
+                recordedAt: row.9)
+            if row.10 { last[event.streamID] = event } else { found[event.id] = event }
+        }
+        return (last, found)
     }
 
     /// The last event of a stream, found with one probe of the (stream, version) index.

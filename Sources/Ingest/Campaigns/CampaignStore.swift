@@ -5,18 +5,37 @@ import NPSDomain
 
 /// Campaigns: decided against the `campaigns` stream and appended with the
 /// version they were decided at, so concurrent announcements cannot overlap.
+///
+/// With `changes`, what the ingest reads (`current()`, `campaign(_:)`) comes
+/// from a copy in memory (`CampaignBookCopy`). Decisions always read the
+/// stream. A campaign another process announced is found at once (an unknown
+/// id reads the stream again); one it closed may still be handed out until
+/// the notification of its close arrives (within
+/// `ChangeNotifications.staleAfter` at worst).
 public struct CampaignStore: Sendable {
     public let log: EventLog
     /// How long before `startAt` a campaign must be announced (admins are told in advance).
     public let noticePeriod: TimeInterval
+    private let copy: CampaignBookCopy?
 
     public static let defaultNoticePeriod: TimeInterval = 21 * 86_400
 
-    public init(log: EventLog, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod) {
+    public init(
+        log: EventLog, noticePeriod: TimeInterval = CampaignStore.defaultNoticePeriod,
+        changes: ChangeNotifications? = nil
+    ) {
         self.log = log
         self.noticePeriod = noticePeriod
+        self.copy = changes.map(CampaignBookCopy.init(changes:))
     }
 
+    /// The book as the ingest reads it: from memory while the copy holds.
+    public func current() async throws -> CampaignBook {
+        guard let copy else { return try await load() }
+        return try await copy.book(load)
+    }
+
+    /// The book read from the stream now.
     public func load() async throws -> CampaignBook {
         var book = CampaignBook()
         for event in try await log.readStream(Streams.campaigns) {
@@ -26,7 +45,8 @@ public struct CampaignStore: Sendable {
     }
 
     public func campaign(_ id: String) async throws -> Campaign? {
-        try await load().campaigns[id]
+        if let campaign = try await current().campaigns[id] { return campaign }
+        return copy == nil ? nil : try await load().campaigns[id]
     }
 
     public func announce(
@@ -73,6 +93,7 @@ public struct CampaignStore: Sendable {
                     to: Streams.campaigns,
                     expectedVersion: book.version == 0 ? .noStream : .exactly(book.version)
                 )
+                copy?.changes.changed(.campaigns)
                 return
             } catch is WrongExpectedVersion where attempt < 5 {
                 continue

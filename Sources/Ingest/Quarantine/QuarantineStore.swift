@@ -121,6 +121,7 @@ public struct QuarantineStore: Sendable {
             let batch = try VoteBatch(
                 [vote], campaignID: campaignID, workspaceID: workspaceID, requestID: "quarantine-\(id)",
                 sender: "quarantine-replay")
+            try await campaigns.log.stateRecordingTime(on: connection)
             let repeats = try await batch.recordVotes(on: connection, log: campaigns.log)
             try await connection.query(
                 "UPDATE quarantine SET status = 'replayed', resolved_at = now() WHERE id = \(id)",

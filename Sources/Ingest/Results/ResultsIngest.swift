@@ -121,8 +121,7 @@ public struct ResultsIngest: Sendable {
         let answer: ResultsAnswer? = try await client.inTransaction(logger: logger) { connection in
             // A purge of this workspace waits for this transaction, or this one for the purge
             // (which revokes every token): then nothing of the upload may be stored.
-            try await EventLog.lockWorkspaceForIngest(workspaceID, on: connection, logger: logger)
-            guard try await Self.hasLiveToken(workspaceID, on: connection, logger: logger) else { return nil }
+            guard try await Self.begin(workspaceID, log: log, on: connection) else { return nil }
             var answer = try await batch.record(receipt, on: connection, log: log)
             answer.quarantined = rejected.map { .init(index: $0.0, reason: $0.2) }
             try await quarantine.keepItems(rejected, on: connection, logger: logger)
@@ -132,17 +131,11 @@ public struct ResultsIngest: Sendable {
         return .recorded(answer)
     }
 
-    /// Whether the workspace still holds a token that is not revoked (a purge revokes them all).
-    static func hasLiveToken(
-        _ workspaceID: String, on connection: PostgresConnection, logger: Logger
-    ) async throws
-        -> Bool
-    {
+    /// `schema/functions/begin_workspace_ingest.sql`: the workspace's ingest lock, the recording
+    /// time, and whether the workspace still holds a live token (a purge revokes them all).
+    static func begin(_ workspaceID: String, log: EventLog, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query(
-            """
-            SELECT EXISTS (SELECT 1 FROM api_tokens WHERE workspace_id = \(workspaceID) AND revoked_at IS NULL)
-            """,
-            logger: logger
+            "SELECT begin_workspace_ingest(\(workspaceID), \(log.recordingTime))", logger: log.logger
         ).collect().first?.decode(Bool.self) ?? false
     }
 

@@ -58,16 +58,10 @@ public struct StatisticsIngest: Sendable {
         // describes (profile, setting) only workspaces that are not registered.
         let mayDescribe = verified ? true : try await !workspaces.isRegistered(workspaceID)
         guard mayDescribe else { return .recorded(statsToken: reportID.uuidString.lowercased()) }
-        try await workspaces.profiles.record(
-            WorkspaceProfile(statistics: document), workspaceID: workspaceID, verified: verified, metadata: metadata)
-        if let enabled = document["settings"]?["general"]?["nps"]?["surveyEnabled"]?.boolValue {
-            try await workspaces.recordSetting(
-                workspaceID: workspaceID,
-                enabled: enabled,
-                source: .statistics,
-                metadata: metadata
-            )
-        }
+        _ = try await workspaces.record(
+            workspaceID: workspaceID, profile: WorkspaceProfile(statistics: document), verified: verified,
+            setting: document["settings"]?["general"]?["nps"]?["surveyEnabled"]?.boolValue.map { ($0, .statistics) },
+            metadata: metadata)
         return .recorded(statsToken: reportID.uuidString.lowercased())
     }
 }

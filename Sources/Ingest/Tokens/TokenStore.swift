@@ -4,13 +4,18 @@ import Logging
 import PostgresNIO
 
 /// Bearer tokens in `api_tokens` (schema/0007): stored as SHA-256 only.
+/// With `changes`, verified tokens are kept in memory (`VerifiedTokens`)
+/// and a revocation takes effect in every process when the notification of
+/// its commit arrives (within `ChangeNotifications.staleAfter` at worst).
 public struct TokenStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    private let verified: VerifiedTokens?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, changes: ChangeNotifications? = nil) {
         self.client = client
         self.logger = logger
+        self.verified = changes.map(VerifiedTokens.init(changes:))
     }
 
     public func create(scope: Scope, workspaceID: String? = nil, label: String = "") async throws -> IssuedToken {
@@ -31,6 +36,9 @@ public struct TokenStore: Sendable {
     public func authenticate(_ token: String) async throws -> Identity? {
         guard token.hasPrefix(TokenSecret.prefix), token.utf8.count < 256 else { return nil }
         let presented = TokenSecret.hash(token)
+        if let identity = verified?.identity(forHash: Data(presented)) { return identity }
+        // Read before the query: a revocation that commits meanwhile makes what it answers stale.
+        let generation = verified?.changes.generation(of: .tokens)
         let rows = try await client.query(
             """
             SELECT id, token_hash, scope, workspace_id FROM api_tokens
@@ -42,7 +50,9 @@ public struct TokenStore: Sendable {
             guard TokenSecret.constantTimeEquals(Array(stored), presented), let scope = Scope(rawValue: scope) else {
                 return nil
             }
-            return Identity(tokenID: id, scope: scope, workspaceID: workspaceID)
+            let identity = Identity(tokenID: id, scope: scope, workspaceID: workspaceID)
+            if let generation { verified?.keep(identity, forHash: stored, verifiedAt: generation) }
+            return identity
         }
         return nil
     }
@@ -54,6 +64,7 @@ public struct TokenStore: Sendable {
             "UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
             logger: logger
         )
+        defer { verified?.changes.changed(.tokens) }
         return try await rows.collect().count == 1
     }
 
@@ -67,6 +78,7 @@ public struct TokenStore: Sendable {
             """,
             logger: logger
         )
+        defer { verified?.changes.changed(.tokens) }
         return try await rows.collect().count
     }
 }

@@ -53,10 +53,9 @@ struct VoteBatch: Sendable {
         return ResultsAnswer(accepted: votes.count - repeats, repeats: repeats, quarantined: [])
     }
 
-    /// Appends the votes whose content changed, at the log's clock's time;
-    /// returns how many were repeats.
+    /// Appends the votes whose content changed; returns how many were repeats.
+    /// The caller has stated the recording time (`EventLog.stateRecordingTime`) on the transaction.
     func recordVotes(on connection: PostgresConnection, log: EventLog) async throws -> Int {
-        try await log.stateRecordingTime(on: connection)
         guard !votes.isEmpty else { return 0 }
         let rows = try await connection.query(
             """

@@ -11,11 +11,13 @@ public struct WorkspaceProfiles: Sendable {
     public init(log: EventLog) { self.log = log }
 
     /// Appends `WorkspaceProfileChanged` when `facts` change the recorded
-    /// profile (facts a body does not state keep their recorded value).
-    public func record(
-        _ facts: WorkspaceProfile, workspaceID: String, verified: Bool, metadata: EventMetadata
+    /// profile (facts a body does not state keep their recorded value);
+    /// `last` is the profile stream's last event as the caller read it.
+    func record(
+        _ facts: WorkspaceProfile, workspaceID: String, verified: Bool, metadata: EventMetadata,
+        after last: RecordedEvent?
     ) async throws {
-        try await log.appendAfterLast(of: Streams.profile(workspaceID)) { last in
+        try await log.appendAfter(last, of: Streams.profile(workspaceID)) { last in
             var recorded = WorkspaceProfile()
             if let last, case .workspaceProfileChanged(let changed) = try last.decoded() { recorded = changed.profile }
             let updated = recorded.updated(with: facts)

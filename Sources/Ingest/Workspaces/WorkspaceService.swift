@@ -57,18 +57,14 @@ public struct WorkspaceService: Sendable {
         now: Date? = nil
     ) async throws -> Campaign? {
         let now = now ?? log.clock.now
-        if let profile {
-            try await profiles.record(profile, workspaceID: workspaceID, verified: true, metadata: metadata)
-        }
-        if let npsEnabled {
-            try await recordSetting(workspaceID: workspaceID, enabled: npsEnabled, source: .sync, metadata: metadata)
-            if !npsEnabled { return nil }
-        } else if try await lastNPSSetting(workspaceID) == false {
-            return nil
-        }
-        for campaign in try await campaigns.load().open(at: now) {
-            let notice = EventID.named("AdminNotified", workspaceID, campaign.id)
-            if try await log.contains(notice) { return campaign }
+        let open = try await campaigns.current().open(at: now)
+        let notices = open.map { EventID.named("AdminNotified", workspaceID, $0.id) }
+        let recorded = try await record(
+            workspaceID: workspaceID, profile: profile, verified: true,
+            setting: npsEnabled.map { ($0, .sync) }, eventIDs: notices, metadata: metadata)
+        if recorded.npsEnabled == false { return nil }
+        for (campaign, notice) in zip(open, notices) {
+            if recorded.found.contains(notice) { return campaign }
             guard campaign.startAt > now else { continue }
             let event = try NewEvent(
                 AdminNotified(workspaceID: workspaceID, campaignID: campaign.id),
@@ -101,39 +97,56 @@ public struct WorkspaceService: Sendable {
         workspaceID: String, campaignID: String, metadata: EventMetadata
     ) async throws -> SurveyFetch {
         guard let campaign = try await campaigns.campaign(campaignID) else { return .unknownCampaign }
-        if try await lastNPSSetting(workspaceID) == false { return .optedOut }
-        let event = try NewEvent(
-            SurveyShown(workspaceID: workspaceID, campaignID: campaignID),
-            id: EventID.named("SurveyShown", workspaceID, campaignID),
-            metadata: metadata
-        )
-        try await log.append([event], to: Streams.workspace(workspaceID))
+        let shown = EventID.named("SurveyShown", workspaceID, campaignID)
+        let recorded = try await record(
+            workspaceID: workspaceID, profile: nil, verified: true, setting: nil, eventIDs: [shown],
+            metadata: metadata)
+        if recorded.npsEnabled == false { return .optedOut }
+        if !recorded.found.contains(shown) {
+            let event = try NewEvent(
+                SurveyShown(workspaceID: workspaceID, campaignID: campaignID), id: shown, metadata: metadata)
+            try await log.append([event], to: Streams.workspace(workspaceID))
+        }
         return .survey(campaign)
     }
 
-    /// The workspace's NPS setting as last recorded (from a sync or a statistics report); nil if never.
-    public func lastNPSSetting(_ workspaceID: String) async throws -> Bool? {
-        guard let last = try await log.lastEvent(of: Streams.npsSetting(workspaceID)),
-            case .settingToggled(let setting) = try last.decoded()
-        else { return nil }
-        return setting.enabled
+    /// Records what a workspace said of itself (its profile, its NPS setting
+    /// and where it came from) where it changed, after reading the
+    /// workspace's streams and `eventIDs` in one round trip. Returns the NPS
+    /// setting as it now stands (nil if never recorded) and which of
+    /// `eventIDs` are in the log.
+    func record(
+        workspaceID: String,
+        profile: WorkspaceProfile?,
+        verified: Bool,
+        setting: (enabled: Bool, source: SettingToggled.Source)?,
+        eventIDs: [UUID] = [],
+        metadata: EventMetadata
+    ) async throws -> (npsEnabled: Bool?, found: Set<UUID>) {
+        let profileStream = Streams.profile(workspaceID)
+        let settingStream = Streams.npsSetting(workspaceID)
+        let read = try await log.lookUp(
+            lastOf: profile == nil ? [settingStream] : [profileStream, settingStream], eventIDs: eventIDs)
+        if let profile {
+            try await profiles.record(
+                profile, workspaceID: workspaceID, verified: verified, metadata: metadata,
+                after: read.last[profileStream])
+        }
+        let lastSetting = read.last[settingStream]
+        guard let setting else { return (try Self.npsSetting(lastSetting), Set(read.found.keys)) }
+        try await log.appendAfter(lastSetting, of: settingStream) { last in
+            if try Self.npsSetting(last) == setting.enabled { return nil }
+            return try NewEvent(
+                SettingToggled(workspaceID: workspaceID, enabled: setting.enabled, source: setting.source),
+                metadata: metadata)
+        }
+        return (setting.enabled, Set(read.found.keys))
     }
 
-    /// Appends `SettingToggled` when `enabled` differs from the last recorded
-    /// value (or none was recorded yet).
-    public func recordSetting(
-        workspaceID: String,
-        enabled: Bool,
-        source: SettingToggled.Source,
-        metadata: EventMetadata
-    ) async throws {
-        try await log.appendAfterLast(of: Streams.npsSetting(workspaceID)) { last in
-            if let last, case .settingToggled(let setting) = try last.decoded(), setting.enabled == enabled {
-                return nil
-            }
-            return try NewEvent(
-                SettingToggled(workspaceID: workspaceID, enabled: enabled, source: source), metadata: metadata)
-        }
+    /// The NPS setting a `SettingToggled` recorded; nil for none.
+    private static func npsSetting(_ event: RecordedEvent?) throws -> Bool? {
+        guard let event, case .settingToggled(let setting) = try event.decoded() else { return nil }
+        return setting.enabled
     }
 }
 

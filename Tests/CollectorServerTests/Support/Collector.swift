@@ -53,7 +53,17 @@ struct Collector {
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
-            let services = CollectorServices(database: database.app, logger: database.logger, clock: clock)
+            // As `serve` runs: tokens and campaigns kept in memory, told of changes by the listener.
+            // The test's own services share it, so what a test changes through them shows at once.
+            let changes = ChangeNotifications(logger: database.logger)
+            let listener = Task { await changes.listen(using: database.app) }
+            defer { listener.cancel() }
+            let listening = ContinuousClock.now + .seconds(60)
+            while changes.generation(of: .tokens) == nil, ContinuousClock.now < listening {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let services = CollectorServices(
+                database: database.app, logger: database.logger, clock: clock, changes: changes)
             let adminToken = try await services.tokens.create(scope: .admin).token
             var registered: [String: String] = [:]
             for workspace in workspaces {
@@ -66,7 +76,7 @@ struct Collector {
             let app = Application(
                 router: buildRouter(
                     database: database.app, logger: database.logger, privacy: privacy, publication: publication,
-                    clock: clock, landing: landing),
+                    clock: clock, landing: landing, changes: changes),
                 server: server)
             try await app.test(framework) { client in
                 try await body(

@@ -1274,6 +1274,18 @@ CREATE TRIGGER event_log_purges_no_truncate BEFORE TRUNCATE ON public.event_log_
 CREATE TRIGGER event_log_purges_no_update_or_delete BEFORE DELETE OR UPDATE ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_refuse_change();
 
 --
+-- Name: event_log_purges event_log_purges_notify_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_purges_notify_change AFTER INSERT ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.notify_change('read_models');
+
+--
+-- Name: projections projections_notify_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER projections_notify_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.projections FOR EACH STATEMENT EXECUTE FUNCTION public.notify_change('read_models');
+
+--
 -- Name: dashboard_sessions dashboard_sessions_token_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 

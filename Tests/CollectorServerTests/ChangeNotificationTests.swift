@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import HTTPTypes
 import Ingest
 import NPSDomain
 import PostgresNIO
@@ -142,6 +143,39 @@ struct ChangeNotificationTests {
             let current = try await second.campaigns.current()
             #expect(current.campaigns["c2"] != nil)
             #expect(current.version == (try await first.campaigns.load().version))
+        }
+    }
+}
+
+@Suite("The read-model version from memory")
+struct ReadModelVersionCopyTests {
+    @Test("a cached answer's version comes from memory: without the projections' notification a new vote goes unseen")
+    func versionFromMemory() async throws {
+        try await Collector.with { collector in
+            let database = collector.database
+            try await collector.campaign("c1")
+            try await ProjectionCatchUp.untilCurrent(database)
+            let route = "/api/v1/campaigns/c1/summary"
+            let before = try await collector.request(.get, route, token: collector.adminToken)
+            let tag = try #require(before.headers[.eTag])
+
+            try await ChangeNotificationTests.setTrigger(
+                "projections_notify_change", on: "projections", enabled: false, database)
+            try await collector.expectUpload("c1", "ws1", accepted: 1, [Votes.item(1, score: 9)], total: 1)
+            try await ProjectionCatchUp.untilCurrent(database)
+            // The read models hold the vote; the collector, not told, answers the version it knows.
+            let unseen = try await collector.request(.get, route, token: collector.adminToken)
+            #expect(unseen.headers[.eTag] == tag)
+            #expect(unseen.body == before.body)
+
+            try await ChangeNotificationTests.setTrigger(
+                "projections_notify_change", on: "projections", enabled: true, database)
+            try await database.owner.query(
+                "UPDATE projections SET events_applied = events_applied", logger: database.logger)
+            await ChangeListeners.delivered(database)
+            let seen = try await collector.request(.get, route, token: collector.adminToken)
+            #expect(seen.headers[.eTag] != tag)
+            #expect(seen.json["votes"] == 1)
         }
     }
 }

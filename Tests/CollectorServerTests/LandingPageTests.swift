@@ -517,7 +517,10 @@ extension LandingPageTests {
                         "DATABASE_URL": collector.database.appURL.connectionString, "LOG_LEVEL": "warning",
                     ])
                 defer { process.removeLog() }
-                return (try await process.exitCode(within: .seconds(60)), process.output())
+                let status = try await process.exitCode(within: .seconds(60))
+                // The command is another process: the collector here hears of its change by notification.
+                await ChangeListeners.delivered(collector.database)
+                return (status, process.output())
             }
             var (status, output) = try await run([
                 "landing-page", "c1", "--enable", "--ask-contact", "--question", "Q?",

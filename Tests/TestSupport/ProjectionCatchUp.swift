@@ -24,7 +24,10 @@ public enum ProjectionCatchUp {
                 ).catchUp()
             }
             let statuses = try await store.status(of: projections)
-            if statuses.allSatisfy({ $0.lag.events == 0 }) { return }
+            if statuses.allSatisfy({ $0.lag.events == 0 }) {
+                await ChangeListeners.delivered(database)
+                return
+            }
             guard ContinuousClock.now < end else {
                 throw TestDatabaseError(
                     """

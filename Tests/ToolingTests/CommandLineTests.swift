@@ -277,6 +277,9 @@ struct CommandLineTests {
                     ).collect().first?.decode(Int.self) ?? -1
                 #expect(rows == 0, "\(table) still holds cli-ws")
             }
+            // `serve` keeps the read-model version and verified tokens in memory until the notification
+            // of a change arrives; a second after the change it has arrived or the copy is no longer used.
+            try await Task.sleep(for: ChangeNotifications.staleAfter)
             let routes = [
                 "/api/v1/campaigns/cli-c/summary", "/api/v1/campaigns/cli-c/breakdown?by=role",
                 "/api/v1/campaigns/cli-c/workspaces", "/api/v1/campaigns/cli-c/votes",

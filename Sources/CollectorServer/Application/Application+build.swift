@@ -145,8 +145,12 @@ public func buildRouter(
 
     let readers = authenticated.group("api/v1").add(middleware: RequireScope(.analyst, .admin))
     ProjectionsController(projections: services.projections).register(on: readers)
+    // A replica cannot LISTEN, and its read models lag the primary's notifications:
+    // with one, the version is read for every request.
+    let readsPrimary = queryClient.map { $0 === database } ?? true
     let reader = ReadModelReader(
-        client: queryClient ?? database, threshold: privacy, policy: publication, clock: clock, logger: logger)
+        client: queryClient ?? database, threshold: privacy, policy: publication, clock: clock,
+        changes: readsPrimary ? changes : nil, logger: logger)
     CampaignsController(reader: reader).register(on: readers)
     ExportsController(reader: reader).register(on: readers)
     let comparison = ComparisonController(reader: reader)

@@ -16,6 +16,9 @@ struct ReadModelReader: Sendable {
     let threshold: PrivacyThreshold
     let policy: PublicationPolicy
     let versions: ReadModelVersionQuery
+    /// The version as last read, while no projection, replay or purge has committed since
+    /// (nil: read for every request, as with a replica, which cannot LISTEN).
+    let version: ChangeNotifications.Copy<ReadModelVersion>?
     let cache = AnswerCache()
     /// Decides a campaign's state (scheduled, running, ...) in answers.
     let clock: any CollectorClock
@@ -24,7 +27,7 @@ struct ReadModelReader: Sendable {
 
     init(
         client: PostgresClient, threshold: PrivacyThreshold, policy: PublicationPolicy, clock: any CollectorClock,
-        logger: Logger
+        changes: ChangeNotifications? = nil, logger: Logger
     ) {
         self.client = client
         self.threshold = threshold
@@ -32,6 +35,7 @@ struct ReadModelReader: Sendable {
         self.clock = clock
         self.logger = logger
         versions = ReadModelVersionQuery(client: client, logger: logger)
+        version = changes.map { ChangeNotifications.Copy(of: .readModels, changes: $0) }
     }
 
     /// Runs `body` with the privacy layer over one consistent snapshot: every
@@ -67,7 +71,10 @@ struct ReadModelReader: Sendable {
     ) async throws -> Response {
         // The first read of every answer: when the query database (a replica)
         // is gone, the answer is a prompt 503 rather than a minute's wait.
-        let version = try await withDeadline(Self.firstReadDeadline) { [versions] in try await versions.current() }
+        let version = try await withDeadline(Self.firstReadDeadline) { [versions, version] in
+            guard let version else { return try await versions.current() }
+            return try await version.value(versions.current)
+        }
         let tag = "\"\(version.tag)-k\(threshold.k)\""
         if let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .readPosition: "\(version.position)"])

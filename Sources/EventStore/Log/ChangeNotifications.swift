@@ -25,6 +25,8 @@ public final class ChangeNotifications: Sendable {
         case tokens
         /// The `campaigns` stream: a campaign announced, closed or changed.
         case campaigns
+        /// `projections` (a projector's batch, a replay's swap) and purges: the read-model version.
+        case readModels = "read_models"
     }
 
     public static let channel = "nps_changes"
@@ -58,6 +60,21 @@ public final class ChangeNotifications: Sendable {
             }
             return state.generations[topic, default: 0]
         }
+    }
+
+    /// Returns once every change committed before the call has been applied
+    /// here (a heartbeat sent after the call came back), or after `timeout`;
+    /// false then, or when not listening. For whoever changed something
+    /// elsewhere and must see it here next (tests, mostly).
+    @discardableResult
+    public func delivered(timeout: Duration = .seconds(60)) async -> Bool {
+        let asked = ContinuousClock.now
+        let end = asked + timeout
+        while ContinuousClock.now < end {
+            if state.withLock({ ($0.confirmedAt ?? asked) > asked }) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
     }
 
     /// Starts a new generation here at once, for a change this process made

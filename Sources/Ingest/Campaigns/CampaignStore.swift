@@ -7,7 +7,7 @@ import NPSDomain
 /// version they were decided at, so concurrent announcements cannot overlap.
 ///
 /// With `changes`, what the ingest reads (`current()`, `campaign(_:)`) comes
-/// from a copy in memory (`CampaignBookCopy`). Decisions always read the
+/// from a copy in memory, kept while no append to the `campaigns` stream commits. Decisions always read the
 /// stream. A campaign another process announced is found at once (an unknown
 /// id reads the stream again); one it closed may still be handed out until
 /// the notification of its close arrives (within
@@ -16,7 +16,7 @@ public struct CampaignStore: Sendable {
     public let log: EventLog
     /// How long before `startAt` a campaign must be announced (admins are told in advance).
     public let noticePeriod: TimeInterval
-    private let copy: CampaignBookCopy?
+    private let copy: ChangeNotifications.Copy<CampaignBook>?
 
     public static let defaultNoticePeriod: TimeInterval = 21 * 86_400
 
@@ -26,13 +26,13 @@ public struct CampaignStore: Sendable {
     ) {
         self.log = log
         self.noticePeriod = noticePeriod
-        self.copy = changes.map(CampaignBookCopy.init(changes:))
+        self.copy = changes.map { ChangeNotifications.Copy(of: .campaigns, changes: $0) }
     }
 
     /// The book as the ingest reads it: from memory while the copy holds.
     public func current() async throws -> CampaignBook {
         guard let copy else { return try await load() }
-        return try await copy.book(load)
+        return try await copy.value(load)
     }
 
     /// The book read from the stream now.

@@ -55,13 +55,24 @@ struct BenchQuery: AsyncParsableCommand {
                     .fill(owner, logger: logger)
             }
             print("read models ready in \(ContinuousClock.now - started)")
-            try await withPostgresClient(appURL, maximumConnections: options.poolSize, logger: logger) { database in
-                try await options.measure(database: database, logger: logger)
+            let rates = try await withPostgresClient(appURL, maximumConnections: options.poolSize, logger: logger) {
+                try await options.measure(database: $0, logger: logger)
+            }
+            // After the load, on the same cluster: what PostgreSQL itself answers per second.
+            let anchor = try PgBenchAnchor(database: ownerURL)
+                .transactionsPerSecond(.selectOnly, clients: options.connections, seconds: options.seconds)
+            print(
+                "anchor: pgbench -S -c \(options.connections) -j 2 -T \(options.seconds) on the same cluster: "
+                    + "\(Int(anchor)) TPS")
+            for (name, rate) in rates {
+                print("  \(name), cached: \(Int(rate)) req/s = \(BenchFigures.format(rate / anchor)) × pgbench -S")
             }
         }
     }
 
-    private func measure(database: PostgresClient, logger: Logger) async throws {
+    /// Each route's requests per second under load (its answers cached after the first).
+    private func measure(database: PostgresClient, logger: Logger) async throws -> [(String, Double)] {
+        var rates: [(String, Double)] = []
         let services = CollectorServices(database: database, logger: logger)
         let token = try await services.tokens.create(scope: .analyst).token
         let (port, server) = try await BenchServer.start(database: database, logger: logger)
@@ -86,6 +97,7 @@ struct BenchQuery: AsyncParsableCommand {
             let load = try await LoadRun.run(
                 port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
             let sorted = load.latencies.sorted()
+            rates.append((name, Double(sorted.count) / load.elapsed.seconds))
             print(
                 """
                 \(name): first answer \(BenchFigures.format(cold.seconds * 1000)) ms; \
@@ -95,6 +107,7 @@ struct BenchQuery: AsyncParsableCommand {
                 \(load.failures) failed
                 """)
         }
+        return rates
     }
 }
 

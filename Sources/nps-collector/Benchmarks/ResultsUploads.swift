@@ -69,18 +69,27 @@ enum ResultsUploads {
     }
 }
 
-/// The real router on a free loopback port, for benchmarks.
+/// The real router on a free loopback port, for benchmarks, with the change
+/// listener that `serve` runs (tokens, campaigns and the read-model version from memory).
 enum BenchServer {
     /// Returns the port and the serving task; cancel the task to stop it.
     static func start(database: PostgresClient, logger: Logger) async throws -> (Int, Task<Void, any Error>) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let changes = ChangeNotifications(logger: logger)
         let application = Application(
-            router: buildRouter(database: database, logger: logger),
+            router: buildRouter(database: database, logger: logger, changes: changes),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "nps-collector-bench"),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
+        let server = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await changes.listen(using: database) }
+                group.addTask { try await application.runService(gracefulShutdownSignals: []) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw ValidationError("the server did not start") }
         return (port, server)

@@ -57,7 +57,11 @@ struct Collector {
             // The test's own services share it, so what a test changes through them shows at once.
             let changes = ChangeNotifications(logger: database.logger)
             let listener = Task { await changes.listen(using: database.app) }
-            defer { listener.cancel() }
+            ChangeListeners.register(changes, for: database)
+            defer {
+                ChangeListeners.unregister(changes, for: database)
+                listener.cancel()
+            }
             let listening = ContinuousClock.now + .seconds(60)
             while changes.generation(of: .tokens) == nil, ContinuousClock.now < listening {
                 try await Task.sleep(for: .milliseconds(5))

@@ -1,0 +1,33 @@
+import Synchronization
+
+extension ChangeNotifications {
+    /// A value read from the database, kept while its topic's generation
+    /// holds: the reads that follow need no round trip until a change of the
+    /// topic commits anywhere (or the listener stops vouching for it).
+    public final class Copy<Value: Sendable>: Sendable {
+        private struct Kept {
+            var generation: UInt64
+            var value: Value
+        }
+
+        public let changes: ChangeNotifications
+        public let topic: Topic
+        private let kept = Mutex<Kept?>(nil)
+
+        public init(of topic: Topic, changes: ChangeNotifications) {
+            self.changes = changes
+            self.topic = topic
+        }
+
+        /// The value kept, if it may be used, else `load`'s (kept for the generation read before loading).
+        public func value(_ load: () async throws -> Value) async throws -> Value {
+            guard let generation = changes.generation(of: topic) else { return try await load() }
+            if let value = kept.withLock({ $0?.generation == generation ? $0?.value : nil }) { return value }
+            let value = try await load()
+            kept.withLock { kept in
+                if (kept?.generation ?? 0) <= generation { kept = Kept(generation: generation, value: value) }
+            }
+            return value
+        }
+    }
+}

@@ -91,6 +91,8 @@ public final class ChangeNotifications: Sendable {
                 "change listener lost its connection; tokens and campaigns are read from the database until it is back",
             lost: disconnected
         ) { connection, notifications in
+            // A heartbeat's NOTIFY is a transaction with an id: nothing in it needs to wait for the disk.
+            _ = try await connection.query("SET synchronous_commit = off", logger: self.logger).collect()
             self.connected()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

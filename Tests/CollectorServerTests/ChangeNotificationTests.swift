@@ -111,6 +111,32 @@ struct ChangeNotificationTests {
         }
     }
 
+    @Test("a listener whose connection is ended stops vouching for its copies, then connects again")
+    func listenerReconnects() async throws {
+        try await TestDatabase.with { database in
+            let process = Process(database)
+            defer { process.listener.cancel() }
+            try await process.waitUntilListening()
+            let before = try #require(process.changes.generation(of: .tokens))
+            // The application role sees (and may end) its own sessions' queries.
+            let ended = try await database.app.query(
+                """
+                SELECT count(pg_terminate_backend(pid))::int8 FROM pg_stat_activity
+                 WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()
+                   AND (query LIKE 'LISTEN%' OR query LIKE 'SELECT set_config(''synchronous_commit''%')
+                """, logger: database.logger
+            ).collect().first?.decode(Int.self)
+            #expect(ended == 1)
+            // Back within the backoff, with a new generation: what was kept before is not used again.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while (process.changes.generation(of: .tokens) ?? before) <= before, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try #require(process.changes.generation(of: .tokens)) > before)
+            #expect(await process.changes.delivered())
+        }
+    }
+
     @Test("the campaign book is read from memory; an unknown id reads the stream; a close elsewhere arrives")
     func campaignBook() async throws {
         try await Self.withProcesses { database, first, second in

@@ -34,6 +34,8 @@ public final class ChangeNotifications: Sendable {
     public static let heartbeatInterval = Duration.milliseconds(200)
     /// Without a heartbeat sent this recently and received back, nothing is used from memory.
     public static let staleAfter = Duration.seconds(1)
+    /// Without one for this long, the listener gives its connection up and connects again.
+    public static let reconnectAfter = Duration.seconds(5)
 
     private struct State {
         var generations: [Topic: UInt64] = [:]
@@ -63,15 +65,16 @@ public final class ChangeNotifications: Sendable {
     }
 
     /// Returns once every change committed before the call has been applied
-    /// here (a heartbeat sent after the call came back), or after `timeout`;
-    /// false then, or when not listening. For whoever changed something
-    /// elsewhere and must see it here next (tests, mostly).
+    /// here (a heartbeat sent after the call came back), at once when not
+    /// listening (nothing is used from memory then), or false after
+    /// `timeout`. For whoever changed something elsewhere and must see it
+    /// here next (tests, mostly).
     @discardableResult
     public func delivered(timeout: Duration = .seconds(60)) async -> Bool {
         let asked = ContinuousClock.now
         let end = asked + timeout
         while ContinuousClock.now < end {
-            if state.withLock({ ($0.confirmedAt ?? asked) > asked }) { return true }
+            if state.withLock({ ($0.confirmedAt ?? .now) > asked }) { return true }
             try? await Task.sleep(for: .milliseconds(5))
         }
         return false
@@ -91,8 +94,6 @@ public final class ChangeNotifications: Sendable {
                 "change listener lost its connection; tokens and campaigns are read from the database until it is back",
             lost: disconnected
         ) { connection, notifications in
-            // A heartbeat's NOTIFY is a transaction with an id: nothing in it needs to wait for the disk.
-            _ = try await connection.query("SET synchronous_commit = off", logger: self.logger).collect()
             self.connected()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -102,11 +103,21 @@ public final class ChangeNotifications: Sendable {
                     throw ListenerEnded()
                 }
                 group.addTask {
+                    // A connection that hangs without closing answers nothing: connect again.
+                    while true {
+                        try await Task.sleep(for: .seconds(1))
+                        if self.heartbeatOverdue() { throw HeartbeatOverdue() }
+                    }
+                }
+                group.addTask {
                     while true {
                         try await Task.sleep(for: Self.heartbeatInterval)
                         let payload = self.heartbeatPrefix + String(self.sendingHeartbeat())
+                        // A NOTIFY commits a transaction with an id: nothing in it needs to wait for the disk.
                         _ = try await connection.query(
-                            "SELECT pg_notify(\(Self.channel), \(payload))", logger: self.logger
+                            """
+                            SELECT set_config('synchronous_commit', 'off', true), pg_notify(\(Self.channel), \(payload))
+                            """, logger: self.logger
                         ).collect()
                     }
                 }
@@ -129,6 +140,12 @@ public final class ChangeNotifications: Sendable {
             state.nextHeartbeat &+= 1
             state.heartbeatsSent[state.nextHeartbeat] = .now
             return state.nextHeartbeat
+        }
+    }
+
+    private func heartbeatOverdue() -> Bool {
+        state.withLock { state in
+            state.confirmedAt.map { ContinuousClock.now - $0 > Self.reconnectAfter } ?? false
         }
     }
 
@@ -158,4 +175,5 @@ public final class ChangeNotifications: Sendable {
     }
 
     private struct ListenerEnded: Error {}
+    private struct HeartbeatOverdue: Error {}
 }

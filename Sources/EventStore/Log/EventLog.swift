@@ -55,7 +55,8 @@ public struct EventLog: Sendable {
 
     /// Appends on the caller's connection (and transaction). With `recordingTime`
     /// (`EventLog.recordingTime`), the same statement states it first, for the
-    /// events to carry it (as `stateRecordingTime` does, without a round trip of its own).
+    /// events to carry it (as `stateRecordingTime` does, without a round trip of
+    /// its own); without, a time the transaction stated earlier stays.
     @discardableResult
     public static func append(
         _ events: [NewEvent],
@@ -66,26 +67,17 @@ public struct EventLog: Sendable {
         logger: Logger
     ) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(outcomes: []) }
-        let query: PostgresQuery =
-            if let recordingTime {
-                // The call's first argument reads the setting's row, so it runs after set_config.
-                """
-                SELECT appended.event_id, appended.log_position, appended.stream_version, appended.is_repeat
-                  FROM (SELECT set_config('nps.simulated_now', \(recordingTime), true) AS stated) AS recording_time,
-                       LATERAL append_events(
-                         CASE WHEN recording_time.stated IS NOT NULL THEN \(stream) END, \(expectedVersion.sqlValue),
-                         \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
-                         \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[]) AS appended
-                """
-            } else {
-                """
-                SELECT event_id, log_position, stream_version, is_repeat
-                  FROM append_events(
-                    \(stream), \(expectedVersion.sqlValue),
-                    \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
-                    \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[])
-                """
-            }
+        // The call's first argument reads the setting's row, so it runs after set_config.
+        let query: PostgresQuery = """
+            SELECT appended.event_id, appended.log_position, appended.stream_version, appended.is_repeat
+              FROM (SELECT set_config('nps.simulated_now',
+                                      coalesce(\(recordingTime), current_setting('nps.simulated_now', true), ''),
+                                      true) AS stated) AS recording_time,
+                   LATERAL append_events(
+                     CASE WHEN recording_time.stated IS NOT NULL THEN \(stream) END, \(expectedVersion.sqlValue),
+                     \(events.map(\.id)), \(events.map(\.type)), \(events.map { Int16($0.schemaVersion) }),
+                     \(events.map(\.payload))::jsonb[], \(events.map(\.metadata))::jsonb[]) AS appended
+            """
         do {
             var outcomes: [AppendResult.Outcome] = []
             outcomes.reserveCapacity(events.count)
@@ -191,10 +183,7 @@ extension EventLog {
         for try await row in rows.decode(
             (Int64, String, UUID, String, Int64, String, Int16, String, String, Date, Bool).self
         ) {
-            let event = RecordedEvent(
-                position: row.0, transactionID: UInt64(row.1) ?? 0, id: row.2, streamID: row.3,
-                streamVersion: row.4, type: row.5, schemaVersion: Int(row.6), payload: row.7, metadata: row.8,
-                recordedAt: row.9)
+            let event = RecordedEvent(columns: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9))
             if row.10 { last[event.streamID] = event } else { found[event.id] = event }
         }
         return (last, found)

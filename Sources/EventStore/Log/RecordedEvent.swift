@@ -80,25 +80,28 @@ extension RecordedEvent {
         event_type, schema_version, payload, metadata, recorded_at
         """
 
+    /// A row of `columns`, as decoded.
+    typealias Columns = (Int64, String, UUID, String, Int64, String, Int16, String, String, Date)
+
+    init(columns row: Columns) {
+        self.init(
+            position: row.0,
+            transactionID: UInt64(row.1) ?? 0,
+            id: row.2,
+            streamID: row.3,
+            streamVersion: row.4,
+            type: row.5,
+            schemaVersion: Int(row.6),
+            payload: row.7,
+            metadata: row.8,
+            recordedAt: row.9
+        )
+    }
+
     static func collect(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        for try await row in rows.decode(
-            (Int64, String, UUID, String, Int64, String, Int16, String, String, Date).self
-        ) {
-            events.append(
-                RecordedEvent(
-                    position: row.0,
-                    transactionID: UInt64(row.1) ?? 0,
-                    id: row.2,
-                    streamID: row.3,
-                    streamVersion: row.4,
-                    type: row.5,
-                    schemaVersion: Int(row.6),
-                    payload: row.7,
-                    metadata: row.8,
-                    recordedAt: row.9
-                )
-            )
+        for try await row in rows.decode(Columns.self) {
+            events.append(RecordedEvent(columns: row))
         }
         return events
     }

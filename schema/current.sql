@@ -312,6 +312,24 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
         SELECT campaign_id, jsonb_array_elements_text(replaced_roles), replaced_score, -1
           FROM stored WHERE replaced_score IS NOT NULL
     ),
+    group_moves AS (
+        SELECT campaign_id, workspace_id, roles, score, 1 AS change FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, workspace_id, earlier_roles, earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, replaced_roles, replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    group_counts AS (
+        INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
+        SELECT campaign_id, workspace_id, roles, sum(change), coalesce(sum(change) FILTER (WHERE score >= 9), 0),
+               coalesce(sum(change) FILTER (WHERE score <= 6), 0)
+          FROM group_moves GROUP BY campaign_id, workspace_id, roles
+            ON CONFLICT (campaign_id, workspace_id, roles) DO UPDATE
+           SET votes = counted.votes + excluded.votes, promoters = counted.promoters + excluded.promoters,
+               detractors = counted.detractors + excluded.detractors
+    ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
         SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
@@ -967,18 +985,32 @@ CREATE TABLE public.vote_keys (
 );
 
 --
+-- Name: voter_groups; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.voter_groups (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    roles jsonb NOT NULL,
+    votes bigint NOT NULL,
+    promoters bigint NOT NULL,
+    detractors bigint NOT NULL
+)
+WITH (fillfactor='70');
+
+--
 -- Name: workspace_campaign_categories; Type: VIEW; Schema: public; Owner: -
 --
 
 CREATE VIEW public.workspace_campaign_categories AS
- SELECT workspace_campaign_scores.campaign_id,
-    workspace_campaign_scores.workspace_id,
-    (sum(workspace_campaign_scores.votes))::bigint AS votes,
-    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE (workspace_campaign_scores.score >= 9)), (0)::numeric))::bigint AS promoters,
-    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE ((workspace_campaign_scores.score >= 7) AND (workspace_campaign_scores.score <= 8))), (0)::numeric))::bigint AS passives,
-    (COALESCE(sum(workspace_campaign_scores.votes) FILTER (WHERE (workspace_campaign_scores.score <= 6)), (0)::numeric))::bigint AS detractors
-   FROM public.workspace_campaign_scores
-  GROUP BY workspace_campaign_scores.campaign_id, workspace_campaign_scores.workspace_id;
+ SELECT voter_groups.campaign_id,
+    voter_groups.workspace_id,
+    (sum(voter_groups.votes))::bigint AS votes,
+    (sum(voter_groups.promoters))::bigint AS promoters,
+    (sum(((voter_groups.votes - voter_groups.promoters) - voter_groups.detractors)))::bigint AS passives,
+    (sum(voter_groups.detractors))::bigint AS detractors
+   FROM public.voter_groups
+  GROUP BY voter_groups.campaign_id, voter_groups.workspace_id;
 
 --
 -- Name: workspaces; Type: TABLE; Schema: public; Owner: -
@@ -1017,9 +1049,9 @@ CREATE VIEW public.workspace_campaign_figures AS
     wc.items_quarantined
    FROM ((public.workspace_campaigns wc
      LEFT JOIN public.workspaces w ON ((w.workspace_id = wc.workspace_id)))
-     LEFT JOIN LATERAL ( SELECT (sum(s.votes))::bigint AS voters
-           FROM public.workspace_campaign_scores s
-          WHERE ((s.campaign_id = wc.campaign_id) AND (s.workspace_id = wc.workspace_id))) votes ON (true));
+     LEFT JOIN LATERAL ( SELECT (sum(g.votes))::bigint AS voters
+           FROM public.voter_groups g
+          WHERE ((g.campaign_id = wc.campaign_id) AND (g.workspace_id = wc.workspace_id))) votes ON (true));
 
 --
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1167,6 +1199,13 @@ ALTER TABLE ONLY public.statistics_documents
 
 ALTER TABLE ONLY public.vote_keys
     ADD CONSTRAINT vote_keys_pkey PRIMARY KEY (campaign_id, workspace_id, identifier);
+
+--
+-- Name: voter_groups voter_groups_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.voter_groups
+    ADD CONSTRAINT voter_groups_pkey PRIMARY KEY (campaign_id, workspace_id, roles);
 
 --
 -- Name: workspace_campaign_scores workspace_campaign_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1568,6 +1607,12 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
+
+--
+-- Name: TABLE voter_groups; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.voter_groups TO nps_app;
 
 --
 -- Name: TABLE workspace_campaign_categories; Type: ACL; Schema: public; Owner: -

@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 2,
+            "votes", 3,
             [
-                "functions/project_votes.sql": "93d1cea198b99555d01eaebb3ba4009efd30f3b3a1768f90b43d1687247d3f43",
+                "functions/project_votes.sql": "8f3472d299ace7ef32d888f22ff68fb33c50ae031ec1fefe987e702d5a6e97a0",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

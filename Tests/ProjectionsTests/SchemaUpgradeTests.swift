@@ -31,7 +31,8 @@ struct SchemaUpgradeTests {
             #expect(applied.repeatables == RepeatableMigration.embedded)
             try await upgrade.verifyCurrent(database.app)
 
-            ReadModels.expectEqual(try await ReadModels.snapshot(database), before)
+            // Tables added since (voter_groups, 0092) are compared with a fold from scratch below.
+            ReadModels.expectEqual(try await ReadModels.snapshot(database).filter { before[$0.key] != nil }, before)
             for readModel in ProjectionCatalog.readModels {
                 let verified = try await replay(readModel, .verify, database)
                 #expect(verified.differences == 0, "\(readModel): \(verified.firstDifferences ?? [])")

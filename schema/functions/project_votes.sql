@@ -1,7 +1,7 @@
 -- project_votes: the fold of the votes read model (VotesProjection.swift).
 -- Shard p_shard of p_shards folds the VoteCast events of its workspaces
 -- (hashtext(workspace id) modulo p_shards) in the range (after, through] (see
--- event_batch_end) into current_votes and the score counts, set-based, in one
+-- event_batch_end) into current_votes, the voter groups and the score counts, set-based, in one
 -- statement. A key belongs to one workspace and so to one shard; the counts
 -- pooled over workspaces keep a row per shard.
 --
@@ -24,7 +24,7 @@
 -- version (see schema/README.md).
 --
 -- History: 0019; 0048 (VoteCast version 2: roles upcast in the fold, and a
--- transaction_id range the planner can use).
+-- transaction_id range the planner can use); this file (voter_groups, 0092).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -98,6 +98,24 @@ AS $$
         UNION ALL
         SELECT campaign_id, jsonb_array_elements_text(replaced_roles), replaced_score, -1
           FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    group_moves AS (
+        SELECT campaign_id, workspace_id, roles, score, 1 AS change FROM in_key_order
+        UNION ALL
+        SELECT campaign_id, workspace_id, earlier_roles, earlier_score, -1
+          FROM in_key_order WHERE earlier_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, replaced_roles, replaced_score, -1
+          FROM stored WHERE replaced_score IS NOT NULL
+    ),
+    group_counts AS (
+        INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
+        SELECT campaign_id, workspace_id, roles, sum(change), coalesce(sum(change) FILTER (WHERE score >= 9), 0),
+               coalesce(sum(change) FILTER (WHERE score <= 6), 0)
+          FROM group_moves GROUP BY campaign_id, workspace_id, roles
+            ON CONFLICT (campaign_id, workspace_id, roles) DO UPDATE
+           SET votes = counted.votes + excluded.votes, promoters = counted.promoters + excluded.promoters,
+               detractors = counted.detractors + excluded.detractors
     ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)

@@ -8,14 +8,17 @@
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
 --
--- History: 0030.
+-- Read from voter_groups, which the fold keeps with these counts: a row per
+-- role set of a workspace rather than one per score.
+--
+-- History: 0030; this file (over voter_groups, 0092).
 CREATE OR REPLACE VIEW workspace_campaign_categories AS
 SELECT campaign_id, workspace_id,
        sum(votes)::bigint AS votes,
-       coalesce(sum(votes) FILTER (WHERE score >= 9), 0)::bigint AS promoters,
-       coalesce(sum(votes) FILTER (WHERE score BETWEEN 7 AND 8), 0)::bigint AS passives,
-       coalesce(sum(votes) FILTER (WHERE score <= 6), 0)::bigint AS detractors
-  FROM workspace_campaign_scores
+       sum(promoters)::bigint AS promoters,
+       sum(votes - promoters - detractors)::bigint AS passives,
+       sum(detractors)::bigint AS detractors
+  FROM voter_groups
  GROUP BY campaign_id, workspace_id;
 
 -- Privileges: the application role reads it (the query API).

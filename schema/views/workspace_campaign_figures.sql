@@ -11,7 +11,10 @@
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
 --
--- History: 0027.
+-- Voters are summed over voter_groups: a row per role set of the workspace,
+-- fewer than its per-score rows.
+--
+-- History: 0027; this file (voters from voter_groups, 0092).
 CREATE OR REPLACE VIEW workspace_campaign_figures AS
 SELECT wc.campaign_id, wc.workspace_id,
        coalesce(votes.voters, 0) AS voters,
@@ -24,9 +27,9 @@ SELECT wc.campaign_id, wc.workspace_id,
   FROM workspace_campaigns wc
   LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id
   LEFT JOIN LATERAL (
-        SELECT sum(s.votes)::bigint AS voters
-          FROM workspace_campaign_scores s
-         WHERE s.campaign_id = wc.campaign_id AND s.workspace_id = wc.workspace_id) AS votes ON true;
+        SELECT sum(g.votes)::bigint AS voters
+          FROM voter_groups g
+         WHERE g.campaign_id = wc.campaign_id AND g.workspace_id = wc.workspace_id) AS votes ON true;
 
 -- Privileges: the application role reads it (the query API).
 REVOKE ALL ON TABLE workspace_campaign_figures FROM PUBLIC, nps_app;

@@ -104,18 +104,11 @@ public struct Disclosure: Sendable, Equatable {
         while true {
             var newlyWithheld: Set<String> = []
             for role in roleVotes.keys.sorted() where !withheldRoles.contains(role) {
-                while !Self.isRoleTotalSafe(
-                    role, roleVotes: roleVotes[role]!, cells: cells, recordRoles: recordRoles,
+                let isSafe = Self.makeRoleTotalSafe(
+                    role, roleVotes: roleVotes[role]!, cells: cells, recordRoles: &recordRoles,
                     withheldWorkspaces: withheldWorkspaces, pool: pool, workspaceVotes: workspaceVotes,
                     threshold: threshold)
-                {
-                    let carrying = recordRoles.filter { $0.value.contains(role) }.keys.map { ($0, cells[$0]![role]!) }
-                    guard let smallest = carrying.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }) else {
-                        newlyWithheld.insert(role)
-                        break
-                    }
-                    recordRoles[smallest.0]!.remove(role)
-                }
+                if !isSafe { newlyWithheld.insert(role) }
             }
             if newlyWithheld.isEmpty { break }
             withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: withheldRoles.union(newlyWithheld))
@@ -145,20 +138,53 @@ public struct Disclosure: Sendable, Equatable {
         }
     }
 
-    /// Rule 6: the role's total minus the records carrying it.
-    static func isRoleTotalSafe(
-        _ role: String, roleVotes: Int, cells: [String: [String: Int]], recordRoles: [String: Set<String>],
+    /// Rule 6 for one role: takes it off the records of the workspaces that
+    /// carry it, smallest cell first (ties: the smallest id), until the role's
+    /// total minus the records carrying it is safe. False when it is not even
+    /// with no record carrying it: the role is then withheld campaign-wide.
+    /// Each workspace is visited once per role, not once per step, so that a
+    /// campaign of 100,000 workspaces is decided in one pass.
+    static func makeRoleTotalSafe(
+        _ role: String, roleVotes: Int, cells: [String: [String: Int]], recordRoles: inout [String: Set<String>],
         withheldWorkspaces: Set<String>, pool: Int, workspaceVotes: [String: Int], threshold: PrivacyThreshold
     ) -> Bool {
-        let carried = recordRoles.filter { $0.value.contains(role) }.keys.reduce(0) { $0 + cells[$1]![role]! }
-        let remainder = roleVotes - carried
+        var carrying: [(workspace: String, votes: Int)] = []
+        // Published workspaces whose records hold votes of the role without showing it.
+        var hiddenIn: [String] = []
+        for (workspace, shown) in recordRoles {
+            guard let votes = cells[workspace]?[role], votes > 0 else { continue }
+            if shown.contains(role) { carrying.append((workspace, votes)) } else { hiddenIn.append(workspace) }
+        }
+        carrying.sort { $0.votes != $1.votes ? $0.votes < $1.votes : $0.workspace < $1.workspace }
+        var carried = carrying.reduce(0) { $0 + $1.votes }
+        let inPool = withheldWorkspaces.reduce(0) { $0 + (cells[$1]?[role] ?? 0) }
+        var taken = 0
+        while !isRoleRemainderSafe(
+            roleVotes - carried, inPool: inPool, hiddenIn: hiddenIn, pool: pool, workspaceVotes: workspaceVotes,
+            threshold: threshold)
+        {
+            guard taken < carrying.count else { return false }
+            let smallest = carrying[taken]
+            taken += 1
+            recordRoles[smallest.workspace]!.remove(role)
+            carried -= smallest.votes
+            hiddenIn.append(smallest.workspace)
+        }
+        return true
+    }
+
+    /// Rule 6's test: `remainder`, the role's votes that no record shows, is
+    /// zero or at least k, and what it leaves of the one source it hides in
+    /// (the pool, or a single workspace) is zero or at least k too.
+    static func isRoleRemainderSafe(
+        _ remainder: Int, inPool: Int, hiddenIn: [String], pool: Int, workspaceVotes: [String: Int],
+        threshold: PrivacyThreshold
+    ) -> Bool {
         guard remainder > 0 else { return true }
         guard remainder >= threshold.k else { return false }
-        let inPool = withheldWorkspaces.reduce(0) { $0 + (cells[$1]?[role] ?? 0) }
-        let hiddenIn = recordRoles.filter { !$0.value.contains(role) && (cells[$0.key]?[role] ?? 0) > 0 }.keys
         switch (inPool > 0, hiddenIn.count) {
         case (true, 0): return threshold.isSafeRemainder(pool - remainder)
-        case (false, 1): return threshold.isSafeRemainder(workspaceVotes[hiddenIn.first!]! - remainder)
+        case (false, 1): return threshold.isSafeRemainder(workspaceVotes[hiddenIn[0]]! - remainder)
         default: return true
         }
     }

@@ -74,9 +74,9 @@ public struct PrivacyLayer: Sendable {
 
     /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.
     public func summary(of campaignID: String) async throws -> DisclosedSummary? {
-        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID),
-            let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: campaignID)
+        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)
         else { return nil }
+        let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: overview)
         return DisclosedSummary(
             summary: summary, campaign: overview.campaign, disclosure: try await disclosure(of: overview.campaign))
     }

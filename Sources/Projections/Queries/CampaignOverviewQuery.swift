@@ -51,7 +51,7 @@ public struct CampaignOverviewQuery: Sendable {
         var votingWorkspaces: [String: Int] = [:]
         let voting = try await client.rows(
             """
-            SELECT campaign_id, count(DISTINCT workspace_id)::int8 FROM workspace_campaign_scores
+            SELECT campaign_id, count(DISTINCT workspace_id)::int8 FROM voter_groups
              WHERE votes > 0 AND (\(campaignID)::text IS NULL OR campaign_id = \(campaignID))
              GROUP BY campaign_id
             """,

@@ -23,22 +23,26 @@ public struct CampaignSummary: Sendable, Equatable {
 public struct CampaignSummaryQuery: Sendable {
     public let client: any ReadModelSource
     public let logger: Logger
-    let overviews: CampaignOverviewQuery
 
     public init(client: any ReadModelSource, logger: Logger) {
         self.client = client
         self.logger = logger
-        self.overviews = CampaignOverviewQuery(client: client, logger: logger)
     }
 
     /// Nil for a campaign the campaigns read model does not know.
     public func summary(of campaignID: String) async throws -> CampaignSummary? {
-        guard let overview = try await overviews.campaign(campaignID) else { return nil }
+        guard let overview = try await CampaignOverviewQuery(client: client, logger: logger).campaign(campaignID)
+        else { return nil }
+        return try await summary(of: overview)
+    }
+
+    /// The summary of the campaign `overview` pooled, read in the same snapshot.
+    public func summary(of overview: CampaignOverview) async throws -> CampaignSummary {
         var roles: [String: ScoreDistribution] = [:]
         let roleScores = try await client.rows(
             """
             SELECT role, score, sum(votes)::int8 FROM campaign_role_scores
-             WHERE campaign_id = \(campaignID) GROUP BY role, score HAVING sum(votes) > 0
+             WHERE campaign_id = \(overview.campaign.id) GROUP BY role, score HAVING sum(votes) > 0
             """,
             logger: logger
         )
@@ -46,7 +50,7 @@ public struct CampaignSummaryQuery: Sendable {
             roles[role, default: ScoreDistribution()].add(score: Int(score), count: Int(votes))
         }
         return CampaignSummary(
-            campaignID: campaignID, distribution: overview.distribution,
+            campaignID: overview.campaign.id, distribution: overview.distribution,
             votingWorkspaces: overview.votingWorkspaces, roles: roles)
     }
 }

@@ -3,7 +3,7 @@ import NPSDomain
 import PostgresNIO
 
 /// A campaign's current votes counted per workspace and set of roles: what
-/// `Disclosure` decides from.
+/// `Disclosure` decides from, as the votes fold keeps them (`voter_groups`).
 public struct VoterGroupQuery: Sendable {
     public let client: any ReadModelSource
     public let logger: Logger
@@ -16,9 +16,8 @@ public struct VoterGroupQuery: Sendable {
     public func groups(of campaignID: String) async throws -> [VoterGroup] {
         let rows = try await client.rows(
             """
-            SELECT workspace_id, ARRAY(SELECT jsonb_array_elements_text(roles)), count(*)::int8
-              FROM current_votes WHERE campaign_id = \(campaignID)
-             GROUP BY workspace_id, roles
+            SELECT workspace_id, ARRAY(SELECT jsonb_array_elements_text(roles)), votes
+              FROM voter_groups WHERE campaign_id = \(campaignID) AND votes > 0
             """,
             logger: logger
         )

@@ -11,11 +11,12 @@ extension SQLProjection {
         2,
         name: "votes",
         // 2: roles as a set (VoteCast version 2, version 1 upcast in the fold).
-        version: 2,
+        // 3: voter_groups, the counts the privacy rule and the workspace breakdown read.
+        version: 3,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "workspace_campaign_scores", "campaign_role_scores",
-            "campaign_daily_scores",
+            "campaign_daily_scores", "voter_groups",
         ],
         // What each upsert replaced, for the counts: depends on where batches began and ended.
         bookkeepingColumns: ["current_votes": ["replaced_score", "replaced_roles", "replaced_at"]]

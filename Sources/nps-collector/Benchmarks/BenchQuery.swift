@@ -17,7 +17,7 @@ struct BenchQuery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract:
-            "Fill the read models with a large campaign, then load summary, breakdown and workspace page 1; print req/s, p50, p99."
+            "Fill the read models with a large campaign, then load summary, breakdown, workspace and vote pages and the trend; print req/s, p50, p99."
     )
 
     @Option(help: "Workspaces taking part.")
@@ -81,6 +81,8 @@ struct BenchQuery: AsyncParsableCommand {
             ("summary", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/summary"),
             ("breakdown", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/breakdown?by=role"),
             ("workspaces page 1", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/workspaces?sort=nps"),
+            ("votes page 1", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/votes"),
+            ("trend", "/api/v1/trend"),
         ]
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer \(token)")

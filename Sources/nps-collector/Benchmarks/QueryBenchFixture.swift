@@ -50,6 +50,12 @@ struct QueryBenchFixture {
             SELECT campaign_id, workspace_id, score, count(*) FROM current_votes GROUP BY 1, 2, 3
             """,
             """
+            INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
+            SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
+                   count(*) FILTER (WHERE score <= 6)
+              FROM current_votes GROUP BY 1, 2, 3
+            """,
+            """
             INSERT INTO campaign_scores (campaign_id, shard, score, votes)
             SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, score, sum(votes)
               FROM workspace_campaign_scores GROUP BY 1, 2, 3

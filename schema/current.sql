@@ -724,15 +724,16 @@ CREATE TABLE public.setting_changes (
 );
 
 --
--- Name: workspace_campaign_scores; Type: TABLE; Schema: public; Owner: -
+-- Name: voter_groups; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.workspace_campaign_scores (
+CREATE TABLE public.voter_groups (
     campaign_id text NOT NULL,
     workspace_id text NOT NULL,
-    score smallint NOT NULL,
+    roles jsonb NOT NULL,
     votes bigint NOT NULL,
-    CONSTRAINT workspace_campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+    promoters bigint NOT NULL,
+    detractors bigint NOT NULL
 )
 WITH (fillfactor='70');
 
@@ -759,25 +760,26 @@ CREATE VIEW public.campaign_funnel AS
  SELECT c.campaign_id,
     count(wc.workspace_id) FILTER (WHERE (wc.notified_at IS NOT NULL)) AS notified,
     count(wc.workspace_id) FILTER (WHERE (wc.shown_at IS NOT NULL)) AS shown,
-    count(wc.workspace_id) FILTER (WHERE votes.voted) AS voted,
+    count(wc.workspace_id) FILTER (WHERE (voted.workspace_id IS NOT NULL)) AS voted,
     count(wc.workspace_id) FILTER (WHERE ((wc.notified_at IS NOT NULL) AND (at_start.enabled = false) AND (at_start.changed_at >= wc.notified_at))) AS opted_out_before_start,
-    count(wc.workspace_id) FILTER (WHERE during.turned_off) AS opted_out_during
+    count(wc.workspace_id) FILTER (WHERE (during.workspace_id IS NOT NULL)) AS opted_out_during
    FROM ((((public.campaigns c
      LEFT JOIN public.workspace_campaigns wc ON ((wc.campaign_id = c.campaign_id)))
-     LEFT JOIN LATERAL ( SELECT true AS voted
-           FROM public.workspace_campaign_scores v
-          WHERE ((v.campaign_id = wc.campaign_id) AND (v.workspace_id = wc.workspace_id) AND (v.votes > 0))
-         LIMIT 1) votes ON (true))
-     LEFT JOIN LATERAL ( SELECT s.enabled,
+     LEFT JOIN ( SELECT DISTINCT voter_groups.campaign_id,
+            voter_groups.workspace_id
+           FROM public.voter_groups
+          WHERE (voter_groups.votes > 0)) voted ON (((voted.campaign_id = wc.campaign_id) AND (voted.workspace_id = wc.workspace_id))))
+     LEFT JOIN ( SELECT DISTINCT ON (sc.campaign_id, s.workspace_id) sc.campaign_id,
+            s.workspace_id,
+            s.enabled,
             s.changed_at
-           FROM public.setting_changes s
-          WHERE ((s.workspace_id = wc.workspace_id) AND (s.changed_at < c.start_at))
-          ORDER BY s."position" DESC
-         LIMIT 1) at_start ON (true))
-     LEFT JOIN LATERAL ( SELECT true AS turned_off
-           FROM public.setting_changes s
-          WHERE ((s.workspace_id = wc.workspace_id) AND (NOT s.enabled) AND (s.changed_at >= c.start_at) AND (s.changed_at < LEAST(c.expire_at, c.closed_at)))
-         LIMIT 1) during ON (true))
+           FROM (public.campaigns sc
+             JOIN public.setting_changes s ON ((s.changed_at < sc.start_at)))
+          ORDER BY sc.campaign_id, s.workspace_id, s."position" DESC) at_start ON (((at_start.campaign_id = wc.campaign_id) AND (at_start.workspace_id = wc.workspace_id))))
+     LEFT JOIN ( SELECT DISTINCT sc.campaign_id,
+            s.workspace_id
+           FROM (public.campaigns sc
+             JOIN public.setting_changes s ON (((NOT s.enabled) AND (s.changed_at >= sc.start_at) AND (s.changed_at < LEAST(sc.expire_at, sc.closed_at)))))) during ON (((during.campaign_id = wc.campaign_id) AND (during.workspace_id = wc.workspace_id))))
   GROUP BY c.campaign_id;
 
 --
@@ -985,20 +987,6 @@ CREATE TABLE public.vote_keys (
 );
 
 --
--- Name: voter_groups; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.voter_groups (
-    campaign_id text NOT NULL,
-    workspace_id text NOT NULL,
-    roles jsonb NOT NULL,
-    votes bigint NOT NULL,
-    promoters bigint NOT NULL,
-    detractors bigint NOT NULL
-)
-WITH (fillfactor='70');
-
---
 -- Name: workspace_campaign_categories; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -1052,6 +1040,19 @@ CREATE VIEW public.workspace_campaign_figures AS
      LEFT JOIN LATERAL ( SELECT (sum(g.votes))::bigint AS voters
            FROM public.voter_groups g
           WHERE ((g.campaign_id = wc.campaign_id) AND (g.workspace_id = wc.workspace_id))) votes ON (true));
+
+--
+-- Name: workspace_campaign_scores; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_campaign_scores (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    score smallint NOT NULL,
+    votes bigint NOT NULL,
+    CONSTRAINT workspace_campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+)
+WITH (fillfactor='70');
 
 --
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1495,10 +1496,10 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaigns TO nps_app;
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.setting_changes TO nps_app;
 
 --
--- Name: TABLE workspace_campaign_scores; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE voter_groups; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaign_scores TO nps_app;
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.voter_groups TO nps_app;
 
 --
 -- Name: TABLE workspace_campaigns; Type: ACL; Schema: public; Owner: -
@@ -1609,12 +1610,6 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
 
 --
--- Name: TABLE voter_groups; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.voter_groups TO nps_app;
-
---
 -- Name: TABLE workspace_campaign_categories; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1631,3 +1626,9 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 --
 
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
+
+--
+-- Name: TABLE workspace_campaign_scores; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaign_scores TO nps_app;

@@ -17,7 +17,7 @@ struct CommandLineTests {
         "workspaces register", "workspaces purge", "tokens create", "tokens revoke",
         "campaigns announce", "campaigns close", "campaigns list", "campaigns landing-page", "campaigns contacts",
         "quarantine list", "quarantine replay", "quarantine discard", "settings", "simulate",
-        "bench append", "bench e2e", "bench ingest", "bench project", "bench query", "bench replay",
+        "bench append", "bench e2e", "bench ingest", "bench privacy", "bench project", "bench query", "bench replay",
     ]
 
     struct Run: CustomStringConvertible {
@@ -364,6 +364,7 @@ struct CommandLineTests {
                 "req/s"
             ),
             (["bench", "replay", "--sizes", "2000", "--workspaces", "20"], "GROUP BY"),
+            (["bench", "privacy", "--workspaces", "50", "--runs", "1"], "privacy rule over"),
             (
                 ["bench", "e2e", "--workspaces", "10", "--campaigns", "1", "--port", String(port)],
                 "check: the collector's answers equal the ground truth"

@@ -59,6 +59,8 @@ public struct Disclosure: Sendable, Equatable {
     public let withheldRoles: Set<String>
     /// The roles the records of each published workspace carry.
     public let recordRoles: [String: Set<String>]
+    /// The workspaces whose figures are shown.
+    public let publishedWorkspaces: Set<String>
 
     /// The rule for a total by itself (the campaign list, the trend), the
     /// same as the one applied within a full disclosure.
@@ -67,74 +69,132 @@ public struct Disclosure: Sendable, Equatable {
     }
 
     public init(groups: [VoterGroup], threshold: PrivacyThreshold, isReleased: Bool = true) {
-        var byWorkspace: [String: [Set<String>: Int]] = [:]
-        var cells: [String: [String: Int]] = [:]
+        let campaign = IndexedGroups(groups)
+        let total = campaign.workspaceVotes.reduce(0, +)
         var roleVotes: [String: Int] = [:]
-        for group in groups where group.votes > 0 {
-            byWorkspace[group.workspaceID, default: [:]][group.roles, default: 0] += group.votes
-            for role in group.roles {
-                cells[group.workspaceID, default: [:]][role, default: 0] += group.votes
-                roleVotes[role, default: 0] += group.votes
-            }
-        }
-        let workspaceVotes = byWorkspace.mapValues { $0.values.reduce(0, +) }
-        let total = workspaceVotes.values.reduce(0, +)
+        for (role, votes) in zip(campaign.roleNames, campaign.roleVotes) { roleVotes[role] = votes }
         self.threshold = threshold
         self.totalVotes = total
-        self.workspaceVotes = workspaceVotes
+        self.workspaceVotes = Dictionary(
+            uniqueKeysWithValues: zip(campaign.workspaceNames, campaign.workspaceVotes))
         self.roleVotes = roleVotes
         self.isReleased = isReleased
         self.isTotalPublished = Self.isTotalPublished(votes: total, isReleased: isReleased, threshold: threshold)
         guard isTotalPublished else {
-            withheldWorkspaces = Set(workspaceVotes.keys)
+            withheldWorkspaces = Set(campaign.workspaceNames)
             withheldRoles = Set(roleVotes.keys)
             recordRoles = [:]
+            publishedWorkspaces = []
             return
         }
-        let withheldWorkspaces = threshold.cellsToWithhold(workspaceVotes)
-        let pool = withheldWorkspaces.reduce(0) { $0 + workspaceVotes[$1]! }
+        let isWithheld = Self.workspacesToWithhold(campaign, threshold: threshold)
+        let published = campaign.workspaces.filter { !isWithheld[$0] }
+        let pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
         let smallComplements = Set(roleVotes.filter { !threshold.isSafeRemainder(total - $0.value) }.keys)
         var withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: smallComplements)
-        var recordRoles: [String: Set<String>] = [:]
-        for (workspace, roleSets) in byWorkspace where !withheldWorkspaces.contains(workspace) {
-            recordRoles[workspace] = Self.kAnonymousRoles(
-                roleSets, candidates: Set(cells[workspace, default: [:]].keys).subtracting(withheldRoles),
-                cells: cells[workspace, default: [:]], threshold: threshold)
+        var isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
+        // The roles each workspace's records show (indices, ascending); only published ones are read.
+        var shown = [[Int]](repeating: [], count: campaign.workspaceNames.count)
+        for workspace in published {
+            shown[workspace] = Self.kAnonymousRoles(
+                campaign.roleSets[workspace],
+                candidates: campaign.cells[workspace].map(\.role).filter { !isRoleWithheld[$0] }.sorted(),
+                cells: campaign.cells[workspace], roleNames: campaign.roleNames, threshold: threshold)
         }
         while true {
             var newlyWithheld: Set<String> = []
-            for role in roleVotes.keys.sorted() where !withheldRoles.contains(role) {
+            for role in campaign.roleNames.indices.sorted(by: { campaign.roleNames[$0] < campaign.roleNames[$1] })
+            where !isRoleWithheld[role] {
                 let isSafe = Self.makeRoleTotalSafe(
-                    role, roleVotes: roleVotes[role]!, cells: cells, recordRoles: &recordRoles,
-                    withheldWorkspaces: withheldWorkspaces, pool: pool, workspaceVotes: workspaceVotes,
+                    role, in: campaign, published: published, isWithheld: isWithheld, shown: &shown, pool: pool,
                     threshold: threshold)
-                if !isSafe { newlyWithheld.insert(role) }
+                if !isSafe { newlyWithheld.insert(campaign.roleNames[role]) }
             }
             if newlyWithheld.isEmpty { break }
             withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: withheldRoles.union(newlyWithheld))
+            isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
             // Fewer roles shown only merges a workspace's classes of records: each stays at k or more.
-            for workspace in recordRoles.keys { recordRoles[workspace]!.subtract(withheldRoles) }
+            for workspace in published { shown[workspace].removeAll { isRoleWithheld[$0] } }
         }
-        self.withheldWorkspaces = withheldWorkspaces
+        // Few distinct sets: each named once and shared.
+        var named: [(roles: [Int], names: Set<String>)] = []
+        var recordRoles: [String: Set<String>] = [:]
+        recordRoles.reserveCapacity(published.count)
+        for workspace in published {
+            let roles = shown[workspace]
+            let names: Set<String>
+            if let known = named.first(where: { $0.roles == roles }) {
+                names = known.names
+            } else {
+                names = Set(roles.map { campaign.roleNames[$0] })
+                named.append((roles, names))
+            }
+            recordRoles[campaign.workspaceNames[workspace]] = names
+        }
+        self.withheldWorkspaces = Set(campaign.workspaces.filter { isWithheld[$0] }.map { campaign.workspaceNames[$0] })
         self.withheldRoles = withheldRoles
         self.recordRoles = recordRoles
+        self.publishedWorkspaces = Set(recordRoles.keys)
     }
 
-    /// The roles a published workspace's records may carry: starting from
-    /// `candidates`, the role with the fewest votes in the workspace is
-    /// dropped until every class of records with the same shown roles holds
-    /// zero or at least k votes. With no role shown there is one class, the
-    /// workspace, which holds at least k since it is published.
+    /// Rule 3 over the workspaces, as `PrivacyThreshold.cellsToWithhold`
+    /// decides it: every workspace below k, then the smallest others (ties:
+    /// the smallest id) until the withheld pool holds k votes and two
+    /// workspaces. Each one added holds k or more, so at most two are, each
+    /// found in one pass rather than by sorting them all.
+    static func workspacesToWithhold(_ campaign: IndexedGroups, threshold: PrivacyThreshold) -> [Bool] {
+        var isWithheld = campaign.workspaceVotes.map(threshold.isBelow(count:))
+        var count = isWithheld.count { $0 }
+        guard count > 0 else { return isWithheld }
+        var pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
+        while pool < threshold.k || count < 2 {
+            var smallest: Int?
+            for workspace in campaign.workspaces where !isWithheld[workspace] {
+                guard let best = smallest else {
+                    smallest = workspace
+                    continue
+                }
+                if (campaign.workspaceVotes[workspace], campaign.workspaceNames[workspace])
+                    < (campaign.workspaceVotes[best], campaign.workspaceNames[best])
+                {
+                    smallest = workspace
+                }
+            }
+            guard let smallest else { break }
+            isWithheld[smallest] = true
+            pool += campaign.workspaceVotes[smallest]
+            count += 1
+        }
+        return isWithheld
+    }
+
+    /// The roles (indices, ascending) a published workspace's records may
+    /// carry: starting from `candidates`, the role with the fewest votes in
+    /// the workspace (ties: the smallest name) is dropped until every class
+    /// of records with the same shown roles holds zero or at least k votes.
+    /// With no role shown there is one class, the workspace, which holds at
+    /// least k since it is published.
     static func kAnonymousRoles(
-        _ roleSets: [Set<String>: Int], candidates: Set<String>, cells: [String: Int], threshold: PrivacyThreshold
-    ) -> Set<String> {
+        _ roleSets: [IndexedGroups.RoleSet], candidates: [Int], cells: [IndexedGroups.Cell], roleNames: [String],
+        threshold: PrivacyThreshold
+    ) -> [Int] {
+        // One role set, or nothing to show: one class, the whole workspace.
+        if roleSets.count == 1 || candidates.isEmpty { return candidates }
         var shown = candidates
         while true {
-            var classes: [Set<String>: Int] = [:]
-            for (roles, votes) in roleSets { classes[roles.intersection(shown), default: 0] += votes }
-            if classes.values.allSatisfy(threshold.isSafeRemainder) { return shown }
-            let smallest = shown.min { (cells[$0]!, $0) < (cells[$1]!, $1) }!
-            shown.remove(smallest)
+            var classes: [(roles: [Int], votes: Int)] = []
+            for set in roleSets {
+                let roles = set.roles.filter(shown.contains)
+                if let index = classes.firstIndex(where: { $0.roles == roles }) {
+                    classes[index].votes += set.votes
+                } else {
+                    classes.append((roles, set.votes))
+                }
+            }
+            if classes.allSatisfy({ threshold.isSafeRemainder($0.votes) }) { return shown }
+            func votes(_ role: Int) -> Int { cells.first { $0.role == role }!.votes }
+            let smallest = shown.min { (votes($0), roleNames[$0]) < (votes($1), roleNames[$1]) }!
+            shown.removeAll { $0 == smallest }
         }
     }
 
@@ -142,31 +202,39 @@ public struct Disclosure: Sendable, Equatable {
     /// carry it, smallest cell first (ties: the smallest id), until the role's
     /// total minus the records carrying it is safe. False when it is not even
     /// with no record carrying it: the role is then withheld campaign-wide.
-    /// Each workspace is visited once per role, not once per step, so that a
-    /// campaign of 100,000 workspaces is decided in one pass.
+    /// Each workspace is visited once per role, not once per step.
     static func makeRoleTotalSafe(
-        _ role: String, roleVotes: Int, cells: [String: [String: Int]], recordRoles: inout [String: Set<String>],
-        withheldWorkspaces: Set<String>, pool: Int, workspaceVotes: [String: Int], threshold: PrivacyThreshold
+        _ role: Int, in campaign: IndexedGroups, published: [Int], isWithheld: [Bool], shown: inout [[Int]],
+        pool: Int, threshold: PrivacyThreshold
     ) -> Bool {
-        var carrying: [(workspace: String, votes: Int)] = []
+        var carrying: [(workspace: Int, votes: Int)] = []
         // Published workspaces whose records hold votes of the role without showing it.
-        var hiddenIn: [String] = []
-        for (workspace, shown) in recordRoles {
-            guard let votes = cells[workspace]?[role], votes > 0 else { continue }
-            if shown.contains(role) { carrying.append((workspace, votes)) } else { hiddenIn.append(workspace) }
+        var hiddenIn: [Int] = []
+        for workspace in published {
+            guard let votes = campaign.votes(of: role, in: workspace) else { continue }
+            if shown[workspace].contains(role) {
+                carrying.append((workspace, votes))
+            } else {
+                hiddenIn.append(workspace)
+            }
         }
-        carrying.sort { $0.votes != $1.votes ? $0.votes < $1.votes : $0.workspace < $1.workspace }
+        carrying.sort {
+            ($0.votes, campaign.workspaceNames[$0.workspace]) < ($1.votes, campaign.workspaceNames[$1.workspace])
+        }
         var carried = carrying.reduce(0) { $0 + $1.votes }
-        let inPool = withheldWorkspaces.reduce(0) { $0 + (cells[$1]?[role] ?? 0) }
+        let inPool = campaign.workspaces.reduce(0) {
+            $0 + (isWithheld[$1] ? campaign.votes(of: role, in: $1) ?? 0 : 0)
+        }
         var taken = 0
         while !isRoleRemainderSafe(
-            roleVotes - carried, inPool: inPool, hiddenIn: hiddenIn, pool: pool, workspaceVotes: workspaceVotes,
+            campaign.roleVotes[role] - carried, inPool: inPool, hiddenIn: hiddenIn.count,
+            votesOfOnlyHidden: hiddenIn.count == 1 ? campaign.workspaceVotes[hiddenIn[0]] : 0, pool: pool,
             threshold: threshold)
         {
             guard taken < carrying.count else { return false }
             let smallest = carrying[taken]
             taken += 1
-            recordRoles[smallest.workspace]!.remove(role)
+            shown[smallest.workspace].removeAll { $0 == role }
             carried -= smallest.votes
             hiddenIn.append(smallest.workspace)
         }
@@ -175,16 +243,16 @@ public struct Disclosure: Sendable, Equatable {
 
     /// Rule 6's test: `remainder`, the role's votes that no record shows, is
     /// zero or at least k, and what it leaves of the one source it hides in
-    /// (the pool, or a single workspace) is zero or at least k too.
+    /// (the pool, or the one published workspace whose records hide it) is
+    /// zero or at least k too.
     static func isRoleRemainderSafe(
-        _ remainder: Int, inPool: Int, hiddenIn: [String], pool: Int, workspaceVotes: [String: Int],
-        threshold: PrivacyThreshold
+        _ remainder: Int, inPool: Int, hiddenIn: Int, votesOfOnlyHidden: Int, pool: Int, threshold: PrivacyThreshold
     ) -> Bool {
         guard remainder > 0 else { return true }
         guard remainder >= threshold.k else { return false }
-        switch (inPool > 0, hiddenIn.count) {
+        switch (inPool > 0, hiddenIn) {
         case (true, 0): return threshold.isSafeRemainder(pool - remainder)
-        case (false, 1): return threshold.isSafeRemainder(workspaceVotes[hiddenIn[0]]! - remainder)
+        case (false, 1): return threshold.isSafeRemainder(votesOfOnlyHidden - remainder)
         default: return true
         }
     }
@@ -193,11 +261,6 @@ public struct Disclosure: Sendable, Equatable {
     /// read outside its snapshot is never shown by default.
     public func isWorkspaceWithheld(_ workspaceID: String) -> Bool {
         workspaceVotes[workspaceID] == nil || withheldWorkspaces.contains(workspaceID)
-    }
-
-    /// The workspaces whose figures are shown.
-    public var publishedWorkspaces: Set<String> {
-        Set(workspaceVotes.keys).subtracting(withheldWorkspaces)
     }
 
     public func isRoleWithheld(_ role: String) -> Bool {
@@ -226,5 +289,91 @@ public struct DisclosedRecord: Sendable, Equatable {
         self.workspaceID = workspaceID
         self.roles = roles
         self.showsTime = showsTime
+    }
+}
+
+/// A campaign's voter groups over dense indices, each workspace and role
+/// named once: the privacy rule looks every workspace up several times per
+/// role, which hashing ids made the bulk of its time at 100,000 workspaces.
+struct IndexedGroups {
+    struct RoleSet {
+        /// Role indices, ascending.
+        var roles: [Int]
+        var votes: Int
+    }
+
+    struct Cell {
+        var role: Int
+        var votes: Int
+    }
+
+    var workspaceNames: [String] = []
+    var roleNames: [String] = []
+    /// Per workspace: its distinct role sets with their votes.
+    var roleSets: [[RoleSet]] = []
+    /// Per workspace: its votes per role (a vote counts once in each of its roles).
+    var cells: [[Cell]] = []
+    var workspaceVotes: [Int] = []
+    var roleVotes: [Int] = []
+
+    var workspaces: Range<Int> { workspaceNames.indices }
+
+    init(_ groups: [VoterGroup]) {
+        var workspaceIndex: [String: Int] = [:]
+        workspaceIndex.reserveCapacity(groups.count)
+        var roleIndex: [String: Int] = [:]
+        var indexedSets: [Set<String>: [Int]] = [:]
+        var recentSets: [(names: Set<String>, roles: [Int])] = []
+        for group in groups where group.votes > 0 {
+            let workspace: Int
+            if let known = workspaceIndex[group.workspaceID] {
+                workspace = known
+            } else {
+                workspace = workspaceNames.count
+                workspaceIndex[group.workspaceID] = workspace
+                workspaceNames.append(group.workspaceID)
+                roleSets.append([])
+                cells.append([])
+                workspaceVotes.append(0)
+            }
+            let roles: [Int]
+            // A campaign has a handful of role sets, usually shared by its groups (VoterGroupQuery
+            // parses each once): comparing with the last few is cheaper than hashing a set.
+            if let recent = recentSets.first(where: { $0.names == group.roles }) {
+                roles = recent.roles
+            } else if let known = indexedSets[group.roles] {
+                roles = known
+                recentSets = [(group.roles, known)] + recentSets.prefix(7)
+            } else {
+                roles = group.roles.map { role in
+                    if let known = roleIndex[role] { return known }
+                    roleIndex[role] = roleNames.count
+                    roleNames.append(role)
+                    roleVotes.append(0)
+                    return roleNames.count - 1
+                }.sorted()
+                indexedSets[group.roles] = roles
+                recentSets = [(group.roles, roles)] + recentSets.prefix(7)
+            }
+            if let index = roleSets[workspace].firstIndex(where: { $0.roles == roles }) {
+                roleSets[workspace][index].votes += group.votes
+            } else {
+                roleSets[workspace].append(RoleSet(roles: roles, votes: group.votes))
+            }
+            workspaceVotes[workspace] += group.votes
+            for role in roles {
+                roleVotes[role] += group.votes
+                if let index = cells[workspace].firstIndex(where: { $0.role == role }) {
+                    cells[workspace][index].votes += group.votes
+                } else {
+                    cells[workspace].append(Cell(role: role, votes: group.votes))
+                }
+            }
+        }
+    }
+
+    /// The workspace's votes with `role`; nil when it has none.
+    func votes(of role: Int, in workspace: Int) -> Int? {
+        cells[workspace].first { $0.role == role }?.votes
     }
 }

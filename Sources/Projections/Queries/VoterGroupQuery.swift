@@ -14,17 +14,38 @@ public struct VoterGroupQuery: Sendable {
     }
 
     public func groups(of campaignID: String) async throws -> [VoterGroup] {
+        // Roles as JSON text, each distinct set parsed once: a campaign has
+        // a handful of role sets and up to hundreds of thousands of groups.
         let rows = try await client.rows(
             """
-            SELECT workspace_id, ARRAY(SELECT jsonb_array_elements_text(roles)), votes
+            SELECT workspace_id, roles::text, votes
               FROM voter_groups WHERE campaign_id = \(campaignID) AND votes > 0
             """,
             logger: logger
         )
         var groups: [VoterGroup] = []
-        for try await (workspaceID, roles, votes) in rows.decode((String, [String], Int64).self) {
-            groups.append(VoterGroup(workspaceID: workspaceID, roles: Set(roles), votes: Int(votes)))
+        var roleSets: [String: Set<String>] = [:]
+        for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
+            let roles = try roleSets[rolesText] ?? Self.roleSet(rolesText)
+            roleSets[rolesText] = roles
+            groups.append(VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes)))
         }
         return groups
     }
+
+    /// A role set as the fold stores it: a JSON array of names.
+    static func roleSet(_ text: String) throws -> Set<String> {
+        guard case .array(let names) = try JSONValue.parse(Array(text.utf8)) else { throw UnreadableRoles(text: text) }
+        return Set(
+            try names.map { name in
+                guard case .string(let role) = name else { throw UnreadableRoles(text: text) }
+                return role
+            })
+    }
+}
+
+/// voter_groups holds roles that are not a JSON array of names.
+struct UnreadableRoles: Error, CustomStringConvertible {
+    var text: String
+    var description: String { "voter_groups.roles is not a JSON array of names: \(text)" }
 }

@@ -84,6 +84,19 @@ struct BenchQuery: AsyncParsableCommand {
             ("votes page 1", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/votes"),
             ("trend", "/api/v1/trend"),
         ]
+        // The privacy rule's share of a first answer, apart from HTTP and the other figures.
+        let reading = ContinuousClock.now
+        let groups = try await VoterGroupQuery(client: database, logger: logger).groups(
+            of: QueryBenchFixture.campaignID)
+        let deciding = ContinuousClock.now
+        let disclosure = Disclosure(groups: groups, threshold: PrivacyThreshold())
+        let decided = ContinuousClock.now
+        print(
+            """
+            privacy rule over \(groups.count) voter groups of \(disclosure.workspaceVotes.count) workspaces: \
+            read in \(BenchFigures.format((deciding - reading).seconds * 1000)) ms, \
+            decided in \(BenchFigures.format((decided - deciding).seconds * 1000)) ms
+            """)
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer \(token)")
         for (name, uri) in routes {

@@ -5,6 +5,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks that print numbers. Each runs in a scratch database it drops afterwards.",
         subcommands: [
             BenchAppend.self, BenchIngest.self, BenchProject.self, BenchQuery.self, BenchReplay.self, BenchE2E.self,
+            BenchPrivacy.self,
         ]
     )
 }

@@ -762,13 +762,18 @@ CREATE VIEW public.campaign_funnel AS
     count(wc.workspace_id) FILTER (WHERE (wc.shown_at IS NOT NULL)) AS shown,
     count(wc.workspace_id) FILTER (WHERE (voted.workspace_id IS NOT NULL)) AS voted,
     count(wc.workspace_id) FILTER (WHERE ((wc.notified_at IS NOT NULL) AND (at_start.enabled = false) AND (at_start.changed_at >= wc.notified_at))) AS opted_out_before_start,
-    count(wc.workspace_id) FILTER (WHERE (during.workspace_id IS NOT NULL)) AS opted_out_during
+    count(wc.workspace_id) FILTER (WHERE (during.workspace_id IS NOT NULL)) AS opted_out_during,
+    count(wc.workspace_id) AS announced,
+    (sum(COALESCE(voted.voters, (0)::numeric)) FILTER (WHERE (wc.reported_total > 0)))::bigint AS reported_voters,
+    (sum(wc.reported_total) FILTER (WHERE (wc.reported_total > 0)))::bigint AS reported_total
    FROM ((((public.campaigns c
      LEFT JOIN public.workspace_campaigns wc ON ((wc.campaign_id = c.campaign_id)))
-     LEFT JOIN ( SELECT DISTINCT voter_groups.campaign_id,
-            voter_groups.workspace_id
+     LEFT JOIN ( SELECT voter_groups.campaign_id,
+            voter_groups.workspace_id,
+            sum(voter_groups.votes) AS voters
            FROM public.voter_groups
-          WHERE (voter_groups.votes > 0)) voted ON (((voted.campaign_id = wc.campaign_id) AND (voted.workspace_id = wc.workspace_id))))
+          GROUP BY voter_groups.campaign_id, voter_groups.workspace_id
+         HAVING (sum(voter_groups.votes) > (0)::numeric)) voted ON (((voted.campaign_id = wc.campaign_id) AND (voted.workspace_id = wc.workspace_id))))
      LEFT JOIN ( SELECT DISTINCT ON (sc.campaign_id, s.workspace_id) sc.campaign_id,
             s.workspace_id,
             s.enabled,
@@ -987,20 +992,6 @@ CREATE TABLE public.vote_keys (
 );
 
 --
--- Name: workspace_campaign_categories; Type: VIEW; Schema: public; Owner: -
---
-
-CREATE VIEW public.workspace_campaign_categories AS
- SELECT voter_groups.campaign_id,
-    voter_groups.workspace_id,
-    (sum(voter_groups.votes))::bigint AS votes,
-    (sum(voter_groups.promoters))::bigint AS promoters,
-    (sum(((voter_groups.votes - voter_groups.promoters) - voter_groups.detractors)))::bigint AS passives,
-    (sum(voter_groups.detractors))::bigint AS detractors
-   FROM public.voter_groups
-  GROUP BY voter_groups.campaign_id, voter_groups.workspace_id;
-
---
 -- Name: workspaces; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1034,10 +1025,15 @@ CREATE VIEW public.workspace_campaign_figures AS
     wc.shown_at,
     wc.uploads,
     wc.items_received,
-    wc.items_quarantined
+    wc.items_quarantined,
+    COALESCE(votes.promoters, (0)::bigint) AS promoters,
+    COALESCE(((votes.voters - votes.promoters) - votes.detractors), (0)::bigint) AS passives,
+    COALESCE(votes.detractors, (0)::bigint) AS detractors
    FROM ((public.workspace_campaigns wc
      LEFT JOIN public.workspaces w ON ((w.workspace_id = wc.workspace_id)))
-     LEFT JOIN LATERAL ( SELECT (sum(g.votes))::bigint AS voters
+     LEFT JOIN LATERAL ( SELECT (sum(g.votes))::bigint AS voters,
+            (sum(g.promoters))::bigint AS promoters,
+            (sum(g.detractors))::bigint AS detractors
            FROM public.voter_groups g
           WHERE ((g.campaign_id = wc.campaign_id) AND (g.workspace_id = wc.workspace_id))) votes ON (true));
 
@@ -1608,12 +1604,6 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
-
---
--- Name: TABLE workspace_campaign_categories; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.workspace_campaign_categories TO nps_app;
 
 --
 -- Name: TABLE workspaces; Type: ACL; Schema: public; Owner: -

@@ -8,6 +8,11 @@
 --                         campaign started (turned off after the notice)
 -- opted_out_during        the setting was turned off while the campaign ran
 --                         (from its start to its expiry or closing)
+-- announced               the campaign reached it in any way (a row of
+--                         workspace_campaigns: notified, shown or reporting)
+-- and, over the workspaces that reported how many votes they hold (a total
+-- above 0), their current votes (reported_voters) and those totals summed
+-- (reported_total): the campaign's delivery completeness is their ratio.
 --
 -- A view, not a table: computed when read, so it has no read-model version.
 -- Joined set-based rather than looked up workspace by workspace (LATERAL):
@@ -25,10 +30,14 @@ SELECT c.campaign_id,
        count(wc.workspace_id) FILTER (WHERE voted.workspace_id IS NOT NULL) AS voted,
        count(wc.workspace_id) FILTER (WHERE wc.notified_at IS NOT NULL AND at_start.enabled = false
                                         AND at_start.changed_at >= wc.notified_at) AS opted_out_before_start,
-       count(wc.workspace_id) FILTER (WHERE during.workspace_id IS NOT NULL) AS opted_out_during
+       count(wc.workspace_id) FILTER (WHERE during.workspace_id IS NOT NULL) AS opted_out_during,
+       count(wc.workspace_id) AS announced,
+       sum(coalesce(voted.voters, 0)) FILTER (WHERE wc.reported_total > 0)::bigint AS reported_voters,
+       sum(wc.reported_total) FILTER (WHERE wc.reported_total > 0)::bigint AS reported_total
   FROM campaigns c
   LEFT JOIN workspace_campaigns wc ON wc.campaign_id = c.campaign_id
-  LEFT JOIN (SELECT DISTINCT campaign_id, workspace_id FROM voter_groups WHERE votes > 0) AS voted
+  LEFT JOIN (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups
+              GROUP BY campaign_id, workspace_id HAVING sum(votes) > 0) AS voted
          ON voted.campaign_id = wc.campaign_id AND voted.workspace_id = wc.workspace_id
   -- The setting when the campaign started: its last change before the start.
   LEFT JOIN (SELECT DISTINCT ON (sc.campaign_id, s.workspace_id)

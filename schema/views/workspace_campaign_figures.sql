@@ -8,13 +8,18 @@
 -- Either is NULL when its denominator is unknown or zero. Neither is capped
 -- at 1: a rate above 1 says the denominator is stale, which a reader should see.
 --
+-- promoters, passives and detractors split its voters by NPS category, so
+-- that the workspace breakdown can sort and page by NPS in the database. The
+-- bounds (9-10, 0-6) are project_votes', which counts them into voter_groups;
+-- the figures a reader sees are still computed by NPSDomain from these counts.
+-- All of them are summed over voter_groups, a row per role set of the
+-- workspace, in one lookup.
+--
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
 --
--- Voters are summed over voter_groups: a row per role set of the workspace,
--- fewer than its per-score rows.
---
--- History: 0027; this file (voters from voter_groups, 0092).
+-- History: 0027; this file (voters and the categories from voter_groups, 0092;
+-- the categories were the view workspace_campaign_categories, 0030, dropped in 0093).
 CREATE OR REPLACE VIEW workspace_campaign_figures AS
 SELECT wc.campaign_id, wc.workspace_id,
        coalesce(votes.voters, 0) AS voters,
@@ -23,11 +28,15 @@ SELECT wc.campaign_id, wc.workspace_id,
        coalesce(votes.voters, 0)::float8 / nullif(w.active_users, 0) AS response_rate,
        coalesce(votes.voters, 0)::float8 / nullif(wc.reported_total, 0) AS delivery_completeness,
        wc.notified_at, wc.shown_at,
-       wc.uploads, wc.items_received, wc.items_quarantined
+       wc.uploads, wc.items_received, wc.items_quarantined,
+       coalesce(votes.promoters, 0) AS promoters,
+       coalesce(votes.voters - votes.promoters - votes.detractors, 0) AS passives,
+       coalesce(votes.detractors, 0) AS detractors
   FROM workspace_campaigns wc
   LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id
   LEFT JOIN LATERAL (
-        SELECT sum(g.votes)::bigint AS voters
+        SELECT sum(g.votes)::bigint AS voters, sum(g.promoters)::bigint AS promoters,
+               sum(g.detractors)::bigint AS detractors
           FROM voter_groups g
          WHERE g.campaign_id = wc.campaign_id AND g.workspace_id = wc.workspace_id) AS votes ON true;
 

@@ -20,6 +20,8 @@ struct ReadModelReader: Sendable {
     /// (nil: read for every request, as with a replica, which cannot LISTEN).
     let version: ChangeNotifications.Copy<ReadModelVersion>?
     let cache = AnswerCache()
+    /// Shared by every answer of this process that governs cells.
+    let disclosures = DisclosureCache()
     /// Decides a campaign's state (scheduled, running, ...) in answers.
     let clock: any CollectorClock
     private let client: PostgresClient
@@ -42,7 +44,9 @@ struct ReadModelReader: Sendable {
     /// figure of one answer comes from the same state of the read models.
     func read<Result: Sendable>(_ body: (PrivacyLayer) async throws -> Result) async throws -> Result {
         try await ReadSnapshot.run(on: client, logger: logger) { snapshot in
-            try await body(PrivacyLayer(source: snapshot, threshold: threshold, policy: policy, logger: logger))
+            try await body(
+                PrivacyLayer(
+                    source: snapshot, threshold: threshold, policy: policy, disclosures: disclosures, logger: logger))
         }
     }
 

@@ -13,14 +13,18 @@ public struct PrivacyLayer: Sendable {
     public let threshold: PrivacyThreshold
     public let policy: PublicationPolicy
     let source: any ReadModelSource
+    /// Used only when `source` is a `ReadSnapshot`, whose version tag names exactly what it reads.
+    let disclosures: DisclosureCache?
     let logger: Logger
 
     public init(
-        source: any ReadModelSource, threshold: PrivacyThreshold, policy: PublicationPolicy, logger: Logger
+        source: any ReadModelSource, threshold: PrivacyThreshold, policy: PublicationPolicy,
+        disclosures: DisclosureCache? = nil, logger: Logger
     ) {
         self.source = source
         self.threshold = threshold
         self.policy = policy
+        self.disclosures = source is ReadSnapshot ? disclosures : nil
         self.logger = logger
     }
 
@@ -67,9 +71,17 @@ public struct PrivacyLayer: Sendable {
 
     /// What may be shown of a campaign's cells and records.
     public func disclosure(of campaign: Campaign) async throws -> Disclosure {
-        Disclosure(
-            groups: try await VoterGroupQuery(client: source, logger: logger).groups(of: campaign.id),
-            threshold: threshold, isReleased: policy.isReleased(campaign))
+        let isReleased = policy.isReleased(campaign)
+        let decide = {
+            Disclosure(
+                groups: try await VoterGroupQuery(client: source, logger: logger).groups(of: campaign.id),
+                threshold: threshold, isReleased: isReleased)
+        }
+        guard let disclosures else { return try await decide() }
+        let version = try await ReadModelVersionQuery(client: source, logger: logger).current()
+        return try await disclosures.disclosure(
+            for: .init(campaignID: campaign.id, versionTag: version.tag, isReleased: isReleased, k: threshold.k),
+            decide)
     }
 
     /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.

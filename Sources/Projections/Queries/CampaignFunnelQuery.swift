@@ -27,16 +27,9 @@ public struct CampaignFunnelQuery: Sendable {
     public func funnel(of campaignID: String) async throws -> CampaignFunnel {
         let rows = try await client.rows(
             """
-            SELECT f.notified, f.shown, f.voted, f.opted_out_before_start + f.opted_out_during,
-                   coalesce(figures.announced, 0), figures.completeness
-              FROM campaign_funnel f
-              LEFT JOIN LATERAL (
-                    SELECT count(*)::int8 AS announced,
-                           sum(w.voters) FILTER (WHERE w.reported_total > 0)::float8
-                             / nullif(sum(w.reported_total) FILTER (WHERE w.reported_total > 0), 0)::float8
-                             AS completeness
-                      FROM workspace_campaign_figures w WHERE w.campaign_id = f.campaign_id) AS figures ON true
-             WHERE f.campaign_id = \(campaignID)
+            SELECT notified, shown, voted, opted_out_before_start + opted_out_during, announced,
+                   reported_voters::float8 / nullif(reported_total, 0)::float8
+              FROM campaign_funnel WHERE campaign_id = \(campaignID)
             """,
             logger: logger
         )

@@ -88,12 +88,9 @@ public struct WorkspaceBreakdownQuery: Sendable {
             """
             WITH cells AS (
                 SELECT f.workspace_id, f.voters, f.active_users, f.reported_total, f.response_rate,
-                       f.delivery_completeness, coalesce(c.promoters, 0) AS promoters,
-                       coalesce(c.passives, 0) AS passives, coalesce(c.detractors, 0) AS detractors,
+                       f.delivery_completeness, f.promoters, f.passives, f.detractors,
                        f.voters > 0 AND shown.workspace_id IS NULL AS withheld
                   FROM workspace_campaign_figures f
-                  LEFT JOIN workspace_campaign_categories c
-                         ON c.campaign_id = f.campaign_id AND c.workspace_id = f.workspace_id
                   -- A join, not `<> ALL(array)`, which compares each row with every published id.
                   LEFT JOIN unnest(\(published)::text[]) AS shown(workspace_id) ON shown.workspace_id = f.workspace_id
                  WHERE f.campaign_id = \(campaignID) AND f.voters >= \(request.minVotes)),

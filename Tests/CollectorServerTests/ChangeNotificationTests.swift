@@ -148,6 +148,8 @@ struct ChangeNotificationTests {
                 announcement, allowShortNotice: true, metadata: .init(sender: "test"))
             // Found at once by id, though the other process may not have been told yet.
             #expect(try await second.campaigns.campaign("c1")?.id == "c1")
+            // Told: a heartbeat sent after the announcement has come back, so its notification came before.
+            #expect(await second.changes.delivered())
 
             // With the notification off, the other process keeps its copy (proof that it is one).
             try await Self.setTrigger("event_log_notify_campaign_change", on: "event_log", enabled: false, database)

@@ -225,10 +225,14 @@ struct PrivacyAttackerTests {
             #expect(disclosure.totalVotes == 12 && disclosure.withheldWorkspaces.isEmpty)
             #expect(votes.count == 12 && votes.allSatisfy { $0.workspaceID != nil })
 
-            // Statement by statement (the pool), the same reads list d's lone vote beside a decision
-            // that never saw it: 14 listed against a total of 13, so the list minus the summary is d's 0.
+            // Statement by statement (the pool), the decision never saw d's lone vote. The list reads
+            // the withheld and the published workspaces by name, so it leaves d out rather than list
+            // 14 against a total of 13 (the list minus the summary would be d's 0): a workspace the
+            // decision did not count is never listed.
             let (unsafeDisclosure, unsafeVotes) = try await readAcrossABatch(database.app, lone: "d")
-            #expect(unsafeDisclosure.totalVotes == 13 && unsafeVotes.count == 14)
+            #expect(unsafeDisclosure.totalVotes == 13 && unsafeVotes.count == 13)
+            // c withheld with a (6, the smallest shown): 7 records without a workspace, b's 6 with theirs.
+            #expect(unsafeVotes.filter { $0.workspaceID == nil }.count == 7)
 
             // And through the API, which reads in a snapshot: 14 votes, c and d withheld together
             // (2 votes) with a (6, the smallest shown): 8 records without a workspace.

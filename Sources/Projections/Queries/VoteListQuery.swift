@@ -75,6 +75,14 @@ public struct VoteListQuery: Sendable {
 
     /// Calls `body` with each vote in order, as the database streams them.
     /// `disclosure` must have been read in the same snapshot.
+    ///
+    /// Read in two ordered parts, the pool first (its workspace listed as
+    /// `''`, which sorts before every id) and then the published workspaces
+    /// in the primary key's order: one sort over every vote of the campaign
+    /// (5,000,000 of them took 1.5 s) becomes a sort of the pool's votes and
+    /// an index scan that stops at the page's end. The pool is the withheld
+    /// workspaces, which in the same snapshot are every workspace with votes
+    /// that is not published.
     public func votes(
         of campaignID: String,
         _ request: VoteListRequest,
@@ -82,50 +90,87 @@ public struct VoteListQuery: Sendable {
         _ body: (ListedVote, VotePosition) async throws -> Void
     ) async throws {
         guard disclosure.listsRecords else { return }
-        let published = disclosure.recordRoles.keys.sorted()
+        // The votes at the cursor's own key come first; OFFSET skips the ones already listed.
+        var previous = request.after.map { ($0.workspaceID, $0.identifier, $0.tie) }
+        var remaining = request.limit
+        func list(_ part: ListedPart, after: VotePosition?) async throws {
+            let rows = try await rows(
+                of: campaignID, part, request, disclosure: disclosure, after: after, limit: remaining)
+            for try await (identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
+                (String, String, [String], Int16, String?, Date).self)
+            {
+                let listedWorkspace = part == .pool ? "" : workspaceID
+                let tie = previous.map { $0.0 == listedWorkspace && $0.1 == identifier ? $0.2 + 1 : 1 } ?? 1
+                previous = (listedWorkspace, identifier, tie)
+                remaining = remaining.map { $0 - 1 }
+                let shown = disclosure.record(workspaceID: workspaceID, roles: roles)
+                try await body(
+                    ListedVote(
+                        identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: Int(score),
+                        comment: comment, changedAt: shown.showsTime ? changedAt : nil),
+                    VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: tie))
+            }
+        }
+        if request.after.map({ $0.workspaceID.isEmpty }) ?? true {
+            try await list(.pool, after: request.after)
+            if remaining == 0 { return }
+            try await list(.published, after: nil)
+        } else {
+            try await list(.published, after: request.after)
+        }
+    }
+
+    enum ListedPart {
+        /// Withheld workspaces: listed as `''`, ordered by identifier, then workspace.
+        case pool
+        /// Ordered by workspace, then identifier: the primary key's order.
+        case published
+    }
+
+    private func rows(
+        of campaignID: String, _ part: ListedPart, _ request: VoteListRequest, disclosure: Disclosure,
+        after: VotePosition?, limit: Int?
+    ) async throws -> PostgresRowSequence {
+        let workspaces: [String]
+        let order: String
+        switch part {
+        case .pool:
+            workspaces = disclosure.withheldWorkspaces.sorted()
+            order = "v.identifier, v.workspace_id"
+        case .published:
+            workspaces = disclosure.recordRoles.keys.sorted()
+            order = "v.workspace_id, v.identifier"
+        }
         let carryingRole = request.role.map { role in
             disclosure.recordRoles.filter { $0.value.contains(role) }.keys.sorted()
         }
         let scores = request.category?.scores ?? ScoreDistribution.scores
         let pattern = request.text.map { "%" + Self.escapedForLike($0) + "%" }
-        let after = request.after
-        let rows = try await client.rows(
+        // In the pool the cursor's workspace is '' and only its identifier orders.
+        let poolAfter = part == .pool ? after?.identifier : nil
+        let publishedAfter = part == .published ? after : nil
+        return try await client.rows(
             """
-            SELECT listed_workspace, identifier, workspace_id, roles, score, comment, changed_at FROM (
-                SELECT CASE WHEN v.workspace_id = ANY(\(published)) THEN v.workspace_id ELSE '' END
-                           AS listed_workspace,
-                       v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)) AS roles,
-                       v.score, v.comment, v.changed_at
-                  FROM current_votes v
-                 WHERE v.campaign_id = \(campaignID)
-                   AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
-                   AND (\(request.role)::text IS NULL
-                        OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))
-                   AND (\(request.hasComment)::bool IS NULL
-                        OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
-                   AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))) AS listed
-             WHERE \(after == nil) OR (listed_workspace, identifier) >= (\(after?.workspaceID ?? ""), \(after?.identifier ?? ""))
-             ORDER BY listed_workspace, identifier, workspace_id
-             OFFSET \(after?.tie ?? 0) LIMIT \(request.limit)
+            SELECT v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)), v.score,
+                   v.comment, v.changed_at
+              FROM current_votes v
+             WHERE v.campaign_id = \(campaignID) AND v.workspace_id = ANY(\(workspaces))
+               AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
+               AND (\(request.role)::text IS NULL
+                    OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))
+               AND (\(request.hasComment)::bool IS NULL
+                    OR (coalesce(v.comment, '') <> '') = \(request.hasComment))
+               AND (\(pattern)::text IS NULL OR v.comment ILIKE \(pattern))
+               AND (\(poolAfter)::text IS NULL OR v.identifier >= \(poolAfter))
+               AND (\(publishedAfter?.workspaceID)::text IS NULL
+                    OR (v.workspace_id, v.identifier)
+                       >= (\(publishedAfter?.workspaceID), \(publishedAfter?.identifier)))
+             ORDER BY \(unescaped: order)
+             OFFSET \(after?.tie ?? 0) LIMIT \(limit)
             """,
             logger: logger
         )
-        // The votes at the cursor's own key come first; OFFSET skips the ones already listed.
-        var previous = after.map { ($0.workspaceID, $0.identifier, $0.tie) }
-        for try await (listedWorkspace, identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
-            (String, String, String, [String], Int16, String?, Date).self)
-        {
-            let tie = previous.map { $0.0 == listedWorkspace && $0.1 == identifier ? $0.2 + 1 : 1 } ?? 1
-            previous = (listedWorkspace, identifier, tie)
-            let shown = disclosure.record(workspaceID: workspaceID, roles: roles)
-            try await body(
-                ListedVote(
-                    identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: Int(score),
-                    comment: comment, changedAt: shown.showsTime ? changedAt : nil),
-                VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: tie))
-        }
     }
-
     /// `text` matched literally by LIKE: its wildcards and the escape character escaped.
     static func escapedForLike(_ text: String) -> String {
         var escaped = ""

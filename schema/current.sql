@@ -1031,11 +1031,13 @@ CREATE VIEW public.workspace_campaign_figures AS
     COALESCE(votes.detractors, (0)::bigint) AS detractors
    FROM ((public.workspace_campaigns wc
      LEFT JOIN public.workspaces w ON ((w.workspace_id = wc.workspace_id)))
-     LEFT JOIN LATERAL ( SELECT (sum(g.votes))::bigint AS voters,
+     LEFT JOIN ( SELECT g.campaign_id,
+            g.workspace_id,
+            (sum(g.votes))::bigint AS voters,
             (sum(g.promoters))::bigint AS promoters,
             (sum(g.detractors))::bigint AS detractors
            FROM public.voter_groups g
-          WHERE ((g.campaign_id = wc.campaign_id) AND (g.workspace_id = wc.workspace_id))) votes ON (true));
+          GROUP BY g.campaign_id, g.workspace_id) votes ON (((votes.campaign_id = wc.campaign_id) AND (votes.workspace_id = wc.workspace_id))));
 
 --
 -- Name: workspace_campaign_scores; Type: TABLE; Schema: public; Owner: -

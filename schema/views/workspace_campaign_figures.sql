@@ -13,7 +13,10 @@
 -- bounds (9-10, 0-6) are project_votes', which counts them into voter_groups;
 -- the figures a reader sees are still computed by NPSDomain from these counts.
 -- All of them are summed over voter_groups, a row per role set of the
--- workspace, in one lookup.
+-- workspace, grouped and joined set-based: read for one campaign (the
+-- workspace breakdown), PostgreSQL narrows the grouping to it, and 100,000
+-- workspaces take 0.7 s rather than 1 s of lookups one by one. (Read for one
+-- workspace it would group every campaign's rows: nothing reads it so.)
 --
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
@@ -34,11 +37,11 @@ SELECT wc.campaign_id, wc.workspace_id,
        coalesce(votes.detractors, 0) AS detractors
   FROM workspace_campaigns wc
   LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id
-  LEFT JOIN LATERAL (
-        SELECT sum(g.votes)::bigint AS voters, sum(g.promoters)::bigint AS promoters,
-               sum(g.detractors)::bigint AS detractors
-          FROM voter_groups g
-         WHERE g.campaign_id = wc.campaign_id AND g.workspace_id = wc.workspace_id) AS votes ON true;
+  LEFT JOIN (SELECT g.campaign_id, g.workspace_id, sum(g.votes)::bigint AS voters,
+                    sum(g.promoters)::bigint AS promoters, sum(g.detractors)::bigint AS detractors
+               FROM voter_groups g
+              GROUP BY g.campaign_id, g.workspace_id) AS votes
+         ON votes.campaign_id = wc.campaign_id AND votes.workspace_id = wc.workspace_id;
 
 -- Privileges: the application role reads it (the query API).
 REVOKE ALL ON TABLE workspace_campaign_figures FROM PUBLIC, nps_app;

@@ -59,7 +59,7 @@ public struct ReadModelReplay: Sendable {
     ) async throws -> Outcome {
         let started = ContinuousClock.now
         var shadowConfiguration = try owner.clientConfiguration(maximumConnections: max(shadow.projections.count, 1))
-        shadowConfiguration.options.additionalStartupParameters = [("search_path", shadow.searchPath)]
+        shadowConfiguration.options.additionalStartupParameters.append(("search_path", shadow.searchPath))
         return try await withPostgresClient(owner, maximumConnections: 1, logger: logger) { client in
             try await withPostgresClient(configuration: shadowConfiguration, logger: logger) { shadowClient in
                 try await client.withConnection { connection in

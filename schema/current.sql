@@ -335,12 +335,6 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
         SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
             ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
-    workspace_counts AS (
-        INSERT INTO workspace_campaign_scores AS counted (campaign_id, workspace_id, score, votes)
-        SELECT campaign_id, workspace_id, score, sum(change) FROM score_moves
-         GROUP BY campaign_id, workspace_id, score
-            ON CONFLICT (campaign_id, workspace_id, score) DO UPDATE SET votes = counted.votes + excluded.votes
-    ),
     role_counts AS (
         INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
         SELECT campaign_id, role, p_shard, score, sum(change) FROM role_moves GROUP BY campaign_id, role, score
@@ -1040,19 +1034,6 @@ CREATE VIEW public.workspace_campaign_figures AS
           GROUP BY g.campaign_id, g.workspace_id) votes ON (((votes.campaign_id = wc.campaign_id) AND (votes.workspace_id = wc.workspace_id))));
 
 --
--- Name: workspace_campaign_scores; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.workspace_campaign_scores (
-    campaign_id text NOT NULL,
-    workspace_id text NOT NULL,
-    score smallint NOT NULL,
-    votes bigint NOT NULL,
-    CONSTRAINT workspace_campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
-)
-WITH (fillfactor='70');
-
---
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1207,13 +1188,6 @@ ALTER TABLE ONLY public.voter_groups
     ADD CONSTRAINT voter_groups_pkey PRIMARY KEY (campaign_id, workspace_id, roles);
 
 --
--- Name: workspace_campaign_scores workspace_campaign_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.workspace_campaign_scores
-    ADD CONSTRAINT workspace_campaign_scores_pkey PRIMARY KEY (campaign_id, workspace_id, score);
-
---
 -- Name: workspace_campaigns workspace_campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1256,12 +1230,6 @@ CREATE UNIQUE INDEX quarantine_once ON public.quarantine USING btree (workspace_
 --
 
 CREATE INDEX statistics_documents_received_at ON public.statistics_documents USING btree (received_at);
-
---
--- Name: workspace_campaign_scores_workspace; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX workspace_campaign_scores_workspace ON public.workspace_campaign_scores USING btree (workspace_id);
 
 --
 -- Name: workspace_campaigns_workspace; Type: INDEX; Schema: public; Owner: -
@@ -1618,9 +1586,3 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 --
 
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
-
---
--- Name: TABLE workspace_campaign_scores; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaign_scores TO nps_app;

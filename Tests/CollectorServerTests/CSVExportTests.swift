@@ -180,13 +180,6 @@ struct CSVExportTests {
             logger: database.logger)
         try await database.owner.query(
             """
-            INSERT INTO workspace_campaign_scores (campaign_id, workspace_id, score, votes)
-            SELECT campaign_id, workspace_id, score, count(*) FROM current_votes
-             WHERE campaign_id = \(campaign) GROUP BY 1, 2, 3
-            """,
-            logger: database.logger)
-        try await database.owner.query(
-            """
             INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
             SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
                    count(*) FILTER (WHERE score <= 6)
@@ -196,7 +189,7 @@ struct CSVExportTests {
         try await database.owner.query(
             """
             INSERT INTO campaign_scores (campaign_id, shard, score, votes)
-            SELECT campaign_id, 0, score, sum(votes) FROM workspace_campaign_scores
+            SELECT campaign_id, 0, score, count(*) FROM current_votes
              WHERE campaign_id = \(campaign) GROUP BY 1, 3
             """,
             logger: database.logger)

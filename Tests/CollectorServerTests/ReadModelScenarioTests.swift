@@ -85,7 +85,7 @@ struct ReadModelScenarioTests {
             #expect(
                 try await models.rows(
                     """
-                    SELECT campaign_id || ' ' || count(DISTINCT workspace_id) FROM workspace_campaign_scores
+                    SELECT campaign_id || ' ' || count(DISTINCT workspace_id) FROM voter_groups
                      WHERE votes > 0 GROUP BY campaign_id ORDER BY 1
                     """) == ["c1 2", "c2 1"])
 
@@ -115,14 +115,21 @@ struct ReadModelScenarioTests {
             #expect(admin.counts == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 1])
             #expect(summary.roles == ["user": user, "admin": admin])
 
-            // Workspace x campaign.
-            let ws1 = try await models.distribution(
-                "SELECT score, votes FROM workspace_campaign_scores WHERE campaign_id = 'c1' AND workspace_id = 'ws1'")
+            // Workspace x campaign: per score as the directory counts them, per category as the fold keeps them.
+            let entries = WorkspaceDirectoryQuery(client: collector.database.app, logger: collector.database.logger)
+            let ws1 = try #require(try await entries.campaigns(of: "ws1").first { $0.campaignID == "c1" })
+                .distribution
             #expect(ws1.counts == [1, 0, 0, 1, 0, 0, 0, 0, 0, 2, 1])
             #expect(ws1.summary.score == 20)
-            let ws2 = try await models.distribution(
-                "SELECT score, votes FROM workspace_campaign_scores WHERE campaign_id = 'c1' AND workspace_id = 'ws2'")
+            let ws2 = try #require(try await entries.campaigns(of: "ws2").first { $0.campaignID == "c1" })
+                .distribution
             #expect(abs((ws2.summary.score ?? .nan) - 100.0 / 6) < 1e-9)
+            #expect(
+                try await models.rows(
+                    """
+                    SELECT workspace_id || ' ' || sum(votes) || ' ' || sum(promoters) || ' ' || sum(detractors)
+                      FROM voter_groups WHERE campaign_id = 'c1' GROUP BY workspace_id ORDER BY 1
+                    """) == ["ws1 5 3 2", "ws2 \(ws2.n) \(ws2.summary.promoters) \(ws2.summary.detractors)"])
             #expect(
                 try await models.rows(
                     """

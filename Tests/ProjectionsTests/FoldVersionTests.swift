@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 3,
             [
-                "functions/project_votes.sql": "8f3472d299ace7ef32d888f22ff68fb33c50ae031ec1fefe987e702d5a6e97a0",
+                "functions/project_votes.sql": "c18d6a24130643d5c18353187540c38e5b372917b3ab4bd86dd57dca07a49c0b",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

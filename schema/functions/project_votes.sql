@@ -24,7 +24,9 @@
 -- version (see schema/README.md).
 --
 -- History: 0019; 0048 (VoteCast version 2: roles upcast in the fold, and a
--- transaction_id range the planner can use); this file (voter_groups, 0092).
+-- transaction_id range the planner can use); this file (voter_groups, 0092, in
+-- place of the per-score counts of each workspace, workspace_campaign_scores,
+-- dropped in 0094: one per-workspace upsert a batch rather than two).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -121,12 +123,6 @@ AS $$
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
         SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
             ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
-    ),
-    workspace_counts AS (
-        INSERT INTO workspace_campaign_scores AS counted (campaign_id, workspace_id, score, votes)
-        SELECT campaign_id, workspace_id, score, sum(change) FROM score_moves
-         GROUP BY campaign_id, workspace_id, score
-            ON CONFLICT (campaign_id, workspace_id, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
     role_counts AS (
         INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)

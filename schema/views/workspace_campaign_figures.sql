@@ -1,7 +1,7 @@
 -- workspace_campaign_figures: one row per workspace and campaign it took part
 -- in, with its distinct voters (its current votes), the two rates, and what
--- they are measured against. Scores, NPS and intervals come from the
--- per-score counts (workspace_campaign_scores) through NPSDomain, not from here.
+-- they are measured against. NPS and intervals come from the category
+-- counts through NPSDomain, not from here.
 --
 -- response_rate          voters / active users of its last counted statistics report
 -- delivery_completeness  voters / the largest total it said it holds

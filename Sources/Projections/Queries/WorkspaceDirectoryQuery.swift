@@ -70,22 +70,24 @@ public struct WorkspaceDirectoryQuery: Sendable {
         return entry
     }
 
-    /// The campaigns `workspaceID` took part in (reached or voted), in start order.
+    /// The campaigns `workspaceID` took part in (reached or voted), in start
+    /// order, each with its current votes per score: counted here, one
+    /// workspace's votes through the primary key, rather than kept by the fold.
     public func campaigns(of workspaceID: String) async throws -> [WorkspaceEntry.CampaignVotes] {
         let rows = try await client.rows(
             """
             SELECT c.campaign_id, c.start_at,
-                   ARRAY(SELECT coalesce(sum(s.votes), 0)::int8
+                   ARRAY(SELECT count(v.identifier)::int8
                            FROM generate_series(0, 10) AS g(score)
-                           LEFT JOIN workspace_campaign_scores s
-                                  ON s.campaign_id = c.campaign_id AND s.workspace_id = \(workspaceID)
-                                 AND s.score = g.score
+                           LEFT JOIN current_votes v
+                                  ON v.campaign_id = c.campaign_id AND v.workspace_id = \(workspaceID)
+                                 AND v.score = g.score
                           GROUP BY g.score ORDER BY g.score)
               FROM campaigns c
              WHERE EXISTS (SELECT 1 FROM workspace_campaigns wc
                             WHERE wc.campaign_id = c.campaign_id AND wc.workspace_id = \(workspaceID))
-                OR EXISTS (SELECT 1 FROM workspace_campaign_scores s
-                            WHERE s.campaign_id = c.campaign_id AND s.workspace_id = \(workspaceID))
+                OR EXISTS (SELECT 1 FROM current_votes v
+                            WHERE v.campaign_id = c.campaign_id AND v.workspace_id = \(workspaceID))
              ORDER BY c.start_at, c.campaign_id
             """,
             logger: logger

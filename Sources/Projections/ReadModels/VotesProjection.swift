@@ -1,6 +1,8 @@
 extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
-    /// per workspace and campaign, per role, and per day for the trend.
+    /// per role, and per day for the trend; and per workspace and role set,
+    /// with promoters and detractors (the voter groups the privacy rule
+    /// decides from, and every figure of a workspace).
     /// Folded in two shards by workspace, which run in parallel: this is the
     /// read model every vote passes through.
     ///
@@ -11,12 +13,12 @@ extension SQLProjection {
         2,
         name: "votes",
         // 2: roles as a set (VoteCast version 2, version 1 upcast in the fold).
-        // 3: voter_groups, the counts the privacy rule and the workspace breakdown read.
+        // 3: voter_groups, the counts the privacy rule and the workspace breakdown read,
+        //    in place of workspace_campaign_scores.
         version: 3,
         function: "project_votes",
         tables: [
-            "current_votes", "campaign_scores", "workspace_campaign_scores", "campaign_role_scores",
-            "campaign_daily_scores", "voter_groups",
+            "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
         ],
         // What each upsert replaced, for the counts: depends on where batches began and ended.
         bookkeepingColumns: ["current_votes": ["replaced_score", "replaced_roles", "replaced_at"]]

@@ -46,10 +46,6 @@ struct QueryBenchFixture {
               FROM generate_series(0, \(votes - 1)) AS i
             """,
             """
-            INSERT INTO workspace_campaign_scores (campaign_id, workspace_id, score, votes)
-            SELECT campaign_id, workspace_id, score, count(*) FROM current_votes GROUP BY 1, 2, 3
-            """,
-            """
             INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
             SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
                    count(*) FILTER (WHERE score <= 6)
@@ -57,8 +53,8 @@ struct QueryBenchFixture {
             """,
             """
             INSERT INTO campaign_scores (campaign_id, shard, score, votes)
-            SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, score, sum(votes)
-              FROM workspace_campaign_scores GROUP BY 1, 2, 3
+            SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, score, count(*)
+              FROM current_votes GROUP BY 1, 2, 3
             """,
             """
             INSERT INTO campaign_role_scores (campaign_id, role, shard, score, votes)

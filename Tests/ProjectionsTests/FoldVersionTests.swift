@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 3,
             [
-                "functions/project_votes.sql": "c18d6a24130643d5c18353187540c38e5b372917b3ab4bd86dd57dca07a49c0b",
+                "functions/project_votes.sql": "4087807124412126c0662f164eb7c555e1a420a070022f8dbbd1d15bd144847a",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -82,55 +82,39 @@ AS $$
                replaced_score = stored.score, replaced_roles = stored.roles, replaced_at = excluded.first_cast_at
         RETURNING campaign_id, workspace_id, replaced_score, replaced_roles, replaced_at
     ),
-    score_moves AS (
-        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
+    -- The moves of the header, which every count below sums.
+    moves AS (
+        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
           FROM in_key_order
         UNION ALL
-        SELECT campaign_id, workspace_id, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1
+        SELECT campaign_id, workspace_id, earlier_roles, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1
           FROM in_key_order WHERE earlier_score IS NOT NULL
         UNION ALL
-        SELECT campaign_id, workspace_id, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
-          FROM stored WHERE replaced_score IS NOT NULL
-    ),
-    role_moves AS (
-        SELECT campaign_id, jsonb_array_elements_text(roles) AS role, score, 1 AS change FROM in_key_order
-        UNION ALL
-        SELECT campaign_id, jsonb_array_elements_text(earlier_roles), earlier_score, -1
-          FROM in_key_order WHERE earlier_score IS NOT NULL
-        UNION ALL
-        SELECT campaign_id, jsonb_array_elements_text(replaced_roles), replaced_score, -1
-          FROM stored WHERE replaced_score IS NOT NULL
-    ),
-    group_moves AS (
-        SELECT campaign_id, workspace_id, roles, score, 1 AS change FROM in_key_order
-        UNION ALL
-        SELECT campaign_id, workspace_id, earlier_roles, earlier_score, -1
-          FROM in_key_order WHERE earlier_score IS NOT NULL
-        UNION ALL
-        SELECT campaign_id, workspace_id, replaced_roles, replaced_score, -1
+        SELECT campaign_id, workspace_id, replaced_roles, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
           FROM stored WHERE replaced_score IS NOT NULL
     ),
     group_counts AS (
         INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
         SELECT campaign_id, workspace_id, roles, sum(change), coalesce(sum(change) FILTER (WHERE score >= 9), 0),
                coalesce(sum(change) FILTER (WHERE score <= 6), 0)
-          FROM group_moves GROUP BY campaign_id, workspace_id, roles
+          FROM moves GROUP BY campaign_id, workspace_id, roles
             ON CONFLICT (campaign_id, workspace_id, roles) DO UPDATE
            SET votes = counted.votes + excluded.votes, promoters = counted.promoters + excluded.promoters,
                detractors = counted.detractors + excluded.detractors
     ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
-        SELECT campaign_id, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, score
+        SELECT campaign_id, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, score
             ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
     role_counts AS (
         INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
-        SELECT campaign_id, role, p_shard, score, sum(change) FROM role_moves GROUP BY campaign_id, role, score
+        SELECT campaign_id, role, p_shard, score, sum(change)
+          FROM moves, jsonb_array_elements_text(roles) AS role GROUP BY campaign_id, role, score
             ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
-    SELECT campaign_id, day, p_shard, score, sum(change) FROM score_moves GROUP BY campaign_id, day, score
+    SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score
         ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
 $$;
 

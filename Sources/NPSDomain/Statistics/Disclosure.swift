@@ -323,7 +323,6 @@ struct IndexedGroups {
         workspaceIndex.reserveCapacity(groups.count)
         var roleIndex: [String: Int] = [:]
         var indexedSets: [Set<String>: [Int]] = [:]
-        var recentSets: [(names: Set<String>, roles: [Int])] = []
         for group in groups where group.votes > 0 {
             let workspace: Int
             if let known = workspaceIndex[group.workspaceID] {
@@ -337,13 +336,8 @@ struct IndexedGroups {
                 workspaceVotes.append(0)
             }
             let roles: [Int]
-            // A campaign has a handful of role sets, usually shared by its groups (VoterGroupQuery
-            // parses each once): comparing with the last few is cheaper than hashing a set.
-            if let recent = recentSets.first(where: { $0.names == group.roles }) {
-                roles = recent.roles
-            } else if let known = indexedSets[group.roles] {
+            if let known = indexedSets[group.roles] {
                 roles = known
-                recentSets = [(group.roles, known)] + recentSets.prefix(7)
             } else {
                 roles = group.roles.map { role in
                     if let known = roleIndex[role] { return known }
@@ -353,7 +347,6 @@ struct IndexedGroups {
                     return roleNames.count - 1
                 }.sorted()
                 indexedSets[group.roles] = roles
-                recentSets = [(group.roles, roles)] + recentSets.prefix(7)
             }
             if let index = roleSets[workspace].firstIndex(where: { $0.roles == roles }) {
                 roleSets[workspace][index].votes += group.votes

@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 import Testing
 
@@ -9,16 +10,16 @@ struct AnswerCacheTests {
     func singleFlight() async throws {
         let cache = AnswerCache()
         let computations = Mutex(0)
-        let compute: @Sendable () async throws -> String = {
+        let compute: @Sendable () async throws -> ByteBuffer = {
             computations.withLock { $0 += 1 }
             try await Task.sleep(for: .milliseconds(200))
-            return "answer"
+            return ByteBuffer(string: "answer")
         }
-        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+        let answers = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
             for _ in 0..<20 { group.addTask { try await cache.answer(for: "/a", version: "v1", compute) } }
-            return try await group.reduce(into: [String]()) { $0.append($1) }
+            return try await group.reduce(into: [ByteBuffer]()) { $0.append($1) }
         }
-        #expect(answers == Array(repeating: "answer", count: 20))
+        #expect(answers == Array(repeating: ByteBuffer(string: "answer"), count: 20))
         #expect(computations.withLock { $0 } == 1)
         _ = try await cache.answer(for: "/a", version: "v1", compute)
         #expect(computations.withLock { $0 } == 1)
@@ -30,6 +31,8 @@ struct AnswerCacheTests {
         await #expect(throws: Failure.self) {
             try await cache.answer(for: "/b", version: "v2") { throw Failure() }
         }
-        #expect(try await cache.answer(for: "/b", version: "v2") { "second try" } == "second try")
+        #expect(
+            try await cache.answer(for: "/b", version: "v2") { ByteBuffer(string: "second try") }
+                == ByteBuffer(string: "second try"))
     }
 }

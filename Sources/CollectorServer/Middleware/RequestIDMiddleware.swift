@@ -1,7 +1,7 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Gives every request an id: the caller's `X-Request-Id` when it is a short
 /// token, a new one otherwise. It is put on every log line of the request
@@ -26,13 +26,30 @@ struct RequestIDMiddleware: RouterMiddleware {
             {
                 incoming
             } else {
-                UUID().uuidString.lowercased()
+                Self.newID()
             }
         context.requestID = id
         context.logger[metadataKey: "request_id"] = .string(id)
         var response = try await next(request, context)
         response.headers[Self.header] = id
         return response
+    }
+}
+
+extension RequestIDMiddleware {
+    /// 32 hex digits: this process's random prefix and a counter. Unique
+    /// without asking the system for randomness on every request; an id
+    /// names a request in logs, it is no secret.
+    static func newID() -> String {
+        prefix + hex16(counter.add(1, ordering: .relaxed).newValue)
+    }
+
+    private static let prefix = hex16(UInt64.random(in: 0...UInt64.max))
+    private static let counter = Atomic<UInt64>(0)
+
+    private static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

@@ -60,12 +60,10 @@ struct ReadModelReader: Sendable {
         _ request: Request, _ answer: @escaping @Sendable (ReadModelVersion) async throws -> JSONValue
     ) async throws -> Response {
         try await conditionallyStreamed(request) { version in
-            let text = try await cache.answer(for: request.uri.description, version: version.tag) {
-                try EventJSON.encode(try await answer(version))
+            let body = try await cache.answer(for: request.uri.description, version: version.tag) {
+                ByteBuffer(string: try EventJSON.encode(try await answer(version)))
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
     }
 
@@ -73,19 +71,24 @@ struct ReadModelReader: Sendable {
     func conditionallyStreamed(
         _ request: Request, _ answer: (ReadModelVersion) async throws -> Response
     ) async throws -> Response {
-        // The first read of every answer: when the query database (a replica)
-        // is gone, the answer is a prompt 503 rather than a minute's wait.
-        let version = try await withDeadline(Self.firstReadDeadline) { [versions, version] in
-            guard let version else { return try await versions.current() }
-            return try await version.value(versions.current)
+        // The first read of every answer that is not kept in memory: when the query
+        // database (a replica) is gone, the answer is a prompt 503 rather than a minute's wait.
+        let current: ReadModelVersion
+        if let kept = version?.kept() {
+            current = kept
+        } else {
+            current = try await withDeadline(Self.firstReadDeadline) { [versions, version] in
+                guard let version else { return try await versions.current() }
+                return try await version.value(versions.current)
+            }
         }
-        let tag = "\"\(version.tag)-k\(threshold.k)\""
+        let tag = "\"\(current.tag)-k\(threshold.k)\""
         if let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag) {
-            return Response(status: .notModified, headers: [.eTag: tag, .readPosition: "\(version.position)"])
+            return Response(status: .notModified, headers: [.eTag: tag, .readPosition: "\(current.position)"])
         }
-        var response = try await answer(version)
+        var response = try await answer(current)
         response.headers[.eTag] = tag
-        response.headers[.readPosition] = "\(version.position)"
+        response.headers[.readPosition] = "\(current.position)"
         response.headers[.cacheControl] = "private, no-cache"
         return response
     }

@@ -12,19 +12,25 @@ extension ChangeNotifications {
 
         public let changes: ChangeNotifications
         public let topic: Topic
-        private let kept = Mutex<Kept?>(nil)
+        private let stored = Mutex<Kept?>(nil)
 
         public init(of topic: Topic, changes: ChangeNotifications) {
             self.changes = changes
             self.topic = topic
         }
 
+        /// The value kept, if it may be used: no waiting, no round trip.
+        public func kept() -> Value? {
+            guard let generation = changes.generation(of: topic) else { return nil }
+            return stored.withLock { $0?.generation == generation ? $0?.value : nil }
+        }
+
         /// The value kept, if it may be used, else `load`'s (kept for the generation read before loading).
         public func value(_ load: () async throws -> Value) async throws -> Value {
+            if let value = kept() { return value }
             guard let generation = changes.generation(of: topic) else { return try await load() }
-            if let value = kept.withLock({ $0?.generation == generation ? $0?.value : nil }) { return value }
             let value = try await load()
-            kept.withLock { kept in
+            stored.withLock { kept in
                 if (kept?.generation ?? 0) <= generation { kept = Kept(generation: generation, value: value) }
             }
             return value

@@ -126,7 +126,11 @@ struct BenchQuery: AsyncParsableCommand {
     }
 }
 
-/// Many keep-alive connections sending the same GET as fast as answers come.
+/// Many keep-alive connections sending the same GET as fast as answers
+/// come. Each connection is driven on its event loop by a channel handler,
+/// with no task switch per request, so that the load generator, which shares
+/// the machine's cores with the collector, takes as little of them as
+/// `pgbench` does in the anchor.
 enum LoadRun {
     struct Result {
         var latencies: [Duration]
@@ -139,31 +143,104 @@ enum LoadRun {
     )
         async throws -> Result
     {
+        var headers = headers
+        headers.replaceOrAdd(name: "Host", value: "127.0.0.1")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
         let started = ContinuousClock.now
-        let end = started + duration
-        let perConnection = try await withThrowingTaskGroup(of: ([Duration], Int).self) { group in
+        let until = NIODeadline.now() + .nanoseconds(Int64(duration.seconds * 1e9))
+        let tallies = try await withThrowingTaskGroup(of: RepeatedGet.Tally.self) { group in
             for _ in 0..<connections {
                 group.addTask {
-                    try await HTTPConnection.withConnection(port: port) { send in
-                        var latencies: [Duration] = []
-                        var failures = 0
-                        while ContinuousClock.now < end {
-                            let sent = ContinuousClock.now
-                            let answer = try await send(.GET, uri, headers, nil)
-                            if answer.status == .ok {
-                                latencies.append(ContinuousClock.now - sent)
-                            } else {
-                                failures += 1
+                    let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+                    let finished = eventLoop.makePromise(of: RepeatedGet.Tally.self)
+                    do {
+                        _ = try await ClientBootstrap(group: eventLoop)
+                            .channelInitializer { channel in
+                                channel.eventLoop.makeCompletedFuture {
+                                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        RepeatedGet(head: head, until: until, finished: finished))
+                                }
                             }
-                        }
-                        return (latencies, failures)
+                            .connect(host: "127.0.0.1", port: port).get()
+                    } catch {
+                        finished.fail(error)
                     }
+                    return try await finished.futureResult.get()
                 }
             }
-            return try await group.reduce(into: [([Duration], Int)]()) { $0.append($1) }
+            return try await group.reduce(into: [RepeatedGet.Tally]()) { $0.append($1) }
         }
         return Result(
-            latencies: perConnection.flatMap(\.0), failures: perConnection.reduce(0) { $0 + $1.1 },
+            latencies: tallies.flatMap(\.latencies).map { .nanoseconds($0) },
+            failures: tallies.reduce(0) { $0 + $1.failures },
             elapsed: ContinuousClock.now - started)
+    }
+}
+
+/// Sends `head` as soon as the connection is up and again as soon as each
+/// answer ends, until `until`; then closes and reports what it measured.
+private final class RepeatedGet: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    struct Tally: Sendable {
+        var latencies: [Int64] = []
+        var failures = 0
+    }
+
+    let finished: EventLoopPromise<Tally>
+    private let head: HTTPRequestHead
+    private let until: NIODeadline
+    private var tally = Tally()
+    private var sentAt = NIODeadline.now()
+    private var status = HTTPResponseStatus.ok
+    private var done = false
+
+    init(head: HTTPRequestHead, until: NIODeadline, finished: EventLoopPromise<Tally>) {
+        self.head = head
+        self.until = until
+        self.finished = finished
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = head.status
+        case .body: break
+        case .end:
+            let now = NIODeadline.now()
+            if status == .ok {
+                tally.latencies.append((now - sentAt).nanoseconds)
+            } else {
+                tally.failures += 1
+            }
+            if now < until { send(context) } else { finish(context, .success(tally)) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(context, .failure(error))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(context, .failure(ChannelError.eof))
+    }
+
+    private func send(_ context: ChannelHandlerContext) {
+        sentAt = .now()
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    private func finish(_ context: ChannelHandlerContext, _ result: Swift.Result<Tally, any Error>) {
+        guard !done else { return }
+        done = true
+        finished.completeWith(result)
+        context.close(promise: nil)
     }
 }

@@ -362,8 +362,11 @@ struct CommandLineTests {
                 ], "GROUP BY"
             ),
             (
-                ["bench", "query", "--workspaces", "20", "--votes", "2000", "--connections", "2", "--seconds", "1"],
-                "req/s"
+                [
+                    "bench", "query", "--workspaces", "20", "--votes", "2000", "--connections", "2", "--seconds", "1",
+                    "--ingest-rate", "1000",
+                ],
+                "trend, while ingesting"
             ),
             (["bench", "replay", "--sizes", "2000", "--workspaces", "20"], "GROUP BY"),
             (["bench", "privacy", "--workspaces", "50", "--runs", "1"], "privacy rule over"),

@@ -209,33 +209,9 @@ struct BenchProject: AsyncParsableCommand {
             }
             return samples
         }
-        let clients = 4
-        let tokenList = tokens
-        let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    try await HTTPConnection.withConnection(port: port) { send in
-                        for index in stride(from: client, to: uploads.count, by: clients) {
-                            // Paced: upload `index` is due at index / uploadsPerSecond seconds.
-                            let due = started + .milliseconds(index * 1_000 / uploadsPerSecond)
-                            try await Task.sleep(until: due, clock: .continuous)
-                            let upload = uploads[index]
-                            let headers = HTTPHeaders([
-                                ("Authorization", "Bearer \(tokenList[upload.workspace])"),
-                                ("Content-Type", "application/json"),
-                            ])
-                            let answer = try await send(.POST, "/v1/surveys/bench-lag/results", headers, upload.body)
-                            guard answer.status == .ok else {
-                                throw ValidationError("upload answered \(answer.status.code)")
-                            }
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        let uploadSeconds = (ContinuousClock.now - started).seconds
+        let uploadSeconds = try await PacedUploads(
+            port: port, campaignID: "bench-lag", uploads: uploads, tokens: tokens, uploadsPerSecond: uploadsPerSecond
+        ).run().seconds
         try await Task.sleep(for: .seconds(2))
         sampler.cancel()
         let samples = await sampler.value.sorted()

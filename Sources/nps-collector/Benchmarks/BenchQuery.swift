@@ -35,12 +35,19 @@ struct BenchQuery: AsyncParsableCommand {
     @Option(help: "Connections in the collector's database pool.")
     var poolSize = 20
 
+    @Option(
+        help:
+            "Votes per second uploaded over HTTP (1,000-vote uploads to another campaign, projectors running) while every route is loaded again (0 skips it)."
+    )
+    var ingestRate = 10_000
+
     func validate() throws {
         try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
         try BenchOption.check(votes, "votes", 1...100_000_000)
         try BenchOption.check(connections, "connections", 1...1_000)
         try BenchOption.check(seconds, "seconds", 1...86_400)
         try BenchOption.check(poolSize, "pool-size", 1...1_000)
+        try BenchOption.check(ingestRate, "ingest-rate", 0...1_000_000)
     }
 
     func run() async throws {
@@ -65,7 +72,7 @@ struct BenchQuery: AsyncParsableCommand {
                 "anchor: pgbench -S -c \(options.connections) -j 2 -T \(options.seconds) on the same cluster: "
                     + "\(Int(anchor)) TPS")
             for (name, rate) in rates {
-                print("  \(name), cached: \(Int(rate)) req/s = \(BenchFigures.format(rate / anchor)) × pgbench -S")
+                print("  \(name): \(Int(rate)) req/s = \(BenchFigures.format(rate / anchor)) × pgbench -S")
             }
         }
     }
@@ -101,28 +108,68 @@ struct BenchQuery: AsyncParsableCommand {
         headers.add(name: "Authorization", value: "Bearer \(token)")
         for (name, uri) in routes {
             // The first answer of a read-model version is computed; the rest come from the answer cache.
-            let cold = try await HTTPConnection.withConnection(port: port) { send in
-                let started = ContinuousClock.now
-                let answer = try await send(.GET, uri, headers, nil)
-                guard answer.status == .ok else {
-                    throw ValidationError("\(uri): \(answer.status) \(String(buffer: answer.body))")
-                }
-                return ContinuousClock.now - started
-            }
-            let load = try await LoadRun.run(
-                port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
-            let sorted = load.latencies.sorted()
-            rates.append((name, Double(sorted.count) / load.elapsed.seconds))
-            print(
-                """
-                \(name): first answer \(BenchFigures.format(cold.seconds * 1000)) ms; \
-                \(connections) connections for \(seconds) s: \(Int(Double(sorted.count) / load.elapsed.seconds)) req/s, \
-                p50 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.50) * 1000)) ms, \
-                p99 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.99) * 1000)) ms, \
-                \(load.failures) failed
-                """)
+            rates.append(("\(name), cached", try await load(name, uri, headers: headers, port: port)))
         }
+        guard ingestRate > 0 else { return rates }
+        // Under ingest every projector batch moves the read models' version, so answers are computed again.
+        let uploadsPerSecond = max(1, ingestRate / Limits.votesPerBatch)
+        let ingestSeconds = routes.count * (seconds + 5) + 10
+        let ingestWorkspaces = 100
+        let tokens = try await BenchCampaign.prepare(
+            campaignID: "bench-ingest", workspaces: ingestWorkspaces, services: services)
+        let uploads = try ResultsUploads.make(
+            votes: uploadsPerSecond * ingestSeconds * Limits.votesPerBatch, workspaces: ingestWorkspaces,
+            campaignID: "bench-ingest", seed: 13)
+        let projectors = Task {
+            try await ProjectorService(client: database, configuration: ProjectorConfiguration(), logger: logger).run()
+        }
+        defer { projectors.cancel() }
+        let uploader = PacedUploads(
+            port: port, campaignID: "bench-ingest", uploads: uploads, tokens: tokens, uploadsPerSecond: uploadsPerSecond
+        )
+        let ingest = Task { try await uploader.run() }
+        defer { ingest.cancel() }
+        print(
+            "uploading \(uploadsPerSecond * Limits.votesPerBatch) votes/s over HTTP while projecting; the same routes:")
+        try await Task.sleep(for: .seconds(2))
+        let measuring = (ContinuousClock.now, uploader.answeredUploads)
+        for (name, uri) in routes {
+            rates.append(("\(name), while ingesting", try await load(name, uri, headers: headers, port: port)))
+        }
+        let votes = (uploader.answeredUploads - measuring.1) * Limits.votesPerBatch
+        ingest.cancel()
+        projectors.cancel()
+        _ = await (ingest.result, projectors.result)
+        print(
+            "ingest while the routes were loaded: \(Int(Double(votes) / (ContinuousClock.now - measuring.0).seconds)) votes/s"
+        )
         return rates
+    }
+
+    /// Times one answer alone, then loads the route from `connections` for `seconds`; prints both
+    /// and returns the requests per second.
+    private func load(_ name: String, _ uri: String, headers: HTTPHeaders, port: Int) async throws -> Double {
+        let first = try await HTTPConnection.withConnection(port: port) { send in
+            let started = ContinuousClock.now
+            let answer = try await send(.GET, uri, headers, nil)
+            guard answer.status == .ok else {
+                throw ValidationError("\(uri): \(answer.status) \(String(buffer: answer.body))")
+            }
+            return ContinuousClock.now - started
+        }
+        let load = try await LoadRun.run(
+            port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
+        let sorted = load.latencies.sorted()
+        let rate = Double(sorted.count) / load.elapsed.seconds
+        print(
+            """
+            \(name): first answer \(BenchFigures.format(first.seconds * 1000)) ms; \
+            \(connections) connections for \(seconds) s: \(Int(rate)) req/s, \
+            p50 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.50) * 1000)) ms, \
+            p99 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.99) * 1000)) ms, \
+            \(load.failures) failed
+            """)
+        return rate
     }
 }
 

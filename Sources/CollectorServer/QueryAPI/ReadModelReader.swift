@@ -52,43 +52,57 @@ struct ReadModelReader: Sendable {
 
     /// Answers 304 when the caller's `If-None-Match` holds the current tag,
     /// else the JSON `answer` (from the cache while the version has not
-    /// moved), tagged. A campaign's `state` moves with the clock, not the
-    /// log, so a kept answer can show it late until the next event arrives. The tag is read before the answer, so it can only be
-    /// older than the data: a later request then gets a fresh 200, never a
-    /// stale 304.
+    /// moved, or an earlier version's while the current one is computed:
+    /// see `AnswerCache`), tagged with the version it was computed at. A
+    /// campaign's `state` moves with the clock, not the log, so a kept
+    /// answer can show it late until the next event arrives. The tag is read
+    /// before the answer, so it can only be older than the data: a later
+    /// request then gets a fresh 200, never a stale 304.
     func conditionally(
         _ request: Request, _ answer: @escaping @Sendable (ReadModelVersion) async throws -> JSONValue
     ) async throws -> Response {
-        try await conditionallyStreamed(request) { version in
-            let body = try await cache.answer(for: request.uri.description, version: version.tag) {
-                ByteBuffer(string: try EventJSON.encode(try await answer(version)))
-            }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        let current = try await currentVersion()
+        if let notModified = notModified(request, current) { return notModified }
+        let kept = try await cache.answer(for: request.uri.description, at: current) {
+            ByteBuffer(string: try EventJSON.encode(try await answer(current)))
         }
+        if kept.version.tag != current.tag, let notModified = notModified(request, kept.version) { return notModified }
+        return tagged(
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: kept.body)),
+            kept.version)
     }
 
     /// As `conditionally`, for an answer that is not kept (a streamed export).
     func conditionallyStreamed(
         _ request: Request, _ answer: (ReadModelVersion) async throws -> Response
     ) async throws -> Response {
-        // The first read of every answer that is not kept in memory: when the query
-        // database (a replica) is gone, the answer is a prompt 503 rather than a minute's wait.
-        let current: ReadModelVersion
-        if let kept = version?.kept() {
-            current = kept
-        } else {
-            current = try await withDeadline(Self.firstReadDeadline) { [versions, version] in
-                guard let version else { return try await versions.current() }
-                return try await version.value(versions.current)
-            }
+        let current = try await currentVersion()
+        if let notModified = notModified(request, current) { return notModified }
+        return tagged(try await answer(current), current)
+    }
+
+    /// The version kept in memory, else read. The read is the first of every answer that
+    /// is not kept: when the query database (a replica) is gone, the answer is a prompt 503
+    /// rather than a minute's wait.
+    private func currentVersion() async throws -> ReadModelVersion {
+        if let kept = version?.kept() { return kept }
+        return try await withDeadline(Self.firstReadDeadline) { [versions, version] in
+            guard let version else { return try await versions.current() }
+            return try await version.value(versions.current)
         }
-        let tag = "\"\(current.tag)-k\(threshold.k)\""
-        if let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag) {
-            return Response(status: .notModified, headers: [.eTag: tag, .readPosition: "\(current.position)"])
-        }
-        var response = try await answer(current)
-        response.headers[.eTag] = tag
-        response.headers[.readPosition] = "\(current.position)"
+    }
+
+    private func tag(_ version: ReadModelVersion) -> String { "\"\(version.tag)-k\(threshold.k)\"" }
+
+    private func notModified(_ request: Request, _ version: ReadModelVersion) -> Response? {
+        guard let sent = request.headers[.ifNoneMatch], Self.matches(sent, tag(version)) else { return nil }
+        return Response(status: .notModified, headers: [.eTag: tag(version), .readPosition: "\(version.position)"])
+    }
+
+    private func tagged(_ response: Response, _ version: ReadModelVersion) -> Response {
+        var response = response
+        response.headers[.eTag] = tag(version)
+        response.headers[.readPosition] = "\(version.position)"
         response.headers[.cacheControl] = "private, no-cache"
         return response
     }

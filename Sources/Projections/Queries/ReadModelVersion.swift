@@ -13,6 +13,8 @@ public struct ReadModelVersion: Sendable, Equatable {
     public var position: Int64
     /// When the event at `position` was recorded; nil before the first event.
     public var time: Date?
+    /// Workspaces purged so far: an answer from before a purge is never served after it.
+    public var purges: Int64 = 0
 }
 
 public struct ReadModelVersionQuery: Sendable {
@@ -31,15 +33,15 @@ public struct ReadModelVersionQuery: Sendable {
                 SELECT md5(coalesce(string_agg(name || ':' || version || ':' || rebuilds || ':' || transaction_id::text
                                                || ':' || position, ',' ORDER BY name), '')
                            || ':' || (SELECT count(*) FROM event_log_purges)) AS tag,
-                       coalesce(min(position), 0) AS position
+                       coalesce(min(position), 0) AS position, (SELECT count(*) FROM event_log_purges) AS purges
                   FROM projections)
-            SELECT c.tag, c.position, e.recorded_at
+            SELECT c.tag, c.position, e.recorded_at, c.purges
               FROM checkpoints c LEFT JOIN event_log e ON e.position = c.position
             """,
             logger: logger
         )
-        for try await (tag, position, time) in rows.decode((String, Int64, Date?).self) {
-            return ReadModelVersion(tag: tag, position: position, time: time)
+        for try await (tag, position, time, purges) in rows.decode((String, Int64, Date?, Int64).self) {
+            return ReadModelVersion(tag: tag, position: position, time: time, purges: purges)
         }
         return ReadModelVersion(tag: "", position: 0, time: nil)
     }

@@ -24,7 +24,8 @@ enum VoteFixtures {
         while made < events {
             let count = min(batchSize, events - made)
             let streamIndex = batches.count % streams
-            let stream = VoteCast.streamID(campaignID: "campaign-\(streamIndex % 2)", workspaceID: "workspace-\(streamIndex)")
+            let stream = VoteCast.streamID(
+                campaignID: "campaign-\(streamIndex % 2)", workspaceID: "workspace-\(streamIndex)")
             var batch = Batch(stream: stream, firstVersion: versions[streamIndex] + 1, events: [])
             batch.events.reserveCapacity(count)
             for _ in 0..<count {

@@ -112,7 +112,7 @@ CREATE FUNCTION public.event_log_purge_scope() RETURNS trigger
 BEGIN
     IF OLD.event_type = 'WorkspacePurged' OR NOT EXISTS (
         SELECT FROM event_log_purges p
-         WHERE p.transaction_id = pg_current_xact_id() AND p.workspace_id = OLD.payload->>'workspaceID') THEN
+         WHERE p.transaction_id = pg_current_xact_id() AND p.workspace_id = event_workspace_id(OLD.stream_id, OLD.payload)) THEN
         RAISE EXCEPTION 'event % is not an event of the workspace being purged', OLD.position
             USING ERRCODE = 'NP002';
     END IF;
@@ -146,6 +146,17 @@ CREATE FUNCTION public.event_recording_time() RETURNS timestamp with time zone
     LANGUAGE sql STABLE
     AS $$
     SELECT coalesce(nullif(current_setting('nps.simulated_now', true), '')::timestamptz, now())
+$$;
+
+--
+-- Name: event_workspace_id(text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_workspace_id(p_stream_id text, p_payload jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT coalesce(p_payload->>'workspaceID',
+                    CASE WHEN p_stream_id LIKE 'votes/%' THEN nullif(split_part(p_stream_id, '/', 3), '') END)
 $$;
 
 --
@@ -254,8 +265,10 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
     AS $$
     WITH cast_votes AS (
         SELECT e.transaction_id, e.position,
-               e.payload->>'campaignID' AS campaign_id,
-               e.payload->>'workspaceID' AS workspace_id,
+               CASE WHEN e.schema_version >= 3 THEN nullif(split_part(e.stream_id, '/', 2), '')
+                    ELSE e.payload->>'campaignID' END AS campaign_id,
+               CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
+                    ELSE e.payload->>'workspaceID' END AS workspace_id,
                e.payload->>'identifier' AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
@@ -269,7 +282,8 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
            -- on a log of 10 million events it scanned the whole log for every batch.
            AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
            AND e.event_type = 'VoteCast'
-           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+           AND (hashtext(CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
+                              ELSE e.payload->>'workspaceID' END) & 2147483647) % p_shards = p_shard
     ),
     in_key_order AS (
         SELECT v.*,
@@ -407,7 +421,7 @@ BEGIN
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
     DELETE FROM event_log e
-     WHERE e.payload->>'workspaceID' = p_workspace_id AND e.event_type <> 'WorkspacePurged';
+     WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged';
     GET DIAGNOSTICS v_purged = ROW_COUNT;
 
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
@@ -1328,6 +1342,13 @@ REVOKE ALL ON FUNCTION public.event_log_refuse_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.event_recording_time() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.event_recording_time() TO nps_app;
+
+--
+-- Name: FUNCTION event_workspace_id(p_stream_id text, p_payload jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_workspace_id(p_stream_id text, p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_workspace_id(p_stream_id text, p_payload jsonb) TO nps_app;
 
 --
 -- Name: FUNCTION jsonb_count(p_value jsonb); Type: ACL; Schema: public; Owner: -

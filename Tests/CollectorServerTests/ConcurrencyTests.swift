@@ -56,8 +56,9 @@ struct ConcurrencyTests {
             #expect(acknowledged.values.reduce(0) { $0 + $1.count } == 8 * 425)
 
             var logged: [String: [String]] = [:]
-            for vote in try await collector.payloads("VoteCast") {
-                logged[vote["workspaceID"]!.stringValue!, default: []].append(vote["identifier"]!.stringValue!)
+            for vote in try await collector.logRows() where vote.type == "VoteCast" {
+                let workspace = try #require(VoteCast.ids(inStream: vote.stream)?.workspaceID)
+                logged[workspace, default: []].append(vote.payload["identifier"]!.stringValue!)
             }
             for (workspace, voters) in acknowledged {
                 let identifiers = logged[workspace] ?? []

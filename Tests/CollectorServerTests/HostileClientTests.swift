@@ -108,7 +108,7 @@ struct HostileClientTests {
         try await collector.database.owner.query(
             """
             SELECT count(*)::int8 FROM event_log
-             WHERE payload->>'workspaceID' = \(workspace) AND event_type <> 'WorkspacePurged'
+             WHERE event_workspace_id(stream_id, payload) = \(workspace) AND event_type <> 'WorkspacePurged'
             """,
             logger: collector.database.logger
         ).collect().first?.decode(Int.self) ?? -1

@@ -201,10 +201,17 @@ struct LandingPageTests {
             #expect(accepted.status == .seeOther)
             #expect(accepted.headers[.location] == "/s/c1/thanks")
             #expect(try await collector.eventCounts()["VoteCast"] == 1)
-            let vote = try #require(try await collector.payloads("VoteCast").first)
-            #expect(vote["workspaceID"] == "landing:c1")
-            #expect(vote["score"] == 8)
-            #expect(vote["identifier"]?.stringValue?.count == 64)
+            let rows = try await collector.logRows()
+            let vote = try #require(rows.first { $0.type == "VoteCast" })
+            #expect(vote.stream == "votes/c1/landing:c1")
+            #expect(vote.payload["score"] == 8)
+            #expect(vote.payload["identifier"]?.stringValue?.count == 64)
+            // Its sender, the landing source, and request are its ResultsReceived's.
+            let received = try #require(rows.first { $0.type == "ResultsReceived" })
+            #expect(received.transactionID == vote.transactionID && received.stream == vote.stream)
+            #expect(received.metadata["sender"] == "landing:c1")
+            #expect(received.metadata["requestID"]?.stringValue?.isEmpty == false)
+            #expect(vote.metadata == .object([:]))
         }
     }
 

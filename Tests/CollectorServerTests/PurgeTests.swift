@@ -192,11 +192,11 @@ struct PurgeTests {
     }
 }
 
-/// How many events of the log name the workspace in their payload, tombstones aside.
+/// How many events of the log are the workspace's (in their payload or, for votes, their stream id), tombstones aside.
 private func eventsNaming(_ workspace: String, _ database: TestDatabase) async throws -> Int {
     try await ReadModels.count(
         "event_log", owner: database,
-        where: "payload->>'workspaceID' = '\(workspace)' AND event_type <> 'WorkspacePurged'")
+        where: "event_workspace_id(stream_id, payload) = '\(workspace)' AND event_type <> 'WorkspacePurged'")
 }
 
 /// Every row of every read model (tables and views) that names the

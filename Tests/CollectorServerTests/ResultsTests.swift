@@ -21,7 +21,68 @@ struct ResultsTests {
             let votes = try await collector.payloads("VoteCast")
             #expect(votes.map { $0["score"] } == [.number(9), .number(3)])
             #expect(votes[0]["comment"] == .string("great"))
-            #expect(votes[0]["workspaceID"] == .string("ws1"))
+        }
+    }
+
+    @Test("a vote's row is its answer alone: ids in the stream id, sender and request on the upload's ResultsReceived")
+    func leanVoteRows() async throws {
+        try await Collector.with { collector in
+            try await collector.campaign("c1")
+            _ = try await collector.upload(
+                "c1", Votes.batch([Votes.item(1, score: 9, comment: "great"), Votes.item(2, score: 3)]))
+            let rows = try await collector.logRows()
+            let votes = rows.filter { $0.type == "VoteCast" }
+            #expect(votes.count == 2)
+            for vote in votes {
+                #expect(vote.stream == "votes/c1/ws1")
+                #expect(vote.schemaVersion == VoteCast.schemaVersion)
+                #expect(vote.metadata == .object([:]))
+                guard case .object(let members) = vote.payload else {
+                    Issue.record("not an object: \(vote.payload)")
+                    continue
+                }
+                #expect(Set(members.keys).isSubset(of: ["identifier", "roles", "score", "comment"]), "\(members)")
+            }
+            #expect(votes[1].payload["comment"] == nil, "no null comment")
+            // The link to the upload: the ResultsReceived of the votes' transaction, in their stream.
+            let received = try #require(rows.first { $0.type == "ResultsReceived" })
+            #expect(received.transactionID == votes[0].transactionID && received.stream == votes[0].stream)
+            #expect(received.metadata["sender"] == .string("ws1"))
+            #expect(received.metadata["requestID"]?.stringValue?.isEmpty == false)
+            // Read back in Swift, a vote has its ids from the stream id.
+            let decoded = try EventDecoder().decode(
+                type: "VoteCast", schemaVersion: votes[0].schemaVersion,
+                payload: try EventJSON.encode(votes[0].payload), streamID: votes[0].stream)
+            #expect(
+                decoded
+                    == .voteCast(
+                        VoteCast(
+                            campaignID: "c1", workspaceID: "ws1", identifier: Votes.identifier(1), roles: ["user"],
+                            score: 9, comment: "great")))
+        }
+    }
+
+    @Test("votes recorded without a new ResultsReceived keep their sender and request")
+    func votesWithoutNewReceipt() async throws {
+        try await Collector.with { collector in
+            try await collector.campaign("c1")
+            // The third body is the first's: its ResultsReceived is a repeat, its vote (3 back to 9) is not.
+            for score in [9, 3, 9] {
+                _ = try await collector.upload("c1", Votes.batch([Votes.item(1, score: score)]))
+            }
+            let votes = try await collector.logRows().filter { $0.type == "VoteCast" }
+            #expect(votes.map(\.metadata["sender"]) == [nil, nil, .string("ws1")])
+            #expect(votes[2].metadata["requestID"]?.stringValue?.isEmpty == false)
+
+            _ = try await collector.upload(
+                "c1", Votes.batch([#"{"identifier":"\#(Votes.identifier(7))","score":"ten"}"#]))
+            let entry = try #require(try await collector.services.quarantine.list().first)
+            let fixed = #"{"identifier":"\#(Votes.identifier(7))","score":10}"#
+            _ = try await collector.services.quarantine.replay(
+                id: entry.id, corrected: try JSONValue.parse(Array(fixed.utf8)))
+            let replayed = try #require(try await collector.logRows().last { $0.type == "VoteCast" })
+            #expect(replayed.metadata["sender"] == .string("quarantine-replay"))
+            #expect(replayed.metadata["requestID"] == .string("quarantine-\(entry.id)"))
         }
     }
 
@@ -150,8 +211,8 @@ struct ResultsTests {
             _ = try await collector.upload("c1", Votes.batch([Votes.item(1, score: 9)]), workspace: "ws1")
             let second = try await collector.upload("c1", Votes.batch([Votes.item(1, score: 2)]), workspace: "ws2")
             #expect(second.json["accepted"] == .number(1))
-            let votes = try await collector.payloads("VoteCast")
-            #expect(votes.map { $0["workspaceID"] } == [.string("ws1"), .string("ws2")])
+            let votes = try await collector.logRows().filter { $0.type == "VoteCast" }
+            #expect(votes.map(\.stream) == ["votes/c1/ws1", "votes/c1/ws2"])
         }
     }
 

@@ -76,10 +76,12 @@ struct EventRoundTripTests {
         for (payload, expected) in Self.events {
             let kind = type(of: payload)
             let json = try EventJSON.encode(payload)
+            // Every payload is decoded with its stream id; only VoteCast needs it (its ids are the stream's).
             let decoded = try EventDecoder().decode(
                 type: kind.eventType.rawValue,
                 schemaVersion: kind.schemaVersion,
-                payload: json
+                payload: json,
+                streamID: "votes/c1/w1"
             )
             #expect(decoded == expected)
         }

@@ -28,18 +28,15 @@ private struct UpcastError: Error {}
 
 @Suite("Payload versions and upcasting")
 struct UpcastingTests {
-    let v1 = VoteCast(
-        campaignID: "c1",
-        workspaceID: "w1",
-        identifier: String(repeating: "a", count: 64),
-        roles: ["User", "admin", "user"],
-        score: 9,
-        comment: "great"
-    )
+    /// A payload as VoteCast version 1 stored it: the ids in it, roles as sent.
+    let v1 = #"""
+        {"campaignID":"c1","comment":"great","identifier":"\#(String(repeating: "a", count: 64))",\#
+        "roles":["User","admin","user"],"score":9,"workspaceID":"w1"}
+        """#
 
     @Test("a version 1 payload reads as version 2 through the upcaster")
     func upcastsOldVersion() throws {
-        let stored = try EventJSON.encode(v1)
+        let stored = v1
         let decoder = EventDecoder(upcasters: [voteCastV1ToV2])
         let current = try decoder.decode(VoteCastV2.self, 1, stored)
         #expect(current.roles == ["admin", "user"])
@@ -54,9 +51,25 @@ struct UpcastingTests {
         #expect(decoded == v2)
     }
 
+    @Test("VoteCast 1 and 2 read as 3: the ids the payload held are the stream id's")
+    func voteCastIDsFromStream() throws {
+        let v2 = try PayloadUpcaster.voteCastRoles.upcast(EventJSON.decode(JSONValue.self, from: v1))
+        let v3 = try PayloadUpcaster.voteCastIDsInStream.upcast(v2)
+        #expect(v3["campaignID"] == nil && v3["workspaceID"] == nil)
+        #expect(v3["roles"] == .array([.string("User"), .string("admin"), .string("user")]))
+        let expected = VoteCast(
+            campaignID: "c1", workspaceID: "w1", identifier: String(repeating: "a", count: 64),
+            roles: ["User", "admin", "user"], score: 9, comment: "great")
+        #expect(try EventJSON.encode(v3) == EventJSON.encode(expected))
+        for version in [1, 2] {
+            let payload = try version == 1 ? v1 : EventJSON.encode(v2)
+            #expect(try EventDecoder().decode(VoteCast.self, version, payload, streamID: "votes/c1/w1") == expected)
+        }
+    }
+
     @Test("a missing upcaster is an error, not a silent default")
     func missingUpcaster() throws {
-        let stored = try EventJSON.encode(v1)
+        let stored = v1
         #expect(throws: EventDecodingError.missingUpcaster(type: "VoteCast", fromVersion: 1)) {
             try EventDecoder(upcasters: []).decode(VoteCastV2.self, 1, stored)
         }

@@ -45,7 +45,7 @@ struct ConcurrentAppendTests {
             let keys = backlogs.map { $0.distinctKeys(votes: transactions * votesPerTransaction) }.reduce(0, +)
             let keysInLog = try await database.owner.query(
                 """
-                SELECT count(DISTINCT (payload->>'campaignID', payload->>'workspaceID', payload->>'identifier'))::int8
+                SELECT count(DISTINCT (stream_id, payload->>'identifier'))::int8
                   FROM event_log WHERE event_type = 'VoteCast'
                 """,
                 logger: database.logger

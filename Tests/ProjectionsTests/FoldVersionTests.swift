@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 3,
+            "votes", 4,
             [
-                "functions/project_votes.sql": "4087807124412126c0662f164eb7c555e1a420a070022f8dbbd1d15bd144847a",
+                "functions/project_votes.sql": "ea3e93ea4984e7362a32524e6982fbd72fdba05b1bfb56cd10cecef06dcb7018",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

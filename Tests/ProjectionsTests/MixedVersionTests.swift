@@ -6,10 +6,11 @@ import Projections
 import TestSupport
 import Testing
 
-/// VoteCast version 2 (roles a sorted set) beside version 1 rows left in
-/// the log: folds and Swift readers see one shape, and a campaign whose
-/// votes were written half in each version has the figures of one written
-/// all in version 1.
+/// VoteCast versions 2 (roles a sorted set) and 3 (the ids in the stream id
+/// only) beside version 1 rows left in the log: folds and Swift readers see
+/// one shape, and a campaign whose votes were written in all three versions
+/// has the figures of one written all in version 1, a vote changed in a
+/// later version than it was cast in included.
 @Suite("Mixed VoteCast versions")
 struct MixedVersionTests {
     static let roleLists: [[String]] = [
@@ -17,26 +18,31 @@ struct MixedVersionTests {
         ["é", "e", "E", "z"], ["livechat-agent", "bot", "user", "bot"],
     ]
 
-    @Test("version 1 and version 2 of the same votes give identical read models; replay keeps them")
+    @Test("versions 1, 2 and 3 of the same votes give identical read models; replay keeps them")
     func mixedVersionsFoldAlike() async throws {
         try await TestDatabase.with { database in
-            for (index, roles) in Self.roleLists.enumerated() {
-                for campaign in ["all-v1", "mixed"] {
-                    let vote = (
-                        identifier: String(format: "%064x", index), score: index % 11, roles: roles,
-                        comment: index % 2 == 0 ? "comment \(index)" : nil
-                    )
-                    let event: NewEvent
-                    if campaign == "mixed" && index % 2 == 1 {
-                        event = try NewEvent(
-                            VoteCast(
-                                campaignID: campaign, workspaceID: "w1", identifier: vote.identifier, roles: vote.roles,
-                                score: vote.score, comment: vote.comment))
-                        #expect(event.schemaVersion == 2)
-                    } else {
-                        event = try versionOne(campaign, vote.identifier, vote.roles, vote.score, vote.comment)
+            for workspace in ["w1", "w2"] {
+                for (index, roles) in Self.roleLists.enumerated() {
+                    for campaign in ["all-v1", "mixed"] {
+                        let vote = (
+                            identifier: String(format: "%064x", index), score: index % 11, roles: roles,
+                            comment: index % 2 == 0 ? "comment \(index)" : nil
+                        )
+                        let version = campaign == "mixed" ? 1 + index % 3 : 1
+                        let event = try versioned(
+                            version, campaign, workspace, vote.identifier, vote.roles, vote.score, vote.comment)
+                        try await database.log.append([event], to: "votes/\(campaign)/\(workspace)")
                     }
-                    try await database.log.append([event], to: "votes/\(campaign)/w1")
+                }
+                // Changes of votes cast in an earlier version: in the fold's shard of the workspace whatever the
+                // version, each replaces the vote it changes.
+                for index in [0, 1, 3] {
+                    for campaign in ["all-v1", "mixed"] {
+                        let event = try versioned(
+                            campaign == "mixed" ? 3 : 1, campaign, workspace, String(format: "%064x", index), ["user"],
+                            10 - index, nil)
+                        try await database.log.append([event], to: "votes/\(campaign)/\(workspace)")
+                    }
                 }
             }
             try await ProjectionCatchUp.untilCurrent(database)
@@ -50,7 +56,40 @@ struct MixedVersionTests {
                 "SELECT sum(votes)::int8 FROM campaign_role_scores WHERE campaign_id = 'all-v1' AND role = 'user'",
                 logger: database.logger
             ).collect().first?.decode(Int.self)
-            #expect(userVotes == Self.roleLists.filter { $0.contains("user") }.count)
+            let changed = [0, 1, 3].filter { !Self.roleLists[$0].contains("user") }.count
+            #expect(userVotes == 2 * (Self.roleLists.filter { $0.contains("user") }.count + changed))
+            let versions = try await database.app.query(
+                "SELECT DISTINCT schema_version::int8 FROM event_log WHERE event_type = 'VoteCast' ORDER BY 1",
+                logger: database.logger
+            ).collect().map { try $0.decode(Int.self) }
+            #expect(versions == [1, 2, 3])
+        }
+    }
+
+    @Test("every version reads back in Swift as the same VoteCast, its ids from the stream id")
+    func everyVersionDecodes() async throws {
+        for version in 1...VoteCast.schemaVersion {
+            let stored = try versioned(
+                version, "c1", "w1", String(repeating: "a", count: 64), ["user", "admin"], 7, nil)
+            #expect(stored.schemaVersion == version)
+            let decoded = try EventDecoder().decode(
+                type: "VoteCast", schemaVersion: version, payload: stored.payload, streamID: "votes/c1/w1")
+            #expect(
+                decoded
+                    == .voteCast(
+                        VoteCast(
+                            campaignID: "c1", workspaceID: "w1", identifier: String(repeating: "a", count: 64),
+                            roles: ["admin", "user"], score: 7, comment: nil)),
+                "version \(version)")
+        }
+        // Without its stream, a version 3 vote has no campaign nor workspace.
+        let current = try versioned(3, "c1", "w1", String(repeating: "a", count: 64), ["user"], 7, nil)
+        #expect(!current.payload.contains("c1") && !current.payload.contains("w1"))
+        for stream in [nil, "c1/w1", "votes/c1", "votes//w1"] {
+            #expect(throws: EventDecodingError.self, "\(stream ?? "no stream")") {
+                try EventDecoder().decode(
+                    type: "VoteCast", schemaVersion: 3, payload: current.payload, streamID: stream)
+            }
         }
     }
 
@@ -67,8 +106,9 @@ struct MixedVersionTests {
                 }
                 #expect(upcast == VoteCast.normalizedRoles(roles), "\(roles)")
 
-                let stored = try versionOne("c1", String(repeating: "a", count: 64), roles, 7, nil)
-                let decoded = try EventDecoder().decode(type: "VoteCast", schemaVersion: 1, payload: stored.payload)
+                let stored = try versioned(1, "c1", "w1", String(repeating: "a", count: 64), roles, 7, nil)
+                let decoded = try EventDecoder().decode(
+                    type: "VoteCast", schemaVersion: 1, payload: stored.payload, streamID: "votes/c1/w1")
                 guard case .voteCast(let vote) = decoded else {
                     Issue.record("not a VoteCast: \(decoded)")
                     continue
@@ -79,16 +119,26 @@ struct MixedVersionTests {
     }
 }
 
-/// A VoteCast as version 1 wrote it: roles as the workspace sent them.
-private func versionOne(
-    _ campaign: String, _ identifier: String, _ roles: [String], _ score: Int, _ comment: String?
+/// A VoteCast as `version` wrote it: 1 with the roles as the workspace sent them, 2 as a sorted set, both with
+/// the ids in the payload; 3 as the ingest writes it now.
+private func versioned(
+    _ version: Int, _ campaign: String, _ workspace: String, _ identifier: String, _ roles: [String], _ score: Int,
+    _ comment: String?
 ) throws -> NewEvent {
+    if version == VoteCast.schemaVersion {
+        return try NewEvent(
+            VoteCast(
+                campaignID: campaign, workspaceID: workspace, identifier: identifier, roles: roles, score: score,
+                comment: comment))
+    }
+    let stored = version == 1 ? roles : VoteCast.normalizedRoles(roles)
     var members: [String: JSONValue] = [
-        "campaignID": .string(campaign), "workspaceID": .string("w1"), "identifier": .string(identifier),
-        "roles": .array(roles.map(JSONValue.string)), "score": .number(Double(score)),
+        "campaignID": .string(campaign), "workspaceID": .string(workspace), "identifier": .string(identifier),
+        "roles": .array(stored.map(JSONValue.string)), "score": .number(Double(score)),
     ]
     if let comment { members["comment"] = .string(comment) }
-    return NewEvent(type: "VoteCast", schemaVersion: 1, payload: try EventJSON.encode(JSONValue.object(members)))
+    return NewEvent(
+        type: "VoteCast", schemaVersion: version, payload: try EventJSON.encode(JSONValue.object(members)))
 }
 
 /// Every votes table's rows of the two campaigns, the campaign left out, are equal.

@@ -253,7 +253,7 @@ struct CommandLineTests {
                 try await database.owner.query(
                     """
                     SELECT count(*)::int8 FROM event_log
-                     WHERE payload->>'workspaceID' = 'cli-ws' AND event_type <> 'WorkspacePurged'
+                     WHERE event_workspace_id(stream_id, payload) = 'cli-ws' AND event_type <> 'WorkspacePurged'
                     """, logger: database.logger
                 ).collect().first?.decode(Int.self) ?? -1
             #expect(inLog == 0)

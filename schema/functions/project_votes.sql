@@ -15,10 +15,16 @@
 --
 -- A version 1 payload's roles are upcast (vote_cast_roles_v2) as they are
 -- read, so the fold sees only version 2 shapes, as Swift readers do through
--- EventDecoder.
+-- EventDecoder. Since version 3 the payload leaves the campaign and the
+-- workspace to the stream id, votes/<campaign>/<workspace> (ids cannot
+-- contain "/"); versions 1 and 2 name them in the payload, as the stream does.
+-- Either way the same workspace id is hashed, so a workspace's votes of any
+-- version fold in one shard. (A CASE on the version, rather than the payload's
+-- id or else the stream's: a version 3 payload is not searched for keys it lacks.)
 --
--- A payload that cannot be folded (a score that is not 0-10, a missing id)
--- raises, and the projector halts at that event.
+-- A payload that cannot be folded (a score that is not 0-10, a missing id,
+-- a version 3 vote whose stream id names no campaign) raises, and the projector halts
+-- at that event.
 --
 -- Changing this file changes the read model: bump the votes read model's
 -- version (see schema/README.md).
@@ -26,7 +32,8 @@
 -- History: 0019; 0048 (VoteCast version 2: roles upcast in the fold, and a
 -- transaction_id range the planner can use); this file (voter_groups, 0092, in
 -- place of the per-score counts of each workspace, workspace_campaign_scores,
--- dropped in 0094: one per-workspace upsert a batch rather than two).
+-- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
+-- version 3, its ids in the stream id).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -43,8 +50,10 @@ SET jit = off
 AS $$
     WITH cast_votes AS (
         SELECT e.transaction_id, e.position,
-               e.payload->>'campaignID' AS campaign_id,
-               e.payload->>'workspaceID' AS workspace_id,
+               CASE WHEN e.schema_version >= 3 THEN nullif(split_part(e.stream_id, '/', 2), '')
+                    ELSE e.payload->>'campaignID' END AS campaign_id,
+               CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
+                    ELSE e.payload->>'workspaceID' END AS workspace_id,
                e.payload->>'identifier' AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
@@ -58,7 +67,8 @@ AS $$
            -- on a log of 10 million events it scanned the whole log for every batch.
            AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
            AND e.event_type = 'VoteCast'
-           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+           AND (hashtext(CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
+                              ELSE e.payload->>'workspaceID' END) & 2147483647) % p_shards = p_shard
     ),
     in_key_order AS (
         SELECT v.*,

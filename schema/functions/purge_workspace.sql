@@ -3,7 +3,7 @@
 --   1. records the purge in event_log_purges (who, which workspace, which
 --      tombstone), which is what lets the DELETE below past the log's
 --      triggers (triggers/event_log_refuse_change.sql, event_log_purge_scope.sql);
---   2. deletes every event whose payload names the workspace (its votes,
+--   2. deletes every event of the workspace (event_workspace_id: its votes,
 --      uploads, notifications, settings, statistics, registration), earlier
 --      tombstones excepted;
 --   3. appends the WorkspacePurged tombstone (workspace, events purged, who
@@ -29,7 +29,8 @@
 -- replay. It also deletes the raw statistics documents (statistics_documents).
 --
 -- History: 0045; 0062 (also deletes landing_contacts); this file (the ingest
--- lock, statistics_documents).
+-- lock, statistics_documents; event_workspace_id, since VoteCast version 3
+-- names its workspace in the stream id only).
 CREATE OR REPLACE FUNCTION purge_workspace(
     p_workspace_id  text,
     p_requested_by  text,
@@ -49,7 +50,7 @@ BEGIN
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
     DELETE FROM event_log e
-     WHERE e.payload->>'workspaceID' = p_workspace_id AND e.event_type <> 'WorkspacePurged';
+     WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged';
     GET DIAGNOSTICS v_purged = ROW_COUNT;
 
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;

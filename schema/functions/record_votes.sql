@@ -14,8 +14,12 @@
 -- so two uploads of the same workspace and campaign are decided one after
 -- the other and a vote is never counted twice.
 --
+-- p_metadata is every appended vote's: '{}' when the caller appends the
+-- batch's ResultsReceived, which carries sender and request, next (VoteBatch).
+--
 -- History: 0009 (always wrote schema version 1); 0049 dropped that one and
--- added p_schema_version (2 since roles are a sorted set).
+-- added p_schema_version (2 since roles are a sorted set, 3 since the
+-- payload leaves campaign and workspace to the stream id).
 CREATE OR REPLACE FUNCTION record_votes(
     p_stream_id     text,
     p_campaign_id   text,

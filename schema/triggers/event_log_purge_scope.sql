@@ -4,13 +4,14 @@
 -- purge of one workspace can never remove another's events, nor an earlier
 -- purge's tombstone (WorkspacePurged).
 --
--- History: 0044.
+-- History: 0044; this file (event_workspace_id: VoteCast version 3 names its
+-- workspace in the stream id only).
 CREATE OR REPLACE FUNCTION event_log_purge_scope() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.event_type = 'WorkspacePurged' OR NOT EXISTS (
         SELECT FROM event_log_purges p
-         WHERE p.transaction_id = pg_current_xact_id() AND p.workspace_id = OLD.payload->>'workspaceID') THEN
+         WHERE p.transaction_id = pg_current_xact_id() AND p.workspace_id = event_workspace_id(OLD.stream_id, OLD.payload)) THEN
         RAISE EXCEPTION 'event % is not an event of the workspace being purged', OLD.position
             USING ERRCODE = 'NP002';
     END IF;

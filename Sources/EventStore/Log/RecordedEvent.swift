@@ -22,7 +22,7 @@ public struct RecordedEvent: Sendable, Equatable {
 
     /// The payload decoded and upcast to its current version.
     public func decoded(with decoder: EventDecoder = EventDecoder()) throws -> NPSEvent {
-        try decoder.decode(type: type, schemaVersion: schemaVersion, payload: payload)
+        try decoder.decode(type: type, schemaVersion: schemaVersion, payload: payload, streamID: streamID)
     }
 }
 

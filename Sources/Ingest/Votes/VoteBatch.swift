@@ -6,15 +6,23 @@ import PostgresNIO
 /// Valid votes of one source (a workspace's upload, a landing-page answer)
 /// for one campaign, ready to be recorded: the one place a `VoteCast` is
 /// written, deduplicated against `vote_keys` by `record_votes`.
+///
+/// Who sent the votes and in which request is the metadata of the batch's
+/// `ResultsReceived` (`record`), appended in the same transaction to the same
+/// stream, so the votes' own metadata is `{}`: it was a fifth of a vote's bytes,
+/// a thousand copies of one value per upload. Votes recorded without a new
+/// `ResultsReceived` keep it: a quarantine replay (`recordVotes` alone), and
+/// a body sent again whose `ResultsReceived` is a repeat but whose votes are
+/// not (they changed in between).
 struct VoteBatch: Sendable {
     var votes: [VoteItem.Valid]
     var campaignID: String
     var workspaceID: String
     var requestID: String
     var payloads: [String]
-    var metadata: String
+    /// Who sent the batch: the workspace unless said otherwise.
+    var metadata: EventMetadata
 
-    /// `sender` is the metadata's (the workspace unless said otherwise).
     init(
         _ votes: [VoteItem.Valid], campaignID: String, workspaceID: String, requestID: String, sender: String? = nil
     ) throws {
@@ -22,7 +30,7 @@ struct VoteBatch: Sendable {
         self.campaignID = campaignID
         self.workspaceID = workspaceID
         self.requestID = requestID
-        self.metadata = try EventJSON.encode(EventMetadata(sender: sender ?? workspaceID, requestID: requestID))
+        self.metadata = EventMetadata(sender: sender ?? workspaceID, requestID: requestID)
         self.payloads = try EventJSON.encodeEach(
             votes.map {
                 VoteCast(
@@ -37,7 +45,7 @@ struct VoteBatch: Sendable {
     /// Appends the votes whose content changed and the upload's `ResultsReceived`, on the caller's
     /// transaction; the answer's `quarantined` is left for the caller.
     func record(_ receipt: Receipt, on connection: PostgresConnection, log: EventLog) async throws -> ResultsAnswer {
-        let repeats = try await recordVotes(on: connection, log: log)
+        let repeats = try await recordVotes(on: connection, log: log, unlessReceived: receipt.id)
         let received = ResultsReceived(
             campaignID: campaignID,
             workspaceID: workspaceID,
@@ -47,23 +55,30 @@ struct VoteBatch: Sendable {
             repeats: repeats,
             quarantined: receipt.quarantined
         )
-        let event = try NewEvent(
-            received, id: receipt.id, metadata: EventMetadata(sender: workspaceID, requestID: requestID))
+        let event = try NewEvent(received, id: receipt.id, metadata: metadata)
         try await EventLog.append([event], to: stream, on: connection, logger: log.logger)
         return ResultsAnswer(accepted: votes.count - repeats, repeats: repeats, quarantined: [])
     }
 
     /// Appends the votes whose content changed; returns how many were repeats.
     /// The caller has stated the recording time (`EventLog.stateRecordingTime`) on the transaction.
-    func recordVotes(on connection: PostgresConnection, log: EventLog) async throws -> Int {
+    /// The votes carry the batch's `metadata`, or `{}` when `receipt` is the id of a
+    /// `ResultsReceived` not in the log yet, which the caller appends next and which carries it.
+    func recordVotes(
+        on connection: PostgresConnection, log: EventLog, unlessReceived receipt: UUID? = nil
+    ) async throws -> Int {
         guard !votes.isEmpty else { return 0 }
+        let metadata = try EventJSON.encode(self.metadata)
         let rows = try await connection.query(
             """
             SELECT count(*) FILTER (WHERE is_repeat)::int8
               FROM record_votes(
                 \(stream), \(campaignID), \(workspaceID),
                 \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
-                \(payloads)::jsonb[], \(metadata)::jsonb, \(Int16(VoteCast.schemaVersion)))
+                \(payloads)::jsonb[],
+                CASE WHEN \(receipt)::uuid IS NULL OR EXISTS (SELECT FROM event_log WHERE event_id = \(receipt)::uuid)
+                     THEN \(metadata)::jsonb ELSE '{}' END,
+                \(Int16(VoteCast.schemaVersion)))
             """,
             logger: log.logger
         )

@@ -36,7 +36,8 @@ public struct WorkspacePurge: Sendable {
             """
             SELECT EXISTS (
                 SELECT 1 FROM event_log e
-                 WHERE e.payload->>'workspaceID' = \(workspaceID) AND e.event_type <> 'WorkspacePurged')
+                 WHERE event_workspace_id(e.stream_id, e.payload) = \(workspaceID)
+                   AND e.event_type <> 'WorkspacePurged')
             """,
             logger: logger
         ).collect().first?.decode(Bool.self) ?? false

@@ -34,7 +34,8 @@ public enum EventDecodingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Decodes stored payloads, upcasting old versions first.
+/// Decodes stored payloads, upcasting old versions first. The stream id is
+/// part of what is decoded: a payload may leave to it what it names (`VoteCast`).
 public struct EventDecoder: Sendable {
     private let upcasters: [EventType: [Int: PayloadUpcaster]]
 
@@ -43,34 +44,38 @@ public struct EventDecoder: Sendable {
             .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.fromVersion, $0) }) }
     }
 
-    public func decode(type: String, schemaVersion: Int, payload: String) throws -> NPSEvent {
+    public func decode(type: String, schemaVersion: Int, payload: String, streamID: String? = nil) throws -> NPSEvent {
         guard let eventType = EventType(rawValue: type) else {
             throw EventDecodingError.unknownType(type)
         }
+        func decoded<Payload: EventPayload>(_ kind: Payload.Type) throws -> Payload {
+            try decode(kind, schemaVersion, payload, streamID: streamID)
+        }
         switch eventType {
-        case .campaignAnnounced: return .campaignAnnounced(try decode(CampaignAnnounced.self, schemaVersion, payload))
-        case .campaignClosed: return .campaignClosed(try decode(CampaignClosed.self, schemaVersion, payload))
+        case .campaignAnnounced: return .campaignAnnounced(try decoded(CampaignAnnounced.self))
+        case .campaignClosed: return .campaignClosed(try decoded(CampaignClosed.self))
         case .landingPageConfigured:
-            return .landingPageConfigured(try decode(LandingPageConfigured.self, schemaVersion, payload))
-        case .adminNotified: return .adminNotified(try decode(AdminNotified.self, schemaVersion, payload))
-        case .surveyShown: return .surveyShown(try decode(SurveyShown.self, schemaVersion, payload))
-        case .voteCast: return .voteCast(try decode(VoteCast.self, schemaVersion, payload))
-        case .resultsReceived: return .resultsReceived(try decode(ResultsReceived.self, schemaVersion, payload))
-        case .settingToggled: return .settingToggled(try decode(SettingToggled.self, schemaVersion, payload))
+            return .landingPageConfigured(try decoded(LandingPageConfigured.self))
+        case .adminNotified: return .adminNotified(try decoded(AdminNotified.self))
+        case .surveyShown: return .surveyShown(try decoded(SurveyShown.self))
+        case .voteCast: return .voteCast(try decoded(VoteCast.self))
+        case .resultsReceived: return .resultsReceived(try decoded(ResultsReceived.self))
+        case .settingToggled: return .settingToggled(try decoded(SettingToggled.self))
         case .statisticsReported:
-            return .statisticsReported(try decode(StatisticsReported.self, schemaVersion, payload))
+            return .statisticsReported(try decoded(StatisticsReported.self))
         case .workspaceProfileChanged:
-            return .workspaceProfileChanged(try decode(WorkspaceProfileChanged.self, schemaVersion, payload))
+            return .workspaceProfileChanged(try decoded(WorkspaceProfileChanged.self))
         case .workspaceRegistered:
-            return .workspaceRegistered(try decode(WorkspaceRegistered.self, schemaVersion, payload))
-        case .workspacePurged: return .workspacePurged(try decode(WorkspacePurged.self, schemaVersion, payload))
+            return .workspaceRegistered(try decoded(WorkspaceRegistered.self))
+        case .workspacePurged: return .workspacePurged(try decoded(WorkspacePurged.self))
         }
     }
 
     public func decode<Payload: EventPayload>(
         _ type: Payload.Type,
         _ schemaVersion: Int,
-        _ payload: String
+        _ payload: String,
+        streamID: String? = nil
     ) throws -> Payload {
         let name = Payload.eventType.rawValue
         guard schemaVersion <= Payload.schemaVersion else {
@@ -82,7 +87,7 @@ public struct EventDecoder: Sendable {
         }
         do {
             if schemaVersion == Payload.schemaVersion {
-                return try EventJSON.decode(Payload.self, from: payload)
+                return try EventJSON.decode(Payload.self, from: payload, streamID: streamID)
             }
             var json = try EventJSON.decode(JSONValue.self, from: payload)
             for version in schemaVersion..<Payload.schemaVersion {
@@ -91,7 +96,7 @@ public struct EventDecoder: Sendable {
                 }
                 json = try upcaster.upcast(json)
             }
-            return try EventJSON.decode(Payload.self, from: try EventJSON.encode(json))
+            return try EventJSON.decode(Payload.self, from: try EventJSON.encode(json), streamID: streamID)
         } catch let error as EventDecodingError {
             throw error
         } catch {

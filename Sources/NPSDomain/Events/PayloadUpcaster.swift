@@ -18,7 +18,7 @@ public struct PayloadUpcaster: Sendable {
     }
 
     /// The upcasters of the payload changes made so far.
-    public static let all: [PayloadUpcaster] = [voteCastRoles]
+    public static let all: [PayloadUpcaster] = [voteCastRoles, voteCastIDsInStream]
 
     /// VoteCast 1 → 2: roles without duplicates, in code point order (see `VoteCast`).
     public static let voteCastRoles = PayloadUpcaster(.voteCast, from: 1) { json in
@@ -30,6 +30,20 @@ public struct PayloadUpcaster: Sendable {
             return name
         }
         members["roles"] = .array(VoteCast.normalizedRoles(names).map(JSONValue.string))
+        return .object(members)
+    }
+}
+
+extension PayloadUpcaster {
+    /// VoteCast 2 → 3: the campaign and workspace leave the payload for the stream id, which
+    /// names the same two (record_votes writes both from one batch), so that a vote of any
+    /// version has its ids from one place.
+    public static let voteCastIDsInStream = PayloadUpcaster(.voteCast, from: 2) { json in
+        guard case .object(var members) = json else {
+            throw MalformedPayload(reason: "VoteCast version 2 that is not an object")
+        }
+        members["campaignID"] = nil
+        members["workspaceID"] = nil
         return .object(members)
     }
 }

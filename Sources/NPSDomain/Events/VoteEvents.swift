@@ -8,11 +8,21 @@ import Foundation
 /// Version 1 payloads stay in the log and are upcast when read: in Swift by
 /// `PayloadUpcaster.voteCastRoles`, in the SQL folds by `vote_cast_roles_v2`
 /// (`schema/functions/vote_cast_roles_v2.sql`), which the tests hold to the same answers.
+///
+/// Version 3: the payload is `{identifier, roles, score, comment?}`. The
+/// campaign and workspace were in every vote's payload, and both are in its
+/// stream id already (`streamID(campaignID:workspaceID:)`): votes are most of
+/// the log, and the two ids were a quarter of a vote's bytes. A version 3
+/// payload is therefore decoded with its stream id (`EventDecoder`, which
+/// passes it as `CodingUserInfoKey.eventStreamID`), and the SQL reads the
+/// ids from `stream_id` (`project_votes`, `event_workspace_id`).
 public struct VoteCast: EventPayload {
     public static let eventType = EventType.voteCast
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
+    /// Not in the payload since version 3: it is the stream id's.
     public var campaignID: String
+    /// Not in the payload since version 3: it is the stream id's.
     public var workspaceID: String
     /// Lowercase hex SHA-256 of the Rocket.Chat user id and the campaign id.
     public var identifier: String
@@ -39,6 +49,50 @@ public struct VoteCast: EventPayload {
     /// Roles as version 2 stores them: each once, in code point order (as PostgreSQL's `COLLATE "C"`).
     public static func normalizedRoles(_ roles: [String]) -> [String] {
         Set(roles).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+
+    /// The stream of a workspace's votes for a campaign (and its results uploads). Ids cannot
+    /// contain "/" (`Identifiers`), so the stream id gives both back (`ids(inStream:)`).
+    public static func streamID(campaignID: String, workspaceID: String) -> String {
+        "votes/\(campaignID)/\(workspaceID)"
+    }
+
+    /// The campaign and workspace of a votes stream id; nil for any other stream.
+    public static func ids(inStream streamID: String) -> (campaignID: String, workspaceID: String)? {
+        let parts = streamID.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "votes", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        return (String(parts[1]), String(parts[2]))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case identifier, roles, score, comment
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let stream = decoder.userInfo[.eventStreamID] as? String
+        guard let ids = stream.flatMap(Self.ids(inStream:)) else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: "a VoteCast is decoded with its stream id, votes/<campaign>/<workspace>, "
+                        + "which holds its campaign and workspace; got \(stream ?? "none")"
+                ))
+        }
+        campaignID = ids.campaignID
+        workspaceID = ids.workspaceID
+        identifier = try container.decode(String.self, forKey: .identifier)
+        roles = try container.decode([String].self, forKey: .roles)
+        score = try container.decode(Int.self, forKey: .score)
+        comment = try container.decodeIfPresent(String.self, forKey: .comment)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(identifier, forKey: .identifier)
+        try container.encode(roles, forKey: .roles)
+        try container.encode(score, forKey: .score)
+        try container.encodeIfPresent(comment, forKey: .comment)
     }
 }
 

@@ -23,8 +23,11 @@ public enum EventJSON {
         return encoder
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from json: some StringProtocol) throws -> T {
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from json: some StringProtocol, streamID: String? = nil
+    ) throws -> T {
         let decoder = JSONDecoder()
+        if let streamID { decoder.userInfo[.eventStreamID] = streamID }
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
@@ -71,4 +74,10 @@ public enum EventJSON {
 
     static let wholeSecondsStyle = Date.ISO8601FormatStyle()
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}
+
+extension CodingUserInfoKey {
+    /// The stream id of the event being decoded, for a payload that leaves to it what it
+    /// names (`VoteCast` since version 3).
+    public static let eventStreamID = CodingUserInfoKey(rawValue: "eventStreamID")!
 }

@@ -15,7 +15,8 @@ extension SQLProjection {
         // 2: roles as a set (VoteCast version 2, version 1 upcast in the fold).
         // 3: voter_groups, the counts the privacy rule and the workspace breakdown read,
         //    in place of workspace_campaign_scores.
-        version: 3,
+        // 4: VoteCast version 3, its campaign and workspace read from the stream id.
+        version: 4,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",

@@ -98,14 +98,12 @@ struct BenchProject: AsyncParsableCommand {
         let groupBy = try await timed(database, logger) { VoteBacklog.groupBy }
         let distinctOn = try await timed(database, logger) {
             """
-            SELECT campaign, workspace, score, count(*) FROM (
-                SELECT DISTINCT ON (payload->>'campaignID', payload->>'workspaceID', payload->>'identifier')
-                       payload->>'campaignID' AS campaign, payload->>'workspaceID' AS workspace,
-                       (payload->>'score')::smallint AS score
+            SELECT stream_id, score, count(*) FROM (
+                SELECT DISTINCT ON (stream_id, payload->>'identifier')
+                       stream_id, (payload->>'score')::smallint AS score
                   FROM event_log WHERE event_type = 'VoteCast'
-                 ORDER BY payload->>'campaignID', payload->>'workspaceID', payload->>'identifier',
-                          transaction_id DESC, position DESC) AS last_votes
-             GROUP BY 1, 2, 3
+                 ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC) AS last_votes
+             GROUP BY 1, 2
             """
         }
         let votes =
@@ -142,12 +140,11 @@ struct BenchProject: AsyncParsableCommand {
             """
             INSERT INTO bench_write_floor (campaign_id, workspace_id, identifier, score, roles, comment,
                                            first_cast_at, changed_at)
-            SELECT DISTINCT ON (payload->>'campaignID', payload->>'workspaceID', payload->>'identifier')
-                   payload->>'campaignID', payload->>'workspaceID', payload->>'identifier',
+            SELECT DISTINCT ON (stream_id, payload->>'identifier')
+                   split_part(stream_id, '/', 2), split_part(stream_id, '/', 3), payload->>'identifier',
                    (payload->>'score')::smallint, payload->'roles', payload->>'comment', recorded_at, recorded_at
               FROM event_log WHERE event_type = 'VoteCast'
-             ORDER BY payload->>'campaignID', payload->>'workspaceID', payload->>'identifier',
-                      transaction_id DESC, position DESC
+             ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC
             """
         }
         try await owner.query("DROP TABLE bench_write_floor", logger: logger)

@@ -24,7 +24,8 @@ enum VoteFixtures {
         while made < events {
             let count = min(batchSize, events - made)
             let streamIndex = batches.count % streams
-            let stream = "votes-bench-\(streamIndex)"
+            let stream = VoteCast.streamID(
+                campaignID: "campaign-\(streamIndex % 2)", workspaceID: "workspace-\(streamIndex)")
             var batch = Batch(stream: stream, firstVersion: versions[streamIndex] + 1, events: [])
             batch.events.reserveCapacity(count)
             for _ in 0..<count {
@@ -36,7 +37,8 @@ enum VoteFixtures {
                     score: Int(generator.next() % 11),
                     comment: comments[Int(generator.next() % UInt64(comments.count))]
                 )
-                batch.events.append(try NewEvent(vote, metadata: EventMetadata(sender: vote.workspaceID)))
+                // As the ingest writes them: the sender is the metadata of the upload's ResultsReceived.
+                batch.events.append(try NewEvent(vote))
             }
             versions[streamIndex] += Int64(count)
             made += count

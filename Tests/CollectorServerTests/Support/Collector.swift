@@ -179,6 +179,38 @@ struct Collector {
         return payloads
     }
 
+    /// An event as the log holds it, payload and metadata parsed.
+    struct LogRow {
+        var type: String
+        var stream: String
+        var schemaVersion: Int
+        var transactionID: String
+        var payload: JSONValue
+        var metadata: JSONValue
+    }
+
+    /// The log's rows, in log order.
+    func logRows() async throws -> [LogRow] {
+        let rows = try await database.owner.query(
+            """
+            SELECT event_type, stream_id, schema_version, transaction_id::text, payload::text, metadata::text
+              FROM event_log ORDER BY position
+            """,
+            logger: database.logger
+        )
+        var found: [LogRow] = []
+        for try await (type, stream, version, transaction, payload, metadata) in rows.decode(
+            (String, String, Int16, String, String, String).self)
+        {
+            found.append(
+                LogRow(
+                    type: type, stream: stream, schemaVersion: Int(version), transactionID: transaction,
+                    payload: try JSONValue.parse(Array(payload.utf8)),
+                    metadata: try JSONValue.parse(Array(metadata.utf8))))
+        }
+        return found
+    }
+
     /// The raw statistics documents kept outside the log (`statistics_documents`), in the order received.
     func statisticsDocuments() async throws -> [(verified: Bool, document: JSONValue)] {
         let rows = try await database.owner.query(

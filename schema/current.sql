@@ -265,10 +265,7 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
     AS $$
     WITH cast_votes AS (
         SELECT e.transaction_id, e.position,
-               CASE WHEN e.schema_version >= 3 THEN nullif(split_part(e.stream_id, '/', 2), '')
-                    ELSE e.payload->>'campaignID' END AS campaign_id,
-               CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
-                    ELSE e.payload->>'workspaceID' END AS workspace_id,
+               ids.campaign_id, ids.workspace_id,
                e.payload->>'identifier' AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
@@ -276,14 +273,16 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
                e.payload->>'comment' AS comment,
                e.recorded_at
           FROM event_log e
+         CROSS JOIN LATERAL (SELECT nullif(split_part(e.stream_id, '/', 2), ''),
+                                    nullif(split_part(e.stream_id, '/', 3), '')) AS ids(campaign_id, workspace_id)
          WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
            AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
            -- Implied by the row comparisons, but the planner estimates those poorly: without it,
            -- on a log of 10 million events it scanned the whole log for every batch.
            AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
            AND e.event_type = 'VoteCast'
-           AND (hashtext(CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
-                              ELSE e.payload->>'workspaceID' END) & 2147483647) % p_shards = p_shard
+           -- coalesce: a vote of no workspace must reach a shard, whose insert then raises, not be skipped.
+           AND (hashtext(coalesce(ids.workspace_id, '')) & 2147483647) % p_shards = p_shard
     ),
     in_key_order AS (
         SELECT v.*,
@@ -476,20 +475,25 @@ CREATE FUNCTION public.read_events(p_after_transaction xid8, p_after_position bi
 $$;
 
 --
--- Name: record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint); Type: FUNCTION; Schema: public; Owner: -
+-- Name: record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) RETURNS TABLE(item bigint, is_repeat boolean)
+CREATE FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid) RETURNS TABLE(item bigint, is_repeat boolean)
     LANGUAGE plpgsql
     AS $$
 DECLARE
     v_repeat boolean[];
+    v_metadata jsonb;
 BEGIN
     IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
         RETURN;
     END IF;
 
     PERFORM pg_advisory_xact_lock(2, hashtext(p_stream_id));
+
+    v_metadata := CASE WHEN p_receipt_id IS NOT NULL
+                            AND NOT EXISTS (SELECT FROM event_log WHERE event_id = p_receipt_id)
+                       THEN '{}' ELSE p_metadata END;
 
     SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
       FROM (SELECT incoming.item,
@@ -507,7 +511,7 @@ BEGIN
         array_fill('VoteCast'::text, ARRAY[count(*)::int]),
         array_fill(p_schema_version, ARRAY[count(*)::int]),
         array_agg(incoming.payload ORDER BY incoming.item),
-        array_fill(p_metadata, ARRAY[count(*)::int]))
+        array_fill(v_metadata, ARRAY[count(*)::int]))
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]
     HAVING count(*) > 0;
@@ -1404,11 +1408,11 @@ REVOKE ALL ON FUNCTION public.read_events(p_after_transaction xid8, p_after_posi
 GRANT ALL ON FUNCTION public.read_events(p_after_transaction xid8, p_after_position bigint, p_limit integer) TO nps_app;
 
 --
--- Name: FUNCTION record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint) TO nps_app;
+REVOKE ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid) TO nps_app;
 
 --
 -- Name: FUNCTION replay_copy_table(p_table text, p_schema text); Type: ACL; Schema: public; Owner: -

@@ -95,6 +95,25 @@ struct HostileClientTests {
         }
     }
 
+    /// Returns once a session of this test's database holds an advisory lock (`holding`'s).
+    static func waitUntilHeld(_ collector: Collector) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let held =
+                try await collector.database.owner.query(
+                    """
+                    SELECT count(*)::int8 FROM pg_locks
+                     WHERE locktype = 'advisory' AND granted
+                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """,
+                    logger: collector.database.logger
+                ).collect().first?.decode(Int.self) ?? 0
+            if held > 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no advisory lock was taken")
+    }
+
     static func waitUntilWaiting(_ count: Int, _ collector: Collector) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while try await waitingAdvisoryLocks(collector) < count, ContinuousClock.now < deadline {

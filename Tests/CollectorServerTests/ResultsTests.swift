@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import Ingest
 import NPSDomain
+import PostgresNIO
+import TestSupport
 import Testing
 
 @Suite("Results uploads")
@@ -83,6 +85,41 @@ struct ResultsTests {
             let replayed = try #require(try await collector.logRows().last { $0.type == "VoteCast" })
             #expect(replayed.metadata["sender"] == .string("quarantine-replay"))
             #expect(replayed.metadata["requestID"] == .string("quarantine-\(entry.id)"))
+        }
+    }
+
+    @Test("whether votes leave their metadata to a ResultsReceived is decided under the stream's lock")
+    func metadataDecidedUnderTheLock() async throws {
+        try await Collector.with { collector in
+            let receipt = UUID()
+            let release = Locked(false)
+            // Another upload of the same body holds the stream and appends its ResultsReceived, not yet committed.
+            let holder = HostileClientTests.holding(
+                "pg_advisory_xact_lock(2, hashtext('votes/c1/ws1'))", collector, release: release,
+                then: [
+                    """
+                    SELECT append_events('votes/c1/ws1', NULL, ARRAY['\(receipt)']::uuid[], ARRAY['ResultsReceived'],
+                                         ARRAY[1::smallint], ARRAY['{}']::jsonb[], ARRAY['{}']::jsonb[])
+                    """
+                ])
+            try await HostileClientTests.waitUntilHeld(collector)
+            let recording = Task {
+                try await collector.database.owner.query(
+                    """
+                    SELECT count(*)::int8 FROM record_votes(
+                      'votes/c1/ws1', 'c1', 'ws1', ARRAY[\(Votes.identifier(1))], ARRAY[\(UUID())]::uuid[],
+                      ARRAY[\(UUID())]::uuid[], ARRAY['{"identifier":"x","roles":[],"score":9}']::jsonb[],
+                      '{"sender":"ws1"}', 3::smallint, \(receipt))
+                    """, logger: collector.database.logger
+                ).collect()
+            }
+            try await HostileClientTests.waitUntilWaiting(1, collector)
+            release.set(true)
+            try await holder.value
+            _ = try await recording.value
+            // The receipt committed before the lock was granted: it is a repeat, so the vote keeps its sender.
+            let vote = try #require(try await collector.logRows().last { $0.type == "VoteCast" })
+            #expect(vote.metadata["sender"] == .string("ws1"))
         }
     }
 

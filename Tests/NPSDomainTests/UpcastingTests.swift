@@ -82,17 +82,18 @@ struct UpcastingTests {
             throws: EventDecodingError.newerVersion(
                 type: "VoteCast", version: newer, newestKnown: VoteCast.schemaVersion)
         ) {
-            try EventDecoder().decode(type: "VoteCast", schemaVersion: newer, payload: "{}")
+            try EventDecoder().decode(type: "VoteCast", schemaVersion: newer, payload: "{}", streamID: "votes/c1/w1")
         }
     }
 
     @Test("unknown types and malformed payloads say what is wrong")
     func errors() throws {
         #expect(throws: EventDecodingError.unknownType("Nonsense")) {
-            try EventDecoder().decode(type: "Nonsense", schemaVersion: 1, payload: "{}")
+            try EventDecoder().decode(type: "Nonsense", schemaVersion: 1, payload: "{}", streamID: "s")
         }
         let error = try #require(throws: EventDecodingError.self) {
-            try EventDecoder().decode(type: "VoteCast", schemaVersion: 1, payload: #"{"score":"x"}"#)
+            try EventDecoder().decode(
+                type: "VoteCast", schemaVersion: 1, payload: #"{"score":"x"}"#, streamID: "votes/c1/w1")
         }
         guard case .malformed(let type, let version, _) = error else {
             Issue.record("expected malformed, got \(error)")

@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 4,
             [
-                "functions/project_votes.sql": "ea3e93ea4984e7362a32524e6982fbd72fdba05b1bfb56cd10cecef06dcb7018",
+                "functions/project_votes.sql": "92e1d2b7a8dca1a90e345ea86a9fd7cbf5be1b5567709d70546edf8d09077b21",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

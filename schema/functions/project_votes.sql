@@ -15,16 +15,16 @@
 --
 -- A version 1 payload's roles are upcast (vote_cast_roles_v2) as they are
 -- read, so the fold sees only version 2 shapes, as Swift readers do through
--- EventDecoder. Since version 3 the payload leaves the campaign and the
--- workspace to the stream id, votes/<campaign>/<workspace> (ids cannot
--- contain "/"); versions 1 and 2 name them in the payload, as the stream does.
--- Either way the same workspace id is hashed, so a workspace's votes of any
--- version fold in one shard. (A CASE on the version, rather than the payload's
--- id or else the stream's: a version 3 payload is not searched for keys it lacks.)
+-- EventDecoder. A vote's campaign and workspace are read from its stream id,
+-- votes/<campaign>/<workspace> (ids cannot contain "/"), whatever its
+-- version: version 3 payloads leave them to it, and versions 1 and 2, which
+-- name them too, were always written to that stream (PayloadUpcaster reads
+-- them the same way). So one workspace id is hashed, and a workspace's votes
+-- of any version fold in one shard.
 --
 -- A payload that cannot be folded (a score that is not 0-10, a missing id,
--- a version 3 vote whose stream id names no campaign) raises, and the projector halts
--- at that event.
+-- a vote whose stream id names no campaign or workspace) raises, and the
+-- projector halts at that event.
 --
 -- Changing this file changes the read model: bump the votes read model's
 -- version (see schema/README.md).
@@ -50,10 +50,7 @@ SET jit = off
 AS $$
     WITH cast_votes AS (
         SELECT e.transaction_id, e.position,
-               CASE WHEN e.schema_version >= 3 THEN nullif(split_part(e.stream_id, '/', 2), '')
-                    ELSE e.payload->>'campaignID' END AS campaign_id,
-               CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
-                    ELSE e.payload->>'workspaceID' END AS workspace_id,
+               ids.campaign_id, ids.workspace_id,
                e.payload->>'identifier' AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
@@ -61,14 +58,16 @@ AS $$
                e.payload->>'comment' AS comment,
                e.recorded_at
           FROM event_log e
+         CROSS JOIN LATERAL (SELECT nullif(split_part(e.stream_id, '/', 2), ''),
+                                    nullif(split_part(e.stream_id, '/', 3), '')) AS ids(campaign_id, workspace_id)
          WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
            AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
            -- Implied by the row comparisons, but the planner estimates those poorly: without it,
            -- on a log of 10 million events it scanned the whole log for every batch.
            AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
            AND e.event_type = 'VoteCast'
-           AND (hashtext(CASE WHEN e.schema_version >= 3 THEN split_part(e.stream_id, '/', 3)
-                              ELSE e.payload->>'workspaceID' END) & 2147483647) % p_shards = p_shard
+           -- coalesce: a vote of no workspace must reach a shard, whose insert then raises, not be skipped.
+           AND (hashtext(coalesce(ids.workspace_id, '')) & 2147483647) % p_shards = p_shard
     ),
     in_key_order AS (
         SELECT v.*,

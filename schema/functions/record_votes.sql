@@ -14,12 +14,16 @@
 -- so two uploads of the same workspace and campaign are decided one after
 -- the other and a vote is never counted twice.
 --
--- p_metadata is every appended vote's: '{}' when the caller appends the
--- batch's ResultsReceived, which carries sender and request, next (VoteBatch).
+-- p_metadata (sender and request) goes on every appended vote, unless
+-- p_receipt_id names a ResultsReceived not in the log yet: the caller appends
+-- it next, in this transaction and stream, and it carries them (VoteBatch), so
+-- the votes get '{}'. Decided under the lock: a concurrent upload of the same
+-- body has either appended that ResultsReceived and committed, or not begun.
 --
 -- History: 0009 (always wrote schema version 1); 0049 dropped that one and
 -- added p_schema_version (2 since roles are a sorted set, 3 since the
--- payload leaves campaign and workspace to the stream id).
+-- payload leaves campaign and workspace to the stream id); 0095 added
+-- p_receipt_id.
 CREATE OR REPLACE FUNCTION record_votes(
     p_stream_id     text,
     p_campaign_id   text,
@@ -29,17 +33,23 @@ CREATE OR REPLACE FUNCTION record_votes(
     p_event_ids     uuid[],
     p_payloads      jsonb[],
     p_metadata      jsonb,
-    p_schema_version smallint
+    p_schema_version smallint,
+    p_receipt_id    uuid
 ) RETURNS TABLE (item bigint, is_repeat boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_repeat boolean[];
+    v_metadata jsonb;
 BEGIN
     IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
         RETURN;
     END IF;
 
     PERFORM pg_advisory_xact_lock(2, hashtext(p_stream_id));
+
+    v_metadata := CASE WHEN p_receipt_id IS NOT NULL
+                            AND NOT EXISTS (SELECT FROM event_log WHERE event_id = p_receipt_id)
+                       THEN '{}' ELSE p_metadata END;
 
     SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
       FROM (SELECT incoming.item,
@@ -57,7 +67,7 @@ BEGIN
         array_fill('VoteCast'::text, ARRAY[count(*)::int]),
         array_fill(p_schema_version, ARRAY[count(*)::int]),
         array_agg(incoming.payload ORDER BY incoming.item),
-        array_fill(p_metadata, ARRAY[count(*)::int]))
+        array_fill(v_metadata, ARRAY[count(*)::int]))
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]
     HAVING count(*) > 0;
@@ -75,5 +85,5 @@ END
 $$;
 
 -- Privileges: the application role (nps_app) may call it; nobody else but the owner.
-REVOKE ALL ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint) FROM PUBLIC, nps_app;
-GRANT EXECUTE ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint) TO nps_app;
+REVOKE ALL ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint, uuid) FROM PUBLIC, nps_app;
+GRANT EXECUTE ON FUNCTION record_votes(text, text, text, text[], uuid[], uuid[], jsonb[], jsonb, smallint, uuid) TO nps_app;

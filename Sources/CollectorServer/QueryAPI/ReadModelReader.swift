@@ -66,7 +66,8 @@ struct ReadModelReader: Sendable {
         let kept = try await cache.answer(for: request.uri.description, at: current) {
             ByteBuffer(string: try EventJSON.encode(try await answer(current)))
         }
-        if kept.version.tag != current.tag, let notModified = notModified(request, kept.version) { return notModified }
+        // An earlier version's answer: the caller may hold its tag.
+        if let notModified = notModified(request, kept.version) { return notModified }
         return tagged(
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: kept.body)),
             kept.version)

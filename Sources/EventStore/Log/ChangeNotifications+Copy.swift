@@ -30,8 +30,8 @@ extension ChangeNotifications {
             if let value = kept() { return value }
             guard let generation = changes.generation(of: topic) else { return try await load() }
             let value = try await load()
-            stored.withLock { kept in
-                if (kept?.generation ?? 0) <= generation { kept = Kept(generation: generation, value: value) }
+            stored.withLock { slot in
+                if (slot?.generation ?? 0) <= generation { slot = Kept(generation: generation, value: value) }
             }
             return value
         }

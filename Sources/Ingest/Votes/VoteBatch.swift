@@ -18,7 +18,6 @@ struct VoteBatch: Sendable {
     var votes: [VoteItem.Valid]
     var campaignID: String
     var workspaceID: String
-    var requestID: String
     var payloads: [String]
     /// Who sent the batch: the workspace unless said otherwise.
     var metadata: EventMetadata
@@ -29,7 +28,6 @@ struct VoteBatch: Sendable {
         self.votes = votes
         self.campaignID = campaignID
         self.workspaceID = workspaceID
-        self.requestID = requestID
         self.metadata = EventMetadata(sender: sender ?? workspaceID, requestID: requestID)
         self.payloads = try EventJSON.encodeEach(
             votes.map {
@@ -62,23 +60,20 @@ struct VoteBatch: Sendable {
 
     /// Appends the votes whose content changed; returns how many were repeats.
     /// The caller has stated the recording time (`EventLog.stateRecordingTime`) on the transaction.
-    /// The votes carry the batch's `metadata`, or `{}` when `receipt` is the id of a
-    /// `ResultsReceived` not in the log yet, which the caller appends next and which carries it.
+    /// The votes carry the batch's `metadata`, unless `receipt` is the id of a `ResultsReceived`
+    /// not in the log yet, which the caller appends next and which carries it (`record_votes` decides).
     func recordVotes(
         on connection: PostgresConnection, log: EventLog, unlessReceived receipt: UUID? = nil
     ) async throws -> Int {
         guard !votes.isEmpty else { return 0 }
-        let metadata = try EventJSON.encode(self.metadata)
         let rows = try await connection.query(
             """
             SELECT count(*) FILTER (WHERE is_repeat)::int8
               FROM record_votes(
                 \(stream), \(campaignID), \(workspaceID),
                 \(votes.map(\.identifier)), \(votes.map(\.fingerprint)), \(votes.map { _ in EventID.make() }),
-                \(payloads)::jsonb[],
-                CASE WHEN \(receipt)::uuid IS NULL OR EXISTS (SELECT FROM event_log WHERE event_id = \(receipt)::uuid)
-                     THEN \(metadata)::jsonb ELSE '{}' END,
-                \(Int16(VoteCast.schemaVersion)))
+                \(payloads)::jsonb[], \(try EventJSON.encode(metadata))::jsonb, \(Int16(VoteCast.schemaVersion)),
+                \(receipt)::uuid)
             """,
             logger: log.logger
         )

@@ -44,7 +44,7 @@ public struct EventDecoder: Sendable {
             .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.fromVersion, $0) }) }
     }
 
-    public func decode(type: String, schemaVersion: Int, payload: String, streamID: String? = nil) throws -> NPSEvent {
+    public func decode(type: String, schemaVersion: Int, payload: String, streamID: String) throws -> NPSEvent {
         guard let eventType = EventType(rawValue: type) else {
             throw EventDecodingError.unknownType(type)
         }

@@ -30,13 +30,13 @@ public struct ReadModelVersionQuery: Sendable {
         let rows = try await client.rows(
             """
             WITH checkpoints AS (
-                SELECT md5(coalesce(string_agg(name || ':' || version || ':' || rebuilds || ':' || transaction_id::text
-                                               || ':' || position, ',' ORDER BY name), '')
-                           || ':' || (SELECT count(*) FROM event_log_purges)) AS tag,
-                       coalesce(min(position), 0) AS position, (SELECT count(*) FROM event_log_purges) AS purges
-                  FROM projections)
-            SELECT c.tag, c.position, e.recorded_at, c.purges
-              FROM checkpoints c LEFT JOIN event_log e ON e.position = c.position
+                SELECT coalesce(string_agg(name || ':' || version || ':' || rebuilds || ':' || transaction_id::text
+                                           || ':' || position, ',' ORDER BY name), '') AS names,
+                       coalesce(min(position), 0) AS position
+                  FROM projections),
+            purges AS (SELECT count(*) AS count FROM event_log_purges)
+            SELECT md5(c.names || ':' || p.count), c.position, e.recorded_at, p.count
+              FROM checkpoints c CROSS JOIN purges p LEFT JOIN event_log e ON e.position = c.position
             """,
             logger: logger
         )

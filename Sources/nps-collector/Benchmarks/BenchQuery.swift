@@ -227,7 +227,7 @@ enum LoadRun {
 
 /// Sends `head` as soon as the connection is up and again as soon as each
 /// answer ends, until `until`; then closes and reports what it measured.
-private final class RepeatedGet: ChannelInboundHandler, RemovableChannelHandler {
+private final class RepeatedGet: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 

@@ -24,14 +24,15 @@ enum VoteFixtures {
         while made < events {
             let count = min(batchSize, events - made)
             let streamIndex = batches.count % streams
-            let stream = VoteCast.streamID(
-                campaignID: "campaign-\(streamIndex % 2)", workspaceID: "workspace-\(streamIndex)")
+            let campaign = "campaign-\(streamIndex % 2)"
+            let workspace = "workspace-\(streamIndex)"
+            let stream = VoteCast.streamID(campaignID: campaign, workspaceID: workspace)
             var batch = Batch(stream: stream, firstVersion: versions[streamIndex] + 1, events: [])
             batch.events.reserveCapacity(count)
             for _ in 0..<count {
                 let vote = VoteCast(
-                    campaignID: "campaign-\(streamIndex % 2)",
-                    workspaceID: "workspace-\(streamIndex)",
+                    campaignID: campaign,
+                    workspaceID: workspace,
                     identifier: hex(&generator, bytes: 32),
                     roles: generator.next() % 5 == 0 ? ["admin", "user"] : ["user"],
                     score: Int(generator.next() % 11),

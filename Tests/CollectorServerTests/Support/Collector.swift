@@ -170,13 +170,7 @@ struct Collector {
 
     /// The payloads of the log's events of one type, in log order.
     func payloads(_ type: String) async throws -> [JSONValue] {
-        let rows = try await database.owner.query(
-            "SELECT payload::text FROM event_log WHERE event_type = \(type) ORDER BY position",
-            logger: database.logger
-        )
-        var payloads: [JSONValue] = []
-        for try await text in rows.decode(String.self) { payloads.append(try JSONValue.parse(Array(text.utf8))) }
-        return payloads
+        try await logRows().filter { $0.type == type }.map(\.payload)
     }
 
     /// An event as the log holds it, payload and metadata parsed.

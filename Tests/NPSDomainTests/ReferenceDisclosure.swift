@@ -4,7 +4,7 @@ import NPSDomain
 /// workspaces in one pass over dense indices): the reference the faster
 /// `Disclosure` must agree with on every campaign (DisclosureEquivalenceTests).
 /// Its decisions only; what the rule shows is read from `Disclosure`.
-struct ReferenceDisclosure: Equatable {
+struct ReferenceDisclosure {
     let threshold: PrivacyThreshold
     let totalVotes: Int
     let workspaceVotes: [String: Int]
@@ -115,6 +115,4 @@ struct ReferenceDisclosure: Equatable {
         default: return true
         }
     }
-
-    /// A workspace this disclosure did not count is withheld too: a figure
 }

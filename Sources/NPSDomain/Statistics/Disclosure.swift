@@ -59,8 +59,8 @@ public struct Disclosure: Sendable, Equatable {
     public let withheldRoles: Set<String>
     /// The roles the records of each published workspace carry.
     public let recordRoles: [String: Set<String>]
-    /// The workspaces whose figures are shown.
-    public let publishedWorkspaces: Set<String>
+    /// The workspaces whose figures are shown, in id order.
+    public var publishedWorkspaces: [String] { recordRoles.keys.sorted() }
 
     /// The rule for a total by itself (the campaign list, the trend), the
     /// same as the one applied within a full disclosure.
@@ -84,12 +84,10 @@ public struct Disclosure: Sendable, Equatable {
             withheldWorkspaces = Set(campaign.workspaceNames)
             withheldRoles = Set(roleVotes.keys)
             recordRoles = [:]
-            publishedWorkspaces = []
             return
         }
-        let isWithheld = Self.workspacesToWithhold(campaign, threshold: threshold)
+        let (isWithheld, pool) = Self.workspacesToWithhold(campaign, threshold: threshold)
         let published = campaign.workspaces.filter { !isWithheld[$0] }
-        let pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
         let smallComplements = Set(roleVotes.filter { !threshold.isSafeRemainder(total - $0.value) }.keys)
         var withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: smallComplements)
         var isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
@@ -97,16 +95,21 @@ public struct Disclosure: Sendable, Equatable {
         var shown = [[Int]](repeating: [], count: campaign.workspaceNames.count)
         for workspace in published {
             shown[workspace] = Self.kAnonymousRoles(
-                campaign.roleSets[workspace],
+                of: workspace, in: campaign,
                 candidates: campaign.cells[workspace].map(\.role).filter { !isRoleWithheld[$0] }.sorted(),
-                cells: campaign.cells[workspace], roleNames: campaign.roleNames, threshold: threshold)
+                threshold: threshold)
+        }
+        // Each role's votes in the withheld pool: the pool does not change from here on.
+        var rolesInPool = [Int](repeating: 0, count: campaign.roleNames.count)
+        for workspace in campaign.workspaces where isWithheld[workspace] {
+            for cell in campaign.cells[workspace] { rolesInPool[cell.role] += cell.votes }
         }
         while true {
             var newlyWithheld: Set<String> = []
             for role in campaign.roleNames.indices.sorted(by: { campaign.roleNames[$0] < campaign.roleNames[$1] })
             where !isRoleWithheld[role] {
                 let isSafe = Self.makeRoleTotalSafe(
-                    role, in: campaign, published: published, isWithheld: isWithheld, shown: &shown, pool: pool,
+                    role, in: campaign, published: published, shown: &shown, inPool: rolesInPool[role], pool: pool,
                     threshold: threshold)
                 if !isSafe { newlyWithheld.insert(campaign.roleNames[role]) }
             }
@@ -134,19 +137,21 @@ public struct Disclosure: Sendable, Equatable {
         self.withheldWorkspaces = Set(campaign.workspaces.filter { isWithheld[$0] }.map { campaign.workspaceNames[$0] })
         self.withheldRoles = withheldRoles
         self.recordRoles = recordRoles
-        self.publishedWorkspaces = Set(recordRoles.keys)
     }
 
     /// Rule 3 over the workspaces, as `PrivacyThreshold.cellsToWithhold`
     /// decides it: every workspace below k, then the smallest others (ties:
     /// the smallest id) until the withheld pool holds k votes and two
-    /// workspaces. Each one added holds k or more, so at most two are, each
-    /// found in one pass rather than by sorting them all.
-    static func workspacesToWithhold(_ campaign: IndexedGroups, threshold: PrivacyThreshold) -> [Bool] {
+    /// workspaces. Found in one pass rather than by sorting them all: the
+    /// one added holds k or more, so one at most is. Returns which are
+    /// withheld and the votes they pool.
+    static func workspacesToWithhold(
+        _ campaign: IndexedGroups, threshold: PrivacyThreshold
+    ) -> (isWithheld: [Bool], pool: Int) {
         var isWithheld = campaign.workspaceVotes.map(threshold.isBelow(count:))
         var count = isWithheld.count { $0 }
-        guard count > 0 else { return isWithheld }
         var pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
+        guard count > 0 else { return (isWithheld, pool) }
         while pool < threshold.k || count < 2 {
             var smallest: Int?
             for workspace in campaign.workspaces where !isWithheld[workspace] {
@@ -165,7 +170,7 @@ public struct Disclosure: Sendable, Equatable {
             pool += campaign.workspaceVotes[smallest]
             count += 1
         }
-        return isWithheld
+        return (isWithheld, pool)
     }
 
     /// The roles (indices, ascending) a published workspace's records may
@@ -175,9 +180,9 @@ public struct Disclosure: Sendable, Equatable {
     /// With no role shown there is one class, the workspace, which holds at
     /// least k since it is published.
     static func kAnonymousRoles(
-        _ roleSets: [IndexedGroups.RoleSet], candidates: [Int], cells: [IndexedGroups.Cell], roleNames: [String],
-        threshold: PrivacyThreshold
+        of workspace: Int, in campaign: IndexedGroups, candidates: [Int], threshold: PrivacyThreshold
     ) -> [Int] {
+        let roleSets = campaign.roleSets[workspace]
         // One role set, or nothing to show: one class, the whole workspace.
         if roleSets.count == 1 || candidates.isEmpty { return candidates }
         var shown = candidates
@@ -192,8 +197,10 @@ public struct Disclosure: Sendable, Equatable {
                 }
             }
             if classes.allSatisfy({ threshold.isSafeRemainder($0.votes) }) { return shown }
-            func votes(_ role: Int) -> Int { cells.first { $0.role == role }!.votes }
-            let smallest = shown.min { (votes($0), roleNames[$0]) < (votes($1), roleNames[$1]) }!
+            func votes(_ role: Int) -> Int { campaign.votes(of: role, in: workspace)! }
+            let smallest = shown.min {
+                (votes($0), campaign.roleNames[$0]) < (votes($1), campaign.roleNames[$1])
+            }!
             shown.removeAll { $0 == smallest }
         }
     }
@@ -204,7 +211,7 @@ public struct Disclosure: Sendable, Equatable {
     /// with no record carrying it: the role is then withheld campaign-wide.
     /// Each workspace is visited once per role, not once per step.
     static func makeRoleTotalSafe(
-        _ role: Int, in campaign: IndexedGroups, published: [Int], isWithheld: [Bool], shown: inout [[Int]],
+        _ role: Int, in campaign: IndexedGroups, published: [Int], shown: inout [[Int]], inPool: Int,
         pool: Int, threshold: PrivacyThreshold
     ) -> Bool {
         var carrying: [(workspace: Int, votes: Int)] = []
@@ -218,13 +225,7 @@ public struct Disclosure: Sendable, Equatable {
                 hiddenIn.append(workspace)
             }
         }
-        carrying.sort {
-            ($0.votes, campaign.workspaceNames[$0.workspace]) < ($1.votes, campaign.workspaceNames[$1.workspace])
-        }
         var carried = carrying.reduce(0) { $0 + $1.votes }
-        let inPool = campaign.workspaces.reduce(0) {
-            $0 + (isWithheld[$1] ? campaign.votes(of: role, in: $1) ?? 0 : 0)
-        }
         var taken = 0
         while !isRoleRemainderSafe(
             campaign.roleVotes[role] - carried, inPool: inPool, hiddenIn: hiddenIn.count,
@@ -232,6 +233,13 @@ public struct Disclosure: Sendable, Equatable {
             threshold: threshold)
         {
             guard taken < carrying.count else { return false }
+            // Sorted only when a record must give the role up: usually the first check passes.
+            if taken == 0 {
+                carrying.sort {
+                    ($0.votes, campaign.workspaceNames[$0.workspace])
+                        < ($1.votes, campaign.workspaceNames[$1.workspace])
+                }
+            }
             let smallest = carrying[taken]
             taken += 1
             shown[smallest.workspace].removeAll { $0 == role }

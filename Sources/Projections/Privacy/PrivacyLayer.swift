@@ -77,10 +77,11 @@ public struct PrivacyLayer: Sendable {
                 groups: try await VoterGroupQuery(client: source, logger: logger).groups(of: campaign.id),
                 threshold: threshold, isReleased: isReleased)
         }
-        guard let disclosures else { return try await decide() }
-        let version = try await ReadModelVersionQuery(client: source, logger: logger).current()
+        guard let disclosures, let snapshot = source as? ReadSnapshot else { return try await decide() }
         return try await disclosures.disclosure(
-            for: .init(campaignID: campaign.id, versionTag: version.tag, isReleased: isReleased, k: threshold.k),
+            for: .init(
+                campaignID: campaign.id, versionTag: try await snapshot.versionTag(logger: logger),
+                isReleased: isReleased, k: threshold.k),
             decide)
     }
 

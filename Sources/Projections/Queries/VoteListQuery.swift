@@ -112,8 +112,11 @@ public struct VoteListQuery: Sendable {
             }
         }
         if request.after.map({ $0.workspaceID.isEmpty }) ?? true {
-            try await list(.pool, after: request.after)
-            if remaining == 0 { return }
+            // With a role asked for, the pool lists nothing: its records show no role.
+            if request.role == nil {
+                try await list(.pool, after: request.after)
+                if remaining == 0 { return }
+            }
             try await list(.published, after: nil)
         } else {
             try await list(.published, after: request.after)
@@ -138,7 +141,7 @@ public struct VoteListQuery: Sendable {
             workspaces = disclosure.withheldWorkspaces.sorted()
             order = "v.identifier, v.workspace_id"
         case .published:
-            workspaces = disclosure.recordRoles.keys.sorted()
+            workspaces = disclosure.publishedWorkspaces
             order = "v.workspace_id, v.identifier"
         }
         let carryingRole = request.role.map { role in

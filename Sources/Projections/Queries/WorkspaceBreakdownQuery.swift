@@ -81,7 +81,7 @@ public struct WorkspaceBreakdownQuery: Sendable {
         _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
     ) async throws {
         // Withheld unless published: a row the disclosure did not count is never shown by default.
-        let published = disclosure.publishedWorkspaces.sorted()
+        let published = disclosure.publishedWorkspaces
         let direction = request.descending ? -1.0 : 1.0
         let after = request.after
         let rows = try await client.rows(

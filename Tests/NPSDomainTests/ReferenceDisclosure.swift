@@ -44,10 +44,10 @@ struct ReferenceDisclosure {
             recordRoles = [:]
             return
         }
-        let withheldWorkspaces = threshold.cellsToWithhold(workspaceVotes)
+        let withheldWorkspaces = Self.cellsToWithhold(threshold, workspaceVotes)
         let pool = withheldWorkspaces.reduce(0) { $0 + workspaceVotes[$1]! }
         let smallComplements = Set(roleVotes.filter { !threshold.isSafeRemainder(total - $0.value) }.keys)
-        var withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: smallComplements)
+        var withheldRoles = Self.cellsToWithhold(threshold, roleVotes, alsoWithheld: smallComplements)
         var recordRoles: [String: Set<String>] = [:]
         for (workspace, roleSets) in byWorkspace where !withheldWorkspaces.contains(workspace) {
             recordRoles[workspace] = Self.kAnonymousRoles(
@@ -71,7 +71,7 @@ struct ReferenceDisclosure {
                 }
             }
             if newlyWithheld.isEmpty { break }
-            withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: withheldRoles.union(newlyWithheld))
+            withheldRoles = Self.cellsToWithhold(threshold, roleVotes, alsoWithheld: withheldRoles.union(newlyWithheld))
             // Fewer roles shown only merges a workspace's classes of records: each stays at k or more.
             for workspace in recordRoles.keys { recordRoles[workspace]!.subtract(withheldRoles) }
         }
@@ -114,5 +114,25 @@ struct ReferenceDisclosure {
         case (false, 1): return threshold.isSafeRemainder(workspaceVotes[hiddenIn.first!]! - remainder)
         default: return true
         }
+    }
+
+    /// `PrivacyThreshold.cellsToWithhold` as first written (sorting every
+    /// candidate, adding the pool up again each time round): the oracle the
+    /// linear one is held to.
+    static func cellsToWithhold<Cell: Comparable>(
+        _ threshold: PrivacyThreshold, _ votes: [Cell: Int], alsoWithheld: Set<Cell> = []
+    ) -> Set<Cell> {
+        let nonEmpty = votes.filter { $0.value > 0 }
+        var withheld = Set(
+            nonEmpty.keys.filter { threshold.isBelow(count: nonEmpty[$0]!) || alsoWithheld.contains($0) })
+        guard !withheld.isEmpty else { return [] }
+        var candidates = nonEmpty.filter { !withheld.contains($0.key) }.sorted { left, right in
+            left.value != right.value ? left.value < right.value : left.key < right.key
+        }[...]
+        func pooled() -> Int { withheld.reduce(0) { $0 + nonEmpty[$1]! } }
+        while pooled() < threshold.k || withheld.count < 2, let next = candidates.popFirst() {
+            withheld.insert(next.key)
+        }
+        return withheld
     }
 }

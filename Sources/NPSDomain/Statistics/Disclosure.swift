@@ -139,38 +139,15 @@ public struct Disclosure: Sendable, Equatable {
         self.recordRoles = recordRoles
     }
 
-    /// Rule 3 over the workspaces, as `PrivacyThreshold.cellsToWithhold`
-    /// decides it: every workspace below k, then the smallest others (ties:
-    /// the smallest id) until the withheld pool holds k votes and two
-    /// workspaces. Found in one pass rather than by sorting them all: the
-    /// one added holds k or more, so one at most is. Returns which are
-    /// withheld and the votes they pool.
+    /// Rule 3 over the workspaces (`PrivacyThreshold.cellsToWithhold`, over
+    /// their indices): which are withheld, and the votes they pool.
     static func workspacesToWithhold(
         _ campaign: IndexedGroups, threshold: PrivacyThreshold
     ) -> (isWithheld: [Bool], pool: Int) {
-        var isWithheld = campaign.workspaceVotes.map(threshold.isBelow(count:))
-        var count = isWithheld.count { $0 }
-        var pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
-        guard count > 0 else { return (isWithheld, pool) }
-        while pool < threshold.k || count < 2 {
-            var smallest: Int?
-            for workspace in campaign.workspaces where !isWithheld[workspace] {
-                guard let best = smallest else {
-                    smallest = workspace
-                    continue
-                }
-                if (campaign.workspaceVotes[workspace], campaign.workspaceNames[workspace])
-                    < (campaign.workspaceVotes[best], campaign.workspaceNames[best])
-                {
-                    smallest = workspace
-                }
-            }
-            guard let smallest else { break }
-            isWithheld[smallest] = true
-            pool += campaign.workspaceVotes[smallest]
-            count += 1
-        }
-        return (isWithheld, pool)
+        threshold.cellsToWithhold(
+            votes: campaign.workspaceVotes,
+            alsoWithheld: [Bool](repeating: false, count: campaign.workspaceVotes.count),
+            keyPrecedes: { campaign.workspaceNames[$0] < campaign.workspaceNames[$1] })
     }
 
     /// The roles (indices, ascending) a published workspace's records may

@@ -52,16 +52,42 @@ extension PrivacyThreshold {
     /// neither withheld nor counted. `alsoWithheld` are cells withheld for a
     /// reason of another rule; they count towards the pool.
     public func cellsToWithhold<Cell: Comparable>(_ votes: [Cell: Int], alsoWithheld: Set<Cell> = []) -> Set<Cell> {
-        let nonEmpty = votes.filter { $0.value > 0 }
-        var withheld = Set(nonEmpty.keys.filter { isBelow(count: nonEmpty[$0]!) || alsoWithheld.contains($0) })
-        guard !withheld.isEmpty else { return [] }
-        var candidates = nonEmpty.filter { !withheld.contains($0.key) }.sorted { left, right in
-            left.value != right.value ? left.value < right.value : left.key < right.key
-        }[...]
-        func pooled() -> Int { withheld.reduce(0) { $0 + nonEmpty[$1]! } }
-        while pooled() < k || withheld.count < 2, let next = candidates.popFirst() {
-            withheld.insert(next.key)
+        let cells = Array(votes.keys)
+        let withheld = cellsToWithhold(
+            votes: cells.map { votes[$0]! }, alsoWithheld: cells.map(alsoWithheld.contains),
+            keyPrecedes: { cells[$0] < cells[$1] }
+        ).isWithheld
+        return Set(cells.indices.filter { withheld[$0] }.map { cells[$0] })
+    }
+
+    /// The same rule over cells numbered `0..<votes.count` (`keyPrecedes`
+    /// orders two of them by key, for ties): whether each is withheld. In
+    /// linear passes, for dimensions of 100,000 cells (a campaign's
+    /// workspaces): every cell added to the primary ones holds k or more, so
+    /// one at most is, and it is the smallest, found without sorting. Also
+    /// returns the votes the withheld cells pool.
+    public func cellsToWithhold(
+        votes: [Int], alsoWithheld: [Bool], keyPrecedes: (Int, Int) -> Bool
+    ) -> (isWithheld: [Bool], pool: Int) {
+        var withheld = votes.indices.map { votes[$0] > 0 && (isBelow(count: votes[$0]) || alsoWithheld[$0]) }
+        var count = withheld.count { $0 }
+        var pool = votes.indices.reduce(0) { $0 + (withheld[$1] ? votes[$1] : 0) }
+        guard count > 0 else { return (withheld, pool) }
+        while pool < k || count < 2 {
+            var smallest: Int?
+            for cell in votes.indices where votes[cell] > 0 && !withheld[cell] {
+                if let best = smallest,
+                    votes[cell] > votes[best] || (votes[cell] == votes[best] && !keyPrecedes(cell, best))
+                {
+                    continue
+                }
+                smallest = cell
+            }
+            guard let smallest else { break }
+            withheld[smallest] = true
+            pool += votes[smallest]
+            count += 1
         }
-        return withheld
+        return (withheld, pool)
     }
 }

@@ -100,6 +100,7 @@ struct BenchE2E: AsyncParsableCommand {
         let differences = try await check.differences(report.truth)
         let peak = collector.peakResidentBytes()
         let (logBytes, votes, events) = try await logSize(database, logger: logger)
+        let logParts = try await logParts(database, votes: votes, logger: logger)
 
         let uploadPhases = report.phaseTimings.filter { $0.votes > 0 }
         let uploadSeconds = uploadPhases.reduce(0) { $0 + $1.duration.seconds }
@@ -126,7 +127,7 @@ struct BenchE2E: AsyncParsableCommand {
             summary exact \(BenchFigures.format((exactAfter ?? .zero).seconds)) s after the last upload was answered
             collector peak RSS: \(peak / 1_048_576) MiB
             log: \(logBytes) bytes (table and indexes) for \(events) events; \(logBytes / max(votes, 1)) bytes per vote \
-            (\(votes) VoteCast events)
+            (\(votes) VoteCast events): \(logParts)
             check: \(differences.isEmpty ? "the collector's answers equal the ground truth" : "\(differences.count) differences: \(differences.prefix(5))")
             """)
         return (rates, differences.isEmpty && report.unexpected == 0)
@@ -144,6 +145,35 @@ struct BenchE2E: AsyncParsableCommand {
         ).collect()
         let (bytes, votes, events) = try rows[0].decode((Int64, Int64, Int64).self)
         return (Int(bytes), Int(votes), Int(events))
+    }
+
+    /// Where the log's bytes per vote go: the table, its TOAST and each index.
+    private func logParts(_ database: PostgresClient, votes: Int, logger: Logger) async throws -> String {
+        let rows = try await database.query(
+            """
+            SELECT 'table', pg_relation_size('event_log')
+            UNION ALL
+            SELECT 'toast', coalesce(pg_total_relation_size(nullif(reltoastrelid, 0)), 0)
+              FROM pg_class WHERE oid = 'event_log'::regclass
+            UNION ALL
+            SELECT (SELECT relname::text FROM pg_class WHERE oid = indexrelid), pg_relation_size(indexrelid)
+              FROM pg_index WHERE indrelid = 'event_log'::regclass
+            """, logger: logger
+        )
+        var parts: [String] = []
+        for try await (name, bytes) in rows.decode((String, Int64).self) {
+            parts.append("\(name) \(Int(bytes) / max(votes, 1))")
+        }
+        let columns = try await database.query(
+            """
+            SELECT avg(pg_column_size(e.*))::int8, avg(pg_column_size(e.stream_id))::int8,
+                   avg(pg_column_size(e.payload))::int8, avg(pg_column_size(e.metadata))::int8
+              FROM event_log e WHERE e.event_type = 'VoteCast'
+            """, logger: logger
+        ).collect()
+        let (row, streamID, payload, metadata) = try columns[0].decode((Int64?, Int64?, Int64?, Int64?).self)
+        return parts.joined(separator: ", ")
+            + "; a VoteCast row \(row ?? 0) bytes (stream id \(streamID ?? 0), payload \(payload ?? 0), metadata \(metadata ?? 0))"
     }
 }
 

@@ -222,28 +222,54 @@ BEGIN
      WHERE known.campaign_id = closing.campaign_id
        AND known.closed_at IS NULL;
 
-    INSERT INTO workspace_campaigns AS seen
-           (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
-            items_quarantined)
-    SELECT e.payload->>'campaignID', e.payload->>'workspaceID',
-           min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified'),
-           min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown'),
-           max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'),
-           count(*) FILTER (WHERE e.event_type = 'ResultsReceived'),
-           coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0),
-           coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
-      FROM event_log e
-     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
-     GROUP BY 1, 2
-        ON CONFLICT (campaign_id, workspace_id) DO UPDATE
-       SET notified_at = least(seen.notified_at, excluded.notified_at),
-           shown_at = least(seen.shown_at, excluded.shown_at),
-           reported_total = greatest(seen.reported_total, excluded.reported_total),
-           uploads = seen.uploads + excluded.uploads,
-           items_received = seen.items_received + excluded.items_received,
-           items_quarantined = seen.items_quarantined + excluded.items_quarantined;
+    -- Each workspace's way through each campaign, and the campaign's reach
+    -- moved by the workspaces this batch brought in, notified or showed.
+    WITH seen_now AS (
+        SELECT e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id,
+               min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified') AS notified_at,
+               min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown') AS shown_at,
+               max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived') AS reported_total,
+               count(*) FILTER (WHERE e.event_type = 'ResultsReceived') AS uploads,
+               coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+                   AS items_received,
+               coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+                   AS items_quarantined
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
+         GROUP BY 1, 2
+    ),
+    -- As they were before this batch: every part of one statement reads the same snapshot.
+    seen_before AS (
+        SELECT seen.campaign_id, seen.workspace_id, seen.notified_at, seen.shown_at
+          FROM workspace_campaigns seen JOIN seen_now USING (campaign_id, workspace_id)
+    ),
+    seen_after AS (
+        INSERT INTO workspace_campaigns AS seen
+               (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
+                items_quarantined)
+        SELECT * FROM seen_now
+            ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+           SET notified_at = least(seen.notified_at, excluded.notified_at),
+               shown_at = least(seen.shown_at, excluded.shown_at),
+               reported_total = greatest(seen.reported_total, excluded.reported_total),
+               uploads = seen.uploads + excluded.uploads,
+               items_received = seen.items_received + excluded.items_received,
+               items_quarantined = seen.items_quarantined + excluded.items_quarantined
+        RETURNING campaign_id, workspace_id, notified_at, shown_at
+    )
+    INSERT INTO campaign_reach AS reach (campaign_id, announced, notified, shown)
+    SELECT after.campaign_id, count(*) FILTER (WHERE before.campaign_id IS NULL),
+           count(*) FILTER (WHERE after.notified_at IS NOT NULL AND before.notified_at IS NULL),
+           count(*) FILTER (WHERE after.shown_at IS NOT NULL AND before.shown_at IS NULL)
+      FROM seen_after after
+      LEFT JOIN seen_before before
+        ON before.campaign_id = after.campaign_id AND before.workspace_id = after.workspace_id
+     GROUP BY after.campaign_id
+        ON CONFLICT (campaign_id) DO UPDATE
+       SET announced = reach.announced + excluded.announced, notified = reach.notified + excluded.notified,
+           shown = reach.shown + excluded.shown;
 
     INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
     SELECT e.payload->>'workspaceID', e.position, e.recorded_at, (e.payload->>'enabled')::boolean,
@@ -336,6 +362,56 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
         SELECT campaign_id, role, p_shard, score, sum(change)
           FROM moves, jsonb_array_elements_text(roles) AS role GROUP BY campaign_id, role, score
             ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    -- The totals this shard's workspaces reported holding (an upload's ResultsReceived).
+    reported AS (
+        SELECT e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id,
+               max((e.payload->>'total')::bigint) AS total
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
+           AND e.event_type = 'ResultsReceived'
+           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+         GROUP BY 1, 2
+    ),
+    -- Each workspace this batch touched: how many voters it gained (or lost), and what it reported.
+    workspace_changes AS (
+        SELECT campaign_id, workspace_id, coalesce(m.change, 0) AS change, r.total
+          FROM (SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2) AS m
+          FULL JOIN reported r USING (campaign_id, workspace_id)
+    ),
+    -- As they were before this batch: every part of one statement reads the same snapshot.
+    workspaces_before AS (
+        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
+          FROM workspace_voters kept JOIN workspace_changes USING (campaign_id, workspace_id)
+    ),
+    workspaces_after AS (
+        INSERT INTO workspace_voters AS kept (campaign_id, workspace_id, voters, reported_total)
+        SELECT campaign_id, workspace_id, change, total FROM workspace_changes
+            ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+           SET voters = kept.voters + excluded.voters,
+               reported_total = greatest(kept.reported_total, excluded.reported_total)
+        RETURNING campaign_id, workspace_id, voters, reported_total
+    ),
+    -- The funnel's counts move by what changed in each workspace.
+    voting_counts AS (
+        INSERT INTO campaign_voting AS counted
+               (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
+        SELECT after.campaign_id, p_shard,
+               sum((after.voters > 0)::int - (coalesce(before.voters, 0) > 0)::int),
+               sum(CASE WHEN after.reported_total > 0 THEN after.voters ELSE 0 END
+                   - CASE WHEN before.reported_total > 0 THEN before.voters ELSE 0 END),
+               sum(CASE WHEN after.reported_total > 0 THEN after.reported_total ELSE 0 END
+                   - CASE WHEN before.reported_total > 0 THEN before.reported_total ELSE 0 END)
+          FROM workspaces_after after
+          LEFT JOIN workspaces_before before
+            ON before.campaign_id = after.campaign_id AND before.workspace_id = after.workspace_id
+         GROUP BY after.campaign_id
+            ON CONFLICT (campaign_id, shard) DO UPDATE
+           SET voting_workspaces = counted.voting_workspaces + excluded.voting_workspaces,
+               reported_voters = counted.reported_voters + excluded.reported_voters,
+               reported_total = counted.reported_total + excluded.reported_total
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score
@@ -784,6 +860,17 @@ CREATE VIEW public.campaign_funnel AS
   GROUP BY c.campaign_id;
 
 --
+-- Name: campaign_reach; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_reach (
+    campaign_id text NOT NULL,
+    announced bigint NOT NULL,
+    notified bigint NOT NULL,
+    shown bigint NOT NULL
+);
+
+--
 -- Name: campaign_role_scores; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -806,6 +893,18 @@ CREATE TABLE public.campaign_scores (
     score smallint NOT NULL,
     votes bigint NOT NULL,
     CONSTRAINT campaign_scores_score_check CHECK (((score >= 0) AND (score <= 10)))
+);
+
+--
+-- Name: campaign_voting; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_voting (
+    campaign_id text NOT NULL,
+    shard smallint NOT NULL,
+    voting_workspaces bigint NOT NULL,
+    reported_voters bigint NOT NULL,
+    reported_total bigint NOT NULL
 );
 
 --
@@ -1036,6 +1135,18 @@ CREATE VIEW public.workspace_campaign_figures AS
           GROUP BY g.campaign_id, g.workspace_id) votes ON (((votes.campaign_id = wc.campaign_id) AND (votes.workspace_id = wc.workspace_id))));
 
 --
+-- Name: workspace_voters; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_voters (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    voters bigint NOT NULL,
+    reported_total bigint
+)
+WITH (fillfactor='70');
+
+--
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1057,6 +1168,13 @@ ALTER TABLE ONLY public.campaign_daily_scores
     ADD CONSTRAINT campaign_daily_scores_pkey PRIMARY KEY (campaign_id, day, shard, score);
 
 --
+-- Name: campaign_reach campaign_reach_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_reach
+    ADD CONSTRAINT campaign_reach_pkey PRIMARY KEY (campaign_id);
+
+--
 -- Name: campaign_role_scores campaign_role_scores_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1069,6 +1187,13 @@ ALTER TABLE ONLY public.campaign_role_scores
 
 ALTER TABLE ONLY public.campaign_scores
     ADD CONSTRAINT campaign_scores_pkey PRIMARY KEY (campaign_id, shard, score);
+
+--
+-- Name: campaign_voting campaign_voting_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_voting
+    ADD CONSTRAINT campaign_voting_pkey PRIMARY KEY (campaign_id, shard);
 
 --
 -- Name: campaigns campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1195,6 +1320,13 @@ ALTER TABLE ONLY public.voter_groups
 
 ALTER TABLE ONLY public.workspace_campaigns
     ADD CONSTRAINT workspace_campaigns_pkey PRIMARY KEY (campaign_id, workspace_id);
+
+--
+-- Name: workspace_voters workspace_voters_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_voters
+    ADD CONSTRAINT workspace_voters_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
 -- Name: workspaces workspaces_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1489,6 +1621,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_campaigns T
 GRANT SELECT ON TABLE public.campaign_funnel TO nps_app;
 
 --
+-- Name: TABLE campaign_reach; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_reach TO nps_app;
+
+--
 -- Name: TABLE campaign_role_scores; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1499,6 +1637,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_role_scores 
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_scores TO nps_app;
+
+--
+-- Name: TABLE campaign_voting; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_voting TO nps_app;
 
 --
 -- Name: TABLE current_votes; Type: ACL; Schema: public; Owner: -
@@ -1595,3 +1739,9 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 --
 
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
+
+--
+-- Name: TABLE workspace_voters; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_voters TO nps_app;

@@ -151,6 +151,14 @@ struct ReadModelScenarioTests {
                     SELECT concat_ws(' ', campaign_id, notified, shown, voted, opted_out_before_start, opted_out_during)
                       FROM campaign_funnel ORDER BY campaign_id
                     """) == ["c1 3 2 2 1 1", "c2 0 1 1 0 0"])
+            // The funnel the API answers from the folds' counts is the view's.
+            for campaign in ["c1", "c2"] {
+                let counted = try await CampaignFunnelQuery(
+                    client: collector.database.app, logger: collector.database.logger
+                )
+                .funnel(of: campaign)
+                #expect(counted == (try await models.referenceFunnel(of: campaign)), "\(campaign)")
+            }
 
             // Current deduplicated votes.
             #expect(
@@ -223,6 +231,24 @@ struct ReadModels {
         var byScore: [Int: Int] = [:]
         for try await (score, count) in rows.decode((Int16, Int64).self) { byScore[Int(score)] = Int(count) }
         return ScoreDistribution(countsByScore: byScore)
+    }
+
+    /// The funnel as the view `campaign_funnel` counts it, over every workspace.
+    func referenceFunnel(of campaignID: String) async throws -> CampaignFunnel {
+        let rows = try await database.owner.query(
+            """
+            SELECT announced, notified, shown, voted, opted_out_before_start + opted_out_during,
+                   reported_voters::float8 / nullif(reported_total, 0)::float8
+              FROM campaign_funnel WHERE campaign_id = \(campaignID)
+            """, logger: database.logger)
+        for try await (announced, notified, shown, voted, optedOut, completeness) in rows.decode(
+            (Int64, Int64, Int64, Int64, Int64, Double?).self)
+        {
+            return CampaignFunnel(
+                announced: Int(announced), notified: Int(notified), shown: Int(shown), voted: Int(voted),
+                optedOut: Int(optedOut), deliveryCompleteness: completeness)
+        }
+        return CampaignFunnel(announced: 0, notified: 0, shown: 0, voted: 0, optedOut: 0, deliveryCompleteness: nil)
     }
 
     /// `sql` selects one text column.

@@ -13,16 +13,16 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 4,
+            "votes", 5,
             [
-                "functions/project_votes.sql": "92e1d2b7a8dca1a90e345ea86a9fd7cbf5be1b5567709d70546edf8d09077b21",
+                "functions/project_votes.sql": "1586436a1e4ae03c0f5e28483cde2d35ce8c4ff63e7d3c6e336134eb56f788ac",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]
         ),
         (
-            "campaigns", 1,
-            ["functions/project_campaigns.sql": "4ea77e7b87c4fd39863c56648e5124572d02b68f45c790cbeeefd8937f9ebb89"]
+            "campaigns", 2,
+            ["functions/project_campaigns.sql": "d26d20619a0edcda1f2fc5ab1768197968635fbca719b1363c03af9ef85c165b"]
         ),
         (
             "workspaces", 2,

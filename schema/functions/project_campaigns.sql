@@ -1,6 +1,7 @@
 -- project_campaigns: the fold of the campaigns read model
 -- (CampaignsProjection.swift): folds the range (after, through] (see
--- event_batch_end) into campaigns, workspace_campaigns and setting_changes.
+-- event_batch_end) into campaigns, workspace_campaigns (and the counts of
+-- the funnel read from it, campaign_reach) and setting_changes.
 -- Every fold here is a first, a last, a largest or a sum, so the events of a
 -- batch can be grouped before they are applied; each statement reads the
 -- range again, which holds the same rows every time. Never reads VoteCast:
@@ -10,7 +11,7 @@
 -- Changing this file changes the read model: bump the campaigns read model's
 -- version (see schema/README.md).
 --
--- History: 0023.
+-- History: 0023; this file (campaign_reach, 0096).
 CREATE OR REPLACE FUNCTION project_campaigns(
     p_after_transaction    xid8,
     p_after_position       bigint,
@@ -49,28 +50,54 @@ BEGIN
      WHERE known.campaign_id = closing.campaign_id
        AND known.closed_at IS NULL;
 
-    INSERT INTO workspace_campaigns AS seen
-           (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
-            items_quarantined)
-    SELECT e.payload->>'campaignID', e.payload->>'workspaceID',
-           min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified'),
-           min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown'),
-           max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'),
-           count(*) FILTER (WHERE e.event_type = 'ResultsReceived'),
-           coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0),
-           coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
-      FROM event_log e
-     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
-     GROUP BY 1, 2
-        ON CONFLICT (campaign_id, workspace_id) DO UPDATE
-       SET notified_at = least(seen.notified_at, excluded.notified_at),
-           shown_at = least(seen.shown_at, excluded.shown_at),
-           reported_total = greatest(seen.reported_total, excluded.reported_total),
-           uploads = seen.uploads + excluded.uploads,
-           items_received = seen.items_received + excluded.items_received,
-           items_quarantined = seen.items_quarantined + excluded.items_quarantined;
+    -- Each workspace's way through each campaign, and the campaign's reach
+    -- moved by the workspaces this batch brought in, notified or showed.
+    WITH seen_now AS (
+        SELECT e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id,
+               min(e.recorded_at) FILTER (WHERE e.event_type = 'AdminNotified') AS notified_at,
+               min(e.recorded_at) FILTER (WHERE e.event_type = 'SurveyShown') AS shown_at,
+               max((e.payload->>'total')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived') AS reported_total,
+               count(*) FILTER (WHERE e.event_type = 'ResultsReceived') AS uploads,
+               coalesce(sum((e.payload->>'items')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+                   AS items_received,
+               coalesce(sum((e.payload->>'quarantined')::bigint) FILTER (WHERE e.event_type = 'ResultsReceived'), 0)
+                   AS items_quarantined
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
+         GROUP BY 1, 2
+    ),
+    -- As they were before this batch: every part of one statement reads the same snapshot.
+    seen_before AS (
+        SELECT seen.campaign_id, seen.workspace_id, seen.notified_at, seen.shown_at
+          FROM workspace_campaigns seen JOIN seen_now USING (campaign_id, workspace_id)
+    ),
+    seen_after AS (
+        INSERT INTO workspace_campaigns AS seen
+               (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads, items_received,
+                items_quarantined)
+        SELECT * FROM seen_now
+            ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+           SET notified_at = least(seen.notified_at, excluded.notified_at),
+               shown_at = least(seen.shown_at, excluded.shown_at),
+               reported_total = greatest(seen.reported_total, excluded.reported_total),
+               uploads = seen.uploads + excluded.uploads,
+               items_received = seen.items_received + excluded.items_received,
+               items_quarantined = seen.items_quarantined + excluded.items_quarantined
+        RETURNING campaign_id, workspace_id, notified_at, shown_at
+    )
+    INSERT INTO campaign_reach AS reach (campaign_id, announced, notified, shown)
+    SELECT after.campaign_id, count(*) FILTER (WHERE before.campaign_id IS NULL),
+           count(*) FILTER (WHERE after.notified_at IS NOT NULL AND before.notified_at IS NULL),
+           count(*) FILTER (WHERE after.shown_at IS NOT NULL AND before.shown_at IS NULL)
+      FROM seen_after after
+      LEFT JOIN seen_before before
+        ON before.campaign_id = after.campaign_id AND before.workspace_id = after.workspace_id
+     GROUP BY after.campaign_id
+        ON CONFLICT (campaign_id) DO UPDATE
+       SET announced = reach.announced + excluded.announced, notified = reach.notified + excluded.notified,
+           shown = reach.shown + excluded.shown;
 
     INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
     SELECT e.payload->>'workspaceID', e.position, e.recorded_at, (e.payload->>'enabled')::boolean,

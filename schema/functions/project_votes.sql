@@ -5,6 +5,13 @@
 -- statement. A key belongs to one workspace and so to one shard; the counts
 -- pooled over workspaces keep a row per shard.
 --
+-- It also keeps the funnel's vote side: each workspace's voters and the
+-- largest total it reported (workspace_voters, from the moves below and the
+-- shard's ResultsReceived events), and per campaign the workspaces holding a
+-- vote, and the voters and totals of those that reported one
+-- (campaign_voting), which move by each touched workspace's before and
+-- after, so that nothing is counted when a summary is read.
+--
 -- The ingest appends a VoteCast only for a new key or a changed content, so
 -- every event replaces what its key held before: the previous event of the
 -- same key in this batch, or else the stored vote, which the upsert of the
@@ -33,7 +40,7 @@
 -- transaction_id range the planner can use); this file (voter_groups, 0092, in
 -- place of the per-score counts of each workspace, workspace_campaign_scores,
 -- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
--- version 3, its ids in the stream id).
+-- version 3, its ids in the stream id; workspace_voters and campaign_voting, 0096).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -121,6 +128,56 @@ AS $$
         SELECT campaign_id, role, p_shard, score, sum(change)
           FROM moves, jsonb_array_elements_text(roles) AS role GROUP BY campaign_id, role, score
             ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
+    ),
+    -- The totals this shard's workspaces reported holding (an upload's ResultsReceived).
+    reported AS (
+        SELECT e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id,
+               max((e.payload->>'total')::bigint) AS total
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
+           AND e.event_type = 'ResultsReceived'
+           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+         GROUP BY 1, 2
+    ),
+    -- Each workspace this batch touched: how many voters it gained (or lost), and what it reported.
+    workspace_changes AS (
+        SELECT campaign_id, workspace_id, coalesce(m.change, 0) AS change, r.total
+          FROM (SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2) AS m
+          FULL JOIN reported r USING (campaign_id, workspace_id)
+    ),
+    -- As they were before this batch: every part of one statement reads the same snapshot.
+    workspaces_before AS (
+        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
+          FROM workspace_voters kept JOIN workspace_changes USING (campaign_id, workspace_id)
+    ),
+    workspaces_after AS (
+        INSERT INTO workspace_voters AS kept (campaign_id, workspace_id, voters, reported_total)
+        SELECT campaign_id, workspace_id, change, total FROM workspace_changes
+            ON CONFLICT (campaign_id, workspace_id) DO UPDATE
+           SET voters = kept.voters + excluded.voters,
+               reported_total = greatest(kept.reported_total, excluded.reported_total)
+        RETURNING campaign_id, workspace_id, voters, reported_total
+    ),
+    -- The funnel's counts move by what changed in each workspace.
+    voting_counts AS (
+        INSERT INTO campaign_voting AS counted
+               (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
+        SELECT after.campaign_id, p_shard,
+               sum((after.voters > 0)::int - (coalesce(before.voters, 0) > 0)::int),
+               sum(CASE WHEN after.reported_total > 0 THEN after.voters ELSE 0 END
+                   - CASE WHEN before.reported_total > 0 THEN before.voters ELSE 0 END),
+               sum(CASE WHEN after.reported_total > 0 THEN after.reported_total ELSE 0 END
+                   - CASE WHEN before.reported_total > 0 THEN before.reported_total ELSE 0 END)
+          FROM workspaces_after after
+          LEFT JOIN workspaces_before before
+            ON before.campaign_id = after.campaign_id AND before.workspace_id = after.workspace_id
+         GROUP BY after.campaign_id
+            ON CONFLICT (campaign_id, shard) DO UPDATE
+           SET voting_workspaces = counted.voting_workspaces + excluded.voting_workspaces,
+               reported_voters = counted.reported_voters + excluded.reported_voters,
+               reported_total = counted.reported_total + excluded.reported_total
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score

@@ -51,8 +51,8 @@ public struct CampaignOverviewQuery: Sendable {
         var votingWorkspaces: [String: Int] = [:]
         let voting = try await client.rows(
             """
-            SELECT campaign_id, count(DISTINCT workspace_id)::int8 FROM voter_groups
-             WHERE votes > 0 AND (\(campaignID)::text IS NULL OR campaign_id = \(campaignID))
+            SELECT campaign_id, sum(voting_workspaces)::int8 FROM campaign_voting
+             WHERE \(campaignID)::text IS NULL OR campaign_id = \(campaignID)
              GROUP BY campaign_id
             """,
             logger: logger

@@ -7,8 +7,9 @@ extension SQLProjection {
     /// needs a new `version` (FoldVersionTests).
     public static let campaigns = SQLProjection(
         name: "campaigns",
-        version: 1,
+        // 2: the funnel's reach kept by the fold (campaign_reach).
+        version: 2,
         function: "project_campaigns",
-        tables: ["campaigns", "workspace_campaigns", "setting_changes"]
+        tables: ["campaigns", "workspace_campaigns", "campaign_reach", "setting_changes"]
     )
 }

@@ -65,6 +65,30 @@ struct QueryBenchFixture {
             INSERT INTO campaign_daily_scores (campaign_id, day, shard, score, change)
             SELECT campaign_id, (now() - interval '5 days')::date, shard, score, votes FROM campaign_scores
             """,
+            // The workspaces whose setting is off turned it off after the notice, before the start.
+            """
+            INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
+            SELECT 'ws-' || w, w, now() - interval '20 days', false, 'admin'
+              FROM generate_series(0, \(workspaces - 1)) AS w WHERE w % 50 = 0
+            """,
+            """
+            INSERT INTO campaign_reach (campaign_id, announced, notified, shown)
+            SELECT campaign_id, count(*), count(notified_at), count(shown_at) FROM workspace_campaigns GROUP BY 1
+            """,
+            """
+            INSERT INTO workspace_voters (campaign_id, workspace_id, voters, reported_total)
+            SELECT wc.campaign_id, wc.workspace_id, coalesce(g.voters, 0), wc.reported_total
+              FROM workspace_campaigns wc
+              LEFT JOIN (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups GROUP BY 1, 2) AS g
+                ON g.campaign_id = wc.campaign_id AND g.workspace_id = wc.workspace_id
+            """,
+            """
+            INSERT INTO campaign_voting (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
+            SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, count(*) FILTER (WHERE voters > 0),
+                   coalesce(sum(voters) FILTER (WHERE reported_total > 0), 0),
+                   coalesce(sum(reported_total) FILTER (WHERE reported_total > 0), 0)
+              FROM workspace_voters GROUP BY 1, 2
+            """,
             "ANALYZE",
         ]
         for statement in statements {

@@ -29,16 +29,23 @@ CREATE TABLE campaign_voting (
     PRIMARY KEY (campaign_id, shard)
 );
 
--- Read model "campaigns" (project_campaigns), one row a campaign: its
--- workspaces in workspace_campaigns (announced), and those notified and
--- shown. The opt-outs depend on when the setting changed relative to the
--- campaign's dates and are counted when read, over the workspaces that
--- changed it (setting_changes), which are few.
+-- Read model "campaigns" (project_campaigns): whether each workspace opted
+-- out of each campaign, before its start or while it ran (campaign_funnel
+-- states the rule), decided by the fold when the workspace's notice or
+-- setting or the campaign's dates change; and one row a campaign: its
+-- workspaces in workspace_campaigns (announced), those notified and shown,
+-- and those opted out.
+ALTER TABLE workspace_campaigns
+    ADD COLUMN opted_out_before_start boolean NOT NULL DEFAULT false,
+    ADD COLUMN opted_out_during boolean NOT NULL DEFAULT false;
+
 CREATE TABLE campaign_reach (
-    campaign_id  text PRIMARY KEY,
-    announced    bigint NOT NULL,
-    notified     bigint NOT NULL,
-    shown        bigint NOT NULL
+    campaign_id             text PRIMARY KEY,
+    announced               bigint NOT NULL,
+    notified                bigint NOT NULL,
+    shown                   bigint NOT NULL,
+    opted_out_before_start  bigint NOT NULL DEFAULT 0,
+    opted_out_during        bigint NOT NULL DEFAULT 0
 );
 
 -- An existing database: the counts of what is already folded, so that the
@@ -49,8 +56,9 @@ SELECT coalesce(g.campaign_id, wc.campaign_id), coalesce(g.workspace_id, wc.work
        coalesce(g.voters, 0), wc.reported_total
   FROM (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups
          GROUP BY campaign_id, workspace_id) AS g
+  -- Those that uploaded results (a ResultsReceived, with a total or not), as the fold keeps them.
   FULL JOIN (SELECT campaign_id, workspace_id, reported_total FROM workspace_campaigns
-              WHERE reported_total IS NOT NULL) AS wc
+              WHERE uploads > 0) AS wc
     ON wc.campaign_id = g.campaign_id AND wc.workspace_id = g.workspace_id;
 
 -- In the votes read model's two shards, as project_votes places a workspace.
@@ -61,8 +69,22 @@ SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, count(*) FILTER (
   FROM workspace_voters
  GROUP BY 1, 2;
 
-INSERT INTO campaign_reach (campaign_id, announced, notified, shown)
-SELECT campaign_id, count(*), count(notified_at), count(shown_at)
+UPDATE workspace_campaigns wc
+   SET opted_out_before_start = coalesce((SELECT NOT s.enabled AND s.changed_at >= wc.notified_at
+                                            FROM setting_changes s
+                                           WHERE s.workspace_id = wc.workspace_id AND s.changed_at < c.start_at
+                                           ORDER BY s.position DESC LIMIT 1), false),
+       opted_out_during = EXISTS (SELECT FROM setting_changes s
+                                   WHERE s.workspace_id = wc.workspace_id AND NOT s.enabled
+                                     AND s.changed_at >= c.start_at
+                                     AND s.changed_at < least(c.expire_at, c.closed_at))
+  FROM campaigns c
+ WHERE c.campaign_id = wc.campaign_id
+   AND wc.workspace_id IN (SELECT workspace_id FROM setting_changes);
+
+INSERT INTO campaign_reach (campaign_id, announced, notified, shown, opted_out_before_start, opted_out_during)
+SELECT campaign_id, count(*), count(notified_at), count(shown_at), count(*) FILTER (WHERE opted_out_before_start),
+       count(*) FILTER (WHERE opted_out_during)
   FROM workspace_campaigns
  GROUP BY campaign_id;
 

@@ -18,6 +18,30 @@ struct BatchBoundaryTests {
                 try await Backlog(workspaces: 8, prefix: prefix, chunkSize: 100)
                     .append(votes: 600, using: database.app, logger: database.logger)
             }
+            // c0 announced again to start tomorrow, c1 as started an hour ago, and the survey turned off
+            // now where each was notified: opted out of c0 before its start, of c1 while it runs.
+            try await database.app.query(
+                """
+                SELECT append_events(
+                           'campaigns', NULL, ARRAY[gen_random_uuid(), gen_random_uuid()],
+                           ARRAY['CampaignAnnounced', 'CampaignAnnounced'], ARRAY[1, 1]::smallint[],
+                           ARRAY[jsonb_build_object('campaignID', 'c0', 'startAt', now() + interval '1 day',
+                                                    'expireAt', now() + interval '30 days', 'roles', '[]'::jsonb),
+                                 jsonb_build_object('campaignID', 'c1', 'startAt', now() - interval '1 hour',
+                                                    'expireAt', now() + interval '30 days', 'roles', '[]'::jsonb)],
+                           ARRAY['{}', '{}']::jsonb[])
+                """, logger: database.logger)
+            for workspace in ["a-w0", "a-w6", "b-w7"] {
+                try await database.app.query(
+                    """
+                    SELECT append_events(
+                               'nps-setting/' || \(workspace), NULL, ARRAY[gen_random_uuid()], ARRAY['SettingToggled'],
+                               ARRAY[1::smallint],
+                               ARRAY[jsonb_build_object('workspaceID', \(workspace)::text, 'enabled', false,
+                                                        'source', 'sync')],
+                               ARRAY['{}'::jsonb])
+                    """, logger: database.logger)
+            }
             let small = try await ReadModels.foldFromScratch(database, batchSize: 7)
             let large = try await ReadModels.foldFromScratch(database, batchSize: 10_000)
             #expect(large["current_votes"]?.count == 2 * Backlog(workspaces: 8).distinctKeys(votes: 600))
@@ -52,6 +76,35 @@ struct BatchBoundaryTests {
             for try await count in missing.decode(Int.self) { differences.append(count) }
             #expect(differences == [0, 0])
             #expect(try await ReadModels.count("voter_groups", in: database, where: "votes > 0") > 8)
+
+            // The funnel's counts the folds keep are the view's, which counts every workspace's rows.
+            let funnels = try await database.app.query(
+                """
+                SELECT concat_ws(' ', f.campaign_id, r.announced, r.notified, r.shown,
+                                 r.opted_out_before_start, r.opted_out_during, v.voting, v.reported_voters,
+                                 v.reported_total),
+                       concat_ws(' ', f.campaign_id, f.announced, f.notified, f.shown,
+                                 f.opted_out_before_start, f.opted_out_during, f.voted, f.reported_voters,
+                                 f.reported_total)
+                  FROM campaign_funnel f
+                  JOIN campaign_reach r USING (campaign_id)
+                  JOIN (SELECT campaign_id, sum(voting_workspaces) AS voting, sum(reported_voters) AS reported_voters,
+                               sum(reported_total) AS reported_total
+                          FROM campaign_voting GROUP BY 1) AS v USING (campaign_id)
+                 ORDER BY 1
+                """, logger: database.logger)
+            var compared = 0
+            for try await (kept, counted) in funnels.decode((String, String).self) {
+                #expect(kept == counted)
+                compared += 1
+            }
+            #expect(compared == 2)
+            let optedOut = try await database.app.query(
+                "SELECT sum(opted_out_before_start)::int8, sum(opted_out_during)::int8 FROM campaign_reach",
+                logger: database.logger)
+            for try await (beforeStart, during) in optedOut.decode((Int64, Int64).self) {
+                #expect(beforeStart > 0 && during > 0, "\(beforeStart) before the start, \(during) during")
+            }
         }
     }
 }

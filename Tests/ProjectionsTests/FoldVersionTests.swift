@@ -22,7 +22,7 @@ struct FoldVersionTests {
         ),
         (
             "campaigns", 2,
-            ["functions/project_campaigns.sql": "d26d20619a0edcda1f2fc5ab1768197968635fbca719b1363c03af9ef85c165b"]
+            ["functions/project_campaigns.sql": "c94f4c92c6daf3185a944accfabb9bb628fcb2bae508bffa0abed63973c6e712"]
         ),
         (
             "workspaces", 2,

@@ -1,7 +1,8 @@
 -- project_campaigns: the fold of the campaigns read model
 -- (CampaignsProjection.swift): folds the range (after, through] (see
--- event_batch_end) into campaigns, workspace_campaigns (and the counts of
--- the funnel read from it, campaign_reach) and setting_changes.
+-- event_batch_end) into campaigns, workspace_campaigns (with whether the
+-- workspace opted out, and the funnel's counts over them, campaign_reach)
+-- and setting_changes.
 -- Every fold here is a first, a last, a largest or a sum, so the events of a
 -- batch can be grouped before they are applied; each statement reads the
 -- range again, which holds the same rows every time. Never reads VoteCast:
@@ -106,6 +107,63 @@ BEGIN
      WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
        AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
        AND e.event_type = 'SettingToggled';
+
+    -- Whether each workspace opted out of each campaign (campaign_funnel
+    -- states the rule), decided again for the pairs this batch may have
+    -- changed: those it brought in or notified, those of a workspace whose
+    -- setting changed, and every workspace of a campaign announced again or
+    -- closed. A pair whose answer moved moves its campaign's counts.
+    WITH batch AS (
+        SELECT e.event_type, e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id
+          FROM event_log e
+         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
+           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
+           AND e.event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived', 'SettingToggled',
+                                'CampaignAnnounced', 'CampaignClosed')
+    ),
+    affected AS (
+        SELECT campaign_id, workspace_id FROM batch
+         WHERE event_type IN ('AdminNotified', 'SurveyShown', 'ResultsReceived')
+        UNION
+        SELECT wc.campaign_id, wc.workspace_id
+          FROM workspace_campaigns wc JOIN batch ON batch.workspace_id = wc.workspace_id
+         WHERE batch.event_type = 'SettingToggled'
+        UNION
+        SELECT wc.campaign_id, wc.workspace_id
+          FROM workspace_campaigns wc JOIN batch ON batch.campaign_id = wc.campaign_id
+         WHERE batch.event_type IN ('CampaignAnnounced', 'CampaignClosed')
+    ),
+    decided AS (
+        SELECT wc.campaign_id, wc.workspace_id,
+               wc.opted_out_before_start AS was_before_start, wc.opted_out_during AS was_during,
+               coalesce(wc.notified_at IS NOT NULL AND NOT at_start.enabled
+                        AND at_start.changed_at >= wc.notified_at, false) AS before_start,
+               EXISTS (SELECT FROM setting_changes s
+                        WHERE s.workspace_id = wc.workspace_id AND NOT s.enabled AND s.changed_at >= c.start_at
+                          AND s.changed_at < least(c.expire_at, c.closed_at)) AS during
+          FROM affected
+          JOIN workspace_campaigns wc USING (campaign_id, workspace_id)
+          JOIN campaigns c USING (campaign_id)
+          LEFT JOIN LATERAL (SELECT s.enabled, s.changed_at FROM setting_changes s
+                              WHERE s.workspace_id = wc.workspace_id AND s.changed_at < c.start_at
+                              ORDER BY s.position DESC LIMIT 1) AS at_start ON true
+    ),
+    moved AS (
+        UPDATE workspace_campaigns wc
+           SET opted_out_before_start = decided.before_start, opted_out_during = decided.during
+          FROM decided
+         WHERE wc.campaign_id = decided.campaign_id AND wc.workspace_id = decided.workspace_id
+           AND (decided.before_start, decided.during) IS DISTINCT FROM (decided.was_before_start, decided.was_during)
+        RETURNING decided.*
+    )
+    INSERT INTO campaign_reach AS reach (campaign_id, announced, notified, shown, opted_out_before_start,
+                                         opted_out_during)
+    SELECT campaign_id, 0, 0, 0, sum(before_start::int - was_before_start::int), sum(during::int - was_during::int)
+      FROM moved
+     GROUP BY campaign_id
+        ON CONFLICT (campaign_id) DO UPDATE
+       SET opted_out_before_start = reach.opted_out_before_start + excluded.opted_out_before_start,
+           opted_out_during = reach.opted_out_during + excluded.opted_out_during;
 END
 $$;
 

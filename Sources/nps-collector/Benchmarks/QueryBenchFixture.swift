@@ -29,9 +29,9 @@ struct QueryBenchFixture {
             """,
             """
             INSERT INTO workspace_campaigns (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads,
-                                             items_received)
+                                             items_received, opted_out_before_start)
             SELECT \(campaign), 'ws-' || w, now() - interval '25 days', now() - interval '9 days',
-                   \(perWorkspace) + w % 3, 1, \(perWorkspace)
+                   \(perWorkspace) + w % 3, 1, \(perWorkspace), w % 50 = 0
               FROM generate_series(0, \(workspaces - 1)) AS w
             """,
             """
@@ -65,15 +65,18 @@ struct QueryBenchFixture {
             INSERT INTO campaign_daily_scores (campaign_id, day, shard, score, change)
             SELECT campaign_id, (now() - interval '5 days')::date, shard, score, votes FROM campaign_scores
             """,
-            // The workspaces whose setting is off turned it off after the notice, before the start.
+            // The workspaces whose setting is off turned it off after the notice, before the start
+            // (opted_out_before_start above).
             """
             INSERT INTO setting_changes (workspace_id, position, changed_at, enabled, source)
             SELECT 'ws-' || w, w, now() - interval '20 days', false, 'admin'
               FROM generate_series(0, \(workspaces - 1)) AS w WHERE w % 50 = 0
             """,
             """
-            INSERT INTO campaign_reach (campaign_id, announced, notified, shown)
-            SELECT campaign_id, count(*), count(notified_at), count(shown_at) FROM workspace_campaigns GROUP BY 1
+            INSERT INTO campaign_reach (campaign_id, announced, notified, shown, opted_out_before_start)
+            SELECT campaign_id, count(*), count(notified_at), count(shown_at),
+                   count(*) FILTER (WHERE opted_out_before_start)
+              FROM workspace_campaigns GROUP BY 1
             """,
             """
             INSERT INTO workspace_voters (campaign_id, workspace_id, voters, reported_total)

@@ -4,17 +4,16 @@
 -- workspace in 0.35-0.5 s, and count(DISTINCT workspace_id) took 0.1-0.3 s,
 -- on every first answer of a new read-model version).
 --
--- Read model "votes" (project_votes), one row a workspace in a campaign:
--- its current voters and the largest total it reported holding (the
--- ResultsReceived of its uploads, in the same shard as its votes). A
--- workspace belongs to one shard of the fold, hence no shard column.
-CREATE TABLE workspace_voters (
+-- Read model "votes" (project_votes), one row a workspace in a campaign
+-- that uploaded results: the largest total it reported holding (its
+-- ResultsReceived, in the same shard as its votes). A workspace belongs to
+-- one shard of the fold, hence no shard column.
+CREATE TABLE workspace_reports (
     campaign_id     text NOT NULL,
     workspace_id    text NOT NULL,
-    voters          bigint NOT NULL,
     reported_total  bigint,
     PRIMARY KEY (campaign_id, workspace_id)
-) WITH (fillfactor = 70);
+);
 
 -- Read model "votes", one row a campaign and shard (as campaign_scores):
 -- over that shard's workspaces, those holding a current vote, and over those
@@ -51,22 +50,21 @@ CREATE TABLE campaign_reach (
 -- An existing database: the counts of what is already folded, so that the
 -- summary answers at once, before both read models are rebuilt at their new
 -- versions.
-INSERT INTO workspace_voters (campaign_id, workspace_id, voters, reported_total)
-SELECT coalesce(g.campaign_id, wc.campaign_id), coalesce(g.workspace_id, wc.workspace_id),
-       coalesce(g.voters, 0), wc.reported_total
-  FROM (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups
-         GROUP BY campaign_id, workspace_id) AS g
-  -- Those that uploaded results (a ResultsReceived, with a total or not), as the fold keeps them.
-  FULL JOIN (SELECT campaign_id, workspace_id, reported_total FROM workspace_campaigns
-              WHERE uploads > 0) AS wc
-    ON wc.campaign_id = g.campaign_id AND wc.workspace_id = g.workspace_id;
+INSERT INTO workspace_reports (campaign_id, workspace_id, reported_total)
+SELECT campaign_id, workspace_id, reported_total FROM workspace_campaigns WHERE uploads > 0;
 
 -- In the votes read model's two shards, as project_votes places a workspace.
 INSERT INTO campaign_voting (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
 SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, count(*) FILTER (WHERE voters > 0),
        coalesce(sum(voters) FILTER (WHERE reported_total > 0), 0),
        coalesce(sum(reported_total) FILTER (WHERE reported_total > 0), 0)
-  FROM workspace_voters
+  FROM (SELECT coalesce(g.campaign_id, r.campaign_id) AS campaign_id,
+               coalesce(g.workspace_id, r.workspace_id) AS workspace_id,
+               coalesce(g.voters, 0) AS voters, r.reported_total
+          FROM (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups
+                 GROUP BY campaign_id, workspace_id) AS g
+          FULL JOIN workspace_reports r ON r.campaign_id = g.campaign_id AND r.workspace_id = g.workspace_id)
+       AS workspaces
  GROUP BY 1, 2;
 
 UPDATE workspace_campaigns wc
@@ -88,5 +86,5 @@ SELECT campaign_id, count(*), count(notified_at), count(shown_at), count(*) FILT
   FROM workspace_campaigns
  GROUP BY campaign_id;
 
-REVOKE ALL ON TABLE workspace_voters, campaign_voting, campaign_reach FROM PUBLIC;
-GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE workspace_voters, campaign_voting, campaign_reach TO nps_app;
+REVOKE ALL ON TABLE workspace_reports, campaign_voting, campaign_reach FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE workspace_reports, campaign_voting, campaign_reach TO nps_app;

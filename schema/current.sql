@@ -433,38 +433,57 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
          GROUP BY 1, 2
     ),
     -- Each workspace this batch touched: how many voters it gained (or lost), and what it reported.
-    workspace_changes AS (
-        SELECT campaign_id, workspace_id, coalesce(m.change, 0) AS change, r.total
-          FROM (SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2) AS m
-          FULL JOIN reported r USING (campaign_id, workspace_id)
+    voter_changes AS (
+        SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2
     ),
-    -- As they were before this batch: every part of one statement reads the same snapshot.
-    workspaces_before AS (
-        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
-          FROM workspace_voters kept JOIN workspace_changes USING (campaign_id, workspace_id)
+    touched AS (
+        SELECT campaign_id, workspace_id FROM voter_changes
+        UNION
+        SELECT campaign_id, workspace_id FROM reported
     ),
-    workspaces_after AS (
-        INSERT INTO workspace_voters AS kept (campaign_id, workspace_id, voters, reported_total)
-        SELECT campaign_id, workspace_id, change, total FROM workspace_changes
+    -- As they were before this batch (every part of one statement reads the same snapshot): the
+    -- voters counted from the workspace's groups, which the batch writes anyway, rather than kept
+    -- in a row of their own, which would be one more upsert a workspace.
+    voters_before AS (
+        SELECT g.campaign_id, g.workspace_id, sum(g.votes) AS voters
+          FROM voter_groups g JOIN touched USING (campaign_id, workspace_id)
+         GROUP BY 1, 2
+    ),
+    reports_before AS (
+        SELECT kept.campaign_id, kept.workspace_id, kept.reported_total
+          FROM workspace_reports kept JOIN touched USING (campaign_id, workspace_id)
+    ),
+    reports_after AS (
+        INSERT INTO workspace_reports AS kept (campaign_id, workspace_id, reported_total)
+        SELECT campaign_id, workspace_id, total FROM reported
             ON CONFLICT (campaign_id, workspace_id) DO UPDATE
-           SET voters = kept.voters + excluded.voters,
-               reported_total = greatest(kept.reported_total, excluded.reported_total)
-        RETURNING campaign_id, workspace_id, voters, reported_total
+           SET reported_total = greatest(kept.reported_total, excluded.reported_total)
+        RETURNING campaign_id, workspace_id, reported_total
+    ),
+    workspace_moves AS (
+        SELECT touched.campaign_id,
+               coalesce(before.voters, 0) AS voters_before,
+               coalesce(before.voters, 0) + coalesce(changed.change, 0) AS voters_after,
+               reported_before.reported_total AS total_before,
+               coalesce(reported_after.reported_total, reported_before.reported_total) AS total_after
+          FROM touched
+          LEFT JOIN voters_before before USING (campaign_id, workspace_id)
+          LEFT JOIN voter_changes changed USING (campaign_id, workspace_id)
+          LEFT JOIN reports_before reported_before USING (campaign_id, workspace_id)
+          LEFT JOIN reports_after reported_after USING (campaign_id, workspace_id)
     ),
     -- The funnel's counts move by what changed in each workspace.
     voting_counts AS (
         INSERT INTO campaign_voting AS counted
                (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
-        SELECT after.campaign_id, p_shard,
-               sum((after.voters > 0)::int - (coalesce(before.voters, 0) > 0)::int),
-               sum(CASE WHEN after.reported_total > 0 THEN after.voters ELSE 0 END
-                   - CASE WHEN before.reported_total > 0 THEN before.voters ELSE 0 END),
-               sum(CASE WHEN after.reported_total > 0 THEN after.reported_total ELSE 0 END
-                   - CASE WHEN before.reported_total > 0 THEN before.reported_total ELSE 0 END)
-          FROM workspaces_after after
-          LEFT JOIN workspaces_before before
-            ON before.campaign_id = after.campaign_id AND before.workspace_id = after.workspace_id
-         GROUP BY after.campaign_id
+        SELECT campaign_id, p_shard,
+               sum((voters_after > 0)::int - (voters_before > 0)::int),
+               sum(CASE WHEN total_after > 0 THEN voters_after ELSE 0 END
+                   - CASE WHEN total_before > 0 THEN voters_before ELSE 0 END),
+               sum(CASE WHEN total_after > 0 THEN total_after ELSE 0 END
+                   - CASE WHEN total_before > 0 THEN total_before ELSE 0 END)
+          FROM workspace_moves
+         GROUP BY campaign_id
             ON CONFLICT (campaign_id, shard) DO UPDATE
            SET voting_workspaces = counted.voting_workspaces + excluded.voting_workspaces,
                reported_voters = counted.reported_voters + excluded.reported_voters,
@@ -1201,16 +1220,14 @@ CREATE VIEW public.workspace_campaign_figures AS
           GROUP BY g.campaign_id, g.workspace_id) votes ON (((votes.campaign_id = wc.campaign_id) AND (votes.workspace_id = wc.workspace_id))));
 
 --
--- Name: workspace_voters; Type: TABLE; Schema: public; Owner: -
+-- Name: workspace_reports; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.workspace_voters (
+CREATE TABLE public.workspace_reports (
     campaign_id text NOT NULL,
     workspace_id text NOT NULL,
-    voters bigint NOT NULL,
     reported_total bigint
-)
-WITH (fillfactor='70');
+);
 
 --
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1388,11 +1405,11 @@ ALTER TABLE ONLY public.workspace_campaigns
     ADD CONSTRAINT workspace_campaigns_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
--- Name: workspace_voters workspace_voters_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+-- Name: workspace_reports workspace_reports_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.workspace_voters
-    ADD CONSTRAINT workspace_voters_pkey PRIMARY KEY (campaign_id, workspace_id);
+ALTER TABLE ONLY public.workspace_reports
+    ADD CONSTRAINT workspace_reports_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
 -- Name: workspaces workspaces_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1807,7 +1824,7 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
 
 --
--- Name: TABLE workspace_voters; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE workspace_reports; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_voters TO nps_app;
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_reports TO nps_app;

@@ -2,9 +2,8 @@ extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
     /// per role, and per day for the trend; and per workspace and role set,
     /// with promoters and detractors (the voter groups the privacy rule
-    /// decides from, and every figure of a workspace); each workspace's
-    /// voters and reported total, and the funnel's counts that follow from
-    /// them.
+    /// decides from, and every figure of a workspace); the totals the
+    /// workspaces reported, and the funnel's counts that follow from them.
     /// Folded in two shards by workspace, which run in parallel: this is the
     /// read model every vote passes through.
     ///
@@ -18,12 +17,12 @@ extension SQLProjection {
         // 3: voter_groups, the counts the privacy rule and the workspace breakdown read,
         //    in place of workspace_campaign_scores.
         // 4: VoteCast version 3, its campaign and workspace read from the stream id.
-        // 5: the funnel's vote side kept by the fold (workspace_voters, campaign_voting).
+        // 5: the funnel's vote side kept by the fold (workspace_reports, campaign_voting).
         version: 5,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
-            "workspace_voters", "campaign_voting",
+            "workspace_reports", "campaign_voting",
         ],
         // What each upsert replaced, for the counts: depends on where batches began and ended.
         bookkeepingColumns: ["current_votes": ["replaced_score", "replaced_roles", "replaced_at"]]

@@ -19,12 +19,17 @@ CREATE TABLE workspace_reports (
 -- over that shard's workspaces, those holding a current vote, and over those
 -- that reported a total above 0, their voters and those totals summed (the
 -- delivery completeness is their ratio). Queries sum the shards.
+-- batches counts the fold's batches that moved the row: a campaign whose
+-- sum of them has not changed has the same voter groups, so the privacy
+-- rule decided from them still holds (DisclosureCache). Bookkeeping: it
+-- depends on where batches ended, and comparisons leave it out.
 CREATE TABLE campaign_voting (
     campaign_id        text NOT NULL,
     shard              smallint NOT NULL,
     voting_workspaces  bigint NOT NULL,
     reported_voters    bigint NOT NULL,
     reported_total     bigint NOT NULL,
+    batches            bigint NOT NULL DEFAULT 1,
     PRIMARY KEY (campaign_id, shard)
 );
 

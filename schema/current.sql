@@ -472,7 +472,8 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
           LEFT JOIN reports_before reported_before USING (campaign_id, workspace_id)
           LEFT JOIN reports_after reported_after USING (campaign_id, workspace_id)
     ),
-    -- The funnel's counts move by what changed in each workspace.
+    -- The funnel's counts move by what changed in each workspace; every campaign whose voter
+    -- groups this batch may have moved counts one more batch.
     voting_counts AS (
         INSERT INTO campaign_voting AS counted
                (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
@@ -487,7 +488,8 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
             ON CONFLICT (campaign_id, shard) DO UPDATE
            SET voting_workspaces = counted.voting_workspaces + excluded.voting_workspaces,
                reported_voters = counted.reported_voters + excluded.reported_voters,
-               reported_total = counted.reported_total + excluded.reported_total
+               reported_total = counted.reported_total + excluded.reported_total,
+               batches = counted.batches + 1
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score
@@ -989,7 +991,8 @@ CREATE TABLE public.campaign_voting (
     shard smallint NOT NULL,
     voting_workspaces bigint NOT NULL,
     reported_voters bigint NOT NULL,
-    reported_total bigint NOT NULL
+    reported_total bigint NOT NULL,
+    batches bigint DEFAULT 1 NOT NULL
 );
 
 --

@@ -6,10 +6,10 @@ import Projections
 import TestSupport
 import Testing
 
-/// A decided privacy rule is kept for the exact state of the read models it
-/// was decided from (the version tag read in the answer's snapshot) and for
-/// no other.
-@Suite("Disclosure cache: one decision per read-model state")
+/// A decided privacy rule is kept for the exact state of the voter groups
+/// it was decided from (the campaign's groups tag, read in the answer's
+/// snapshot) and for no other.
+@Suite("Disclosure cache: one decision per state of a campaign's voter groups")
 struct DisclosureCacheTests {
     static let campaign = Campaign(
         id: "c1", startAt: Date(timeIntervalSince1970: 0), expireAt: Date(timeIntervalSince1970: 86_400),
@@ -25,8 +25,10 @@ struct DisclosureCacheTests {
         }
     }
 
-    @Test("kept while the tag holds, decided again when a checkpoint moves")
-    func keyedByTheSnapshotsTag() async throws {
+    @Test(
+        "kept while the campaign's groups stand still, other campaigns' batches included; decided again when a batch moves them, a rebuild or a purge"
+    )
+    func keyedByTheCampaignsGroups() async throws {
         try await TestDatabase.with { database in
             try await database.owner.query(
                 """
@@ -36,20 +38,50 @@ struct DisclosureCacheTests {
                 """,
                 logger: database.logger)
             try await database.owner.query(
-                "INSERT INTO projections (name, version, position) VALUES ('votes/0', 3, 10)", logger: database.logger)
+                """
+                INSERT INTO campaign_voting (campaign_id, shard, voting_workspaces, reported_voters, reported_total,
+                                             batches)
+                VALUES ('c1', 0, 4, 0, 0, 1), ('c2', 0, 1, 0, 0, 1)
+                """,
+                logger: database.logger)
+            try await database.owner.query(
+                "INSERT INTO projections (name, version, position) VALUES ('votes/0', 5, 10)", logger: database.logger)
             let cache = DisclosureCache()
             #expect(try await Self.isSmallWithheld(database, cache))
 
-            // The same tag: the kept decision, although the table moved behind the checkpoint's back.
+            // A batch of another campaign's votes moves the checkpoint and c2's row, not c1's: the kept
+            // decision, although c1's groups moved behind the fold's back.
             try await database.owner.query(
                 "UPDATE voter_groups SET votes = 8 WHERE workspace_id = 'small'", logger: database.logger)
+            try await database.owner.query(
+                "UPDATE projections SET position = 11 WHERE name = 'votes/0'", logger: database.logger)
+            try await database.owner.query(
+                "UPDATE campaign_voting SET batches = batches + 1 WHERE campaign_id = 'c2'", logger: database.logger)
             #expect(try await Self.isSmallWithheld(database, cache))
             // Without the cache the rule sees the 8 votes.
             #expect(!(try await Self.isSmallWithheld(database, DisclosureCache())))
 
-            // A projector's batch moves the checkpoint: decided again.
+            // A batch that moved c1: decided again.
             try await database.owner.query(
-                "UPDATE projections SET position = 11 WHERE name = 'votes/0'", logger: database.logger)
+                "UPDATE campaign_voting SET batches = batches + 1 WHERE campaign_id = 'c1'", logger: database.logger)
+            #expect(!(try await Self.isSmallWithheld(database, cache)))
+
+            // A rebuild of the votes read model: decided again.
+            try await database.owner.query(
+                "UPDATE voter_groups SET votes = 4 WHERE workspace_id = 'small'", logger: database.logger)
+            try await database.owner.query(
+                "UPDATE projections SET rebuilds = rebuilds + 1 WHERE name = 'votes/0'", logger: database.logger)
+            #expect(try await Self.isSmallWithheld(database, cache))
+
+            // A purge: decided again.
+            try await database.owner.query(
+                "UPDATE voter_groups SET votes = 8 WHERE workspace_id = 'small'", logger: database.logger)
+            try await database.owner.query(
+                """
+                INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
+                VALUES ('gone', 'a test', gen_random_uuid())
+                """,
+                logger: database.logger)
             #expect(!(try await Self.isSmallWithheld(database, cache)))
         }
     }

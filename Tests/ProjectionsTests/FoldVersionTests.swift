@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 5,
             [
-                "functions/project_votes.sql": "e86cca98a710fecc8d23ac6978b6b91d03f8b2a4a06ff5a62f7ddffdc2c6753e",
+                "functions/project_votes.sql": "138011753e2e60252f5d49abab9109e25d01f7632066986875b316ef3283b50e",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

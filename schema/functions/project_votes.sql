@@ -181,7 +181,8 @@ AS $$
           LEFT JOIN reports_before reported_before USING (campaign_id, workspace_id)
           LEFT JOIN reports_after reported_after USING (campaign_id, workspace_id)
     ),
-    -- The funnel's counts move by what changed in each workspace.
+    -- The funnel's counts move by what changed in each workspace; every campaign whose voter
+    -- groups this batch may have moved counts one more batch.
     voting_counts AS (
         INSERT INTO campaign_voting AS counted
                (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
@@ -196,7 +197,8 @@ AS $$
             ON CONFLICT (campaign_id, shard) DO UPDATE
            SET voting_workspaces = counted.voting_workspaces + excluded.voting_workspaces,
                reported_voters = counted.reported_voters + excluded.reported_voters,
-               reported_total = counted.reported_total + excluded.reported_total
+               reported_total = counted.reported_total + excluded.reported_total,
+               batches = counted.batches + 1
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score

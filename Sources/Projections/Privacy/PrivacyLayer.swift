@@ -13,7 +13,7 @@ public struct PrivacyLayer: Sendable {
     public let threshold: PrivacyThreshold
     public let policy: PublicationPolicy
     let source: any ReadModelSource
-    /// Used only when `source` is a `ReadSnapshot`, whose version tag names exactly what it reads.
+    /// Used only when `source` is a `ReadSnapshot`: the groups' tag and the groups are then read in one snapshot.
     let disclosures: DisclosureCache?
     let logger: Logger
 
@@ -72,15 +72,14 @@ public struct PrivacyLayer: Sendable {
     /// What may be shown of a campaign's cells and records.
     public func disclosure(of campaign: Campaign) async throws -> Disclosure {
         let isReleased = policy.isReleased(campaign)
+        let groups = VoterGroupQuery(client: source, logger: logger)
         let decide = {
-            Disclosure(
-                groups: try await VoterGroupQuery(client: source, logger: logger).groups(of: campaign.id),
-                threshold: threshold, isReleased: isReleased)
+            Disclosure(groups: try await groups.groups(of: campaign.id), threshold: threshold, isReleased: isReleased)
         }
-        guard let disclosures, let snapshot = source as? ReadSnapshot else { return try await decide() }
+        guard let disclosures, source is ReadSnapshot else { return try await decide() }
         return try await disclosures.disclosure(
             for: .init(
-                campaignID: campaign.id, versionTag: try await snapshot.versionTag(logger: logger),
+                campaignID: campaign.id, groupsTag: try await groups.stateTag(of: campaign.id),
                 isReleased: isReleased, k: threshold.k),
             decide)
     }

@@ -1,7 +1,6 @@
 import EventStore
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// Where a read-model query runs its statements: the pool (each statement
 /// on a connection of its own, as it comes) or one `ReadSnapshot`.
@@ -42,19 +41,6 @@ extension PostgresClient: ReadModelSource {
 /// them: an answer waiting for a swap reads the swapped tables.
 public struct ReadSnapshot: ReadModelSource {
     let connection: PostgresConnection
-    private let tag = KeptTag()
-
-    /// The read models' version tag as this snapshot sees them: read once, as it cannot change within it.
-    public func versionTag(logger: Logger) async throws -> String {
-        if let kept = tag.value.withLock({ $0 }) { return kept }
-        let read = try await ReadModelVersionQuery(client: self, logger: logger).current().tag
-        tag.value.withLock { $0 = read }
-        return read
-    }
-
-    private final class KeptTag: Sendable {
-        let value = Mutex<String?>(nil)
-    }
 
     public func rows(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await connection.query(query, logger: logger)

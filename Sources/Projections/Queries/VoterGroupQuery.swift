@@ -33,6 +33,25 @@ public struct VoterGroupQuery: Sendable {
         return groups
     }
 
+    /// Names the state of a campaign's voter groups: the same tag, the same
+    /// groups. It moves with every fold batch that moved the campaign's
+    /// counts (`campaign_voting.batches`), every rebuild or new version of the
+    /// votes read model, and every purge; not with batches that moved only
+    /// other campaigns, so a rule decided from the groups outlives them.
+    public func stateTag(of campaignID: String) async throws -> String {
+        let rows = try await client.rows(
+            """
+            SELECT coalesce((SELECT sum(batches) FROM campaign_voting WHERE campaign_id = \(campaignID)), 0)::text
+                   || '/' || coalesce((SELECT string_agg(name || ':' || version || ':' || rebuilds, ',' ORDER BY name)
+                                         FROM projections WHERE name LIKE 'votes%'), '')
+                   || '/' || (SELECT count(*) FROM event_log_purges)
+            """,
+            logger: logger
+        )
+        for try await tag in rows.decode(String.self) { return tag }
+        return ""
+    }
+
     /// A role set as the fold stores it: a JSON array of names.
     static func roleSet(_ text: String) throws -> Set<String> {
         guard case .array(let names) = try JSONValue.parse(Array(text.utf8)) else { throw UnreadableRoles(text: text) }

@@ -24,7 +24,10 @@ extension SQLProjection {
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
             "workspace_reports", "campaign_voting",
         ],
-        // What each upsert replaced, for the counts: depends on where batches began and ended.
-        bookkeepingColumns: ["current_votes": ["replaced_score", "replaced_roles", "replaced_at"]]
+        // What each upsert replaced, for the counts, and how many batches moved a campaign (for the
+        // privacy rule's cache): both depend on where batches began and ended.
+        bookkeepingColumns: [
+            "current_votes": ["replaced_score", "replaced_roles", "replaced_at"], "campaign_voting": ["batches"],
+        ]
     )
 }

@@ -15,9 +15,9 @@ typealias Snapshot = [String: [String]]
 enum ReadModels {
     /// Columns a fold keeps for itself, which say how the batches fell rather
     /// than what the log holds: left out of snapshots (absent ones are ignored).
-    static let bookkeeping: [String: [String]] = [
-        "current_votes": ["replaced_score", "replaced_roles", "replaced_at"]
-    ]
+    static let bookkeeping: [String: [String]] = ProjectionCatalog.all.reduce(into: [:]) { columns, projection in
+        columns.merge(projection.bookkeepingColumns) { kept, _ in kept }
+    }
 
     /// A table a database does not have yet (one migrated to an older version) is left out.
     static func snapshot(_ database: TestDatabase) async throws -> Snapshot {

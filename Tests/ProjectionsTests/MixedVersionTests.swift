@@ -153,12 +153,15 @@ private func expectSameFigures(
             let found = try await database.app.query(
                 """
                 SELECT (to_jsonb(t) - ARRAY['campaign_id', 'replaced_score', 'replaced_roles', 'replaced_at',
-                                            'first_cast_at', 'changed_at', 'day'])::text
+                                            'first_cast_at', 'changed_at', 'day', 'batches'])::text
                   FROM \(unescaped: table) t WHERE campaign_id = \(campaign) ORDER BY 1
                 """, logger: database.logger)
             for try await row in found.decode(String.self) { rows[campaign, default: []].append(row) }
         }
         #expect(rows["all-v1"] == rows["mixed"], "\(table) differs", sourceLocation: sourceLocation)
-        #expect(!(rows["mixed"] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
+        // Only uploads' ResultsReceived write workspace_reports, and these votes come without uploads.
+        if table != "workspace_reports" {
+            #expect(!(rows["mixed"] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
+        }
     }
 }

@@ -319,10 +319,18 @@ struct CommandLineTests {
                 child.stop()
                 child.removeLog()
             }
+            // A projector's own line, not the command's "projecting": that one is logged before the
+            // service group traps SIGTERM, and a SIGTERM sent on it killed the process (143) under load.
             let deadline = ContinuousClock.now + .seconds(180)
-            while ContinuousClock.now < deadline, !child.output().contains("votes/1"), child.isRunning {
+            func ownsVotes() -> Bool {
+                child.output().split(separator: "\n").contains {
+                    $0.contains("took ownership") && $0.contains("projection=votes/1")
+                }
+            }
+            while ContinuousClock.now < deadline, !ownsVotes(), child.isRunning {
                 try await Task.sleep(for: .milliseconds(100))
             }
+            #expect(ownsVotes(), "\(child.output())")
             #expect(child.isRunning, "\(child.output())")
             child.kill(SIGTERM)
             let status = try await child.exitCode(within: .seconds(120))

@@ -148,12 +148,13 @@ private func expectSameFigures(
     async throws
 {
     for table in ProjectionCatalog.tables(of: "votes") {
+        // The campaign and the times differ between the two campaigns by construction.
+        let ignored = ["campaign_id", "first_cast_at", "changed_at", "day"] + (ReadModels.bookkeeping[table] ?? [])
         var rows: [String: [String]] = [:]
         for campaign in ["all-v1", "mixed"] {
             let found = try await database.app.query(
                 """
-                SELECT (to_jsonb(t) - ARRAY['campaign_id', 'replaced_score', 'replaced_roles', 'replaced_at',
-                                            'first_cast_at', 'changed_at', 'day', 'batches'])::text
+                SELECT (to_jsonb(t) - \(ignored)::text[])::text
                   FROM \(unescaped: table) t WHERE campaign_id = \(campaign) ORDER BY 1
                 """, logger: database.logger)
             for try await row in found.decode(String.self) { rows[campaign, default: []].append(row) }

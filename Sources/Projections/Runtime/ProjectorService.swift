@@ -34,6 +34,10 @@ public struct ProjectorService: Service {
         let readModels = projections.reduce(into: [String]()) { names, projection in
             if !names.contains(projection.readModel) { names.append(projection.readModel) }
         }
+        // Logged from inside the service group, which traps SIGTERM before it starts any service: a
+        // script that signals on this line gets a clean stop, not the default action's exit 143.
+        logger.info(
+            "projecting", metadata: ["projections": "\(projections.map(\.name))", "owner": "\(configuration.owner)"])
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await notifications.listen(using: client, leaseTimeout: configuration.leaseTimeout) }

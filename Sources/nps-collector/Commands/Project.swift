@@ -55,8 +55,6 @@ struct Project: AsyncParsableCommand {
                 logger: logger
             )
         )
-        logger.info(
-            "projecting", metadata: ["projections": "\(projections.map(\.name))", "owner": "\(configuration.owner)"])
         try await group.run()
     }
 }

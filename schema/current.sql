@@ -432,45 +432,41 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
            AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
          GROUP BY 1, 2
     ),
-    -- Each workspace this batch touched: how many voters it gained (or lost), and what it reported.
-    voter_changes AS (
-        SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2
+    -- Each workspace this batch touched: how its voters and their categories moved, and what it
+    -- reported.
+    workspace_changes AS (
+        SELECT coalesce(voted.campaign_id, reported.campaign_id) AS campaign_id,
+               coalesce(voted.workspace_id, reported.workspace_id) AS workspace_id,
+               coalesce(voted.voters, 0) AS voters, coalesce(voted.promoters, 0) AS promoters,
+               coalesce(voted.detractors, 0) AS detractors, reported.total
+          FROM (SELECT campaign_id, workspace_id, sum(change) AS voters,
+                       coalesce(sum(change) FILTER (WHERE score >= 9), 0) AS promoters,
+                       coalesce(sum(change) FILTER (WHERE score <= 6), 0) AS detractors
+                  FROM moves GROUP BY 1, 2) AS voted
+          FULL JOIN reported ON reported.campaign_id = voted.campaign_id
+                            AND reported.workspace_id = voted.workspace_id
     ),
-    touched AS (
-        SELECT campaign_id, workspace_id FROM voter_changes
-        UNION
-        SELECT campaign_id, workspace_id FROM reported
+    -- As they were before this batch (every part of one statement reads the same snapshot).
+    tallies_before AS (
+        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
+          FROM workspace_tallies kept JOIN workspace_changes USING (campaign_id, workspace_id)
     ),
-    -- As they were before this batch (every part of one statement reads the same snapshot): the
-    -- voters counted from the workspace's groups, which the batch writes anyway, rather than kept
-    -- in a row of their own, which would be one more upsert a workspace.
-    voters_before AS (
-        SELECT g.campaign_id, g.workspace_id, sum(g.votes) AS voters
-          FROM voter_groups g JOIN touched USING (campaign_id, workspace_id)
-         GROUP BY 1, 2
-    ),
-    reports_before AS (
-        SELECT kept.campaign_id, kept.workspace_id, kept.reported_total
-          FROM workspace_reports kept JOIN touched USING (campaign_id, workspace_id)
-    ),
-    reports_after AS (
-        INSERT INTO workspace_reports AS kept (campaign_id, workspace_id, reported_total)
-        SELECT campaign_id, workspace_id, total FROM reported
+    tallies_after AS (
+        INSERT INTO workspace_tallies AS kept
+               (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
+        SELECT campaign_id, workspace_id, voters, promoters, detractors, total FROM workspace_changes
             ON CONFLICT (campaign_id, workspace_id) DO UPDATE
-           SET reported_total = greatest(kept.reported_total, excluded.reported_total)
-        RETURNING campaign_id, workspace_id, reported_total
+           SET voters = kept.voters + excluded.voters, promoters = kept.promoters + excluded.promoters,
+               detractors = kept.detractors + excluded.detractors,
+               reported_total = greatest(kept.reported_total, excluded.reported_total)
+        RETURNING campaign_id, workspace_id, voters, reported_total
     ),
     workspace_moves AS (
-        SELECT touched.campaign_id,
-               coalesce(before.voters, 0) AS voters_before,
-               coalesce(before.voters, 0) + coalesce(changed.change, 0) AS voters_after,
-               reported_before.reported_total AS total_before,
-               coalesce(reported_after.reported_total, reported_before.reported_total) AS total_after
-          FROM touched
-          LEFT JOIN voters_before before USING (campaign_id, workspace_id)
-          LEFT JOIN voter_changes changed USING (campaign_id, workspace_id)
-          LEFT JOIN reports_before reported_before USING (campaign_id, workspace_id)
-          LEFT JOIN reports_after reported_after USING (campaign_id, workspace_id)
+        SELECT after.campaign_id,
+               coalesce(before.voters, 0) AS voters_before, after.voters AS voters_after,
+               before.reported_total AS total_before, after.reported_total AS total_after
+          FROM tallies_after after
+          LEFT JOIN tallies_before before USING (campaign_id, workspace_id)
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.
@@ -1175,6 +1171,19 @@ CREATE TABLE public.vote_keys (
 );
 
 --
+-- Name: workspace_tallies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_tallies (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    reported_total bigint,
+    voters bigint DEFAULT 0 NOT NULL,
+    promoters bigint DEFAULT 0 NOT NULL,
+    detractors bigint DEFAULT 0 NOT NULL
+);
+
+--
 -- Name: workspaces; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1199,38 +1208,22 @@ CREATE TABLE public.workspaces (
 CREATE VIEW public.workspace_campaign_figures AS
  SELECT wc.campaign_id,
     wc.workspace_id,
-    COALESCE(votes.voters, (0)::bigint) AS voters,
+    COALESCE(t.voters, (0)::bigint) AS voters,
     w.active_users,
     wc.reported_total,
-    ((COALESCE(votes.voters, (0)::bigint))::double precision / (NULLIF(w.active_users, 0))::double precision) AS response_rate,
-    ((COALESCE(votes.voters, (0)::bigint))::double precision / (NULLIF(wc.reported_total, 0))::double precision) AS delivery_completeness,
+    ((COALESCE(t.voters, (0)::bigint))::double precision / (NULLIF(w.active_users, 0))::double precision) AS response_rate,
+    ((COALESCE(t.voters, (0)::bigint))::double precision / (NULLIF(wc.reported_total, 0))::double precision) AS delivery_completeness,
     wc.notified_at,
     wc.shown_at,
     wc.uploads,
     wc.items_received,
     wc.items_quarantined,
-    COALESCE(votes.promoters, (0)::bigint) AS promoters,
-    COALESCE(((votes.voters - votes.promoters) - votes.detractors), (0)::bigint) AS passives,
-    COALESCE(votes.detractors, (0)::bigint) AS detractors
+    COALESCE(t.promoters, (0)::bigint) AS promoters,
+    COALESCE(((t.voters - t.promoters) - t.detractors), (0)::bigint) AS passives,
+    COALESCE(t.detractors, (0)::bigint) AS detractors
    FROM ((public.workspace_campaigns wc
      LEFT JOIN public.workspaces w ON ((w.workspace_id = wc.workspace_id)))
-     LEFT JOIN ( SELECT g.campaign_id,
-            g.workspace_id,
-            (sum(g.votes))::bigint AS voters,
-            (sum(g.promoters))::bigint AS promoters,
-            (sum(g.detractors))::bigint AS detractors
-           FROM public.voter_groups g
-          GROUP BY g.campaign_id, g.workspace_id) votes ON (((votes.campaign_id = wc.campaign_id) AND (votes.workspace_id = wc.workspace_id))));
-
---
--- Name: workspace_reports; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.workspace_reports (
-    campaign_id text NOT NULL,
-    workspace_id text NOT NULL,
-    reported_total bigint
-);
+     LEFT JOIN public.workspace_tallies t ON (((t.campaign_id = wc.campaign_id) AND (t.workspace_id = wc.workspace_id))));
 
 --
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1408,11 +1401,11 @@ ALTER TABLE ONLY public.workspace_campaigns
     ADD CONSTRAINT workspace_campaigns_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
--- Name: workspace_reports workspace_reports_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+-- Name: workspace_tallies workspace_tallies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.workspace_reports
-    ADD CONSTRAINT workspace_reports_pkey PRIMARY KEY (campaign_id, workspace_id);
+ALTER TABLE ONLY public.workspace_tallies
+    ADD CONSTRAINT workspace_tallies_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
 -- Name: workspaces workspaces_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1456,6 +1449,30 @@ CREATE INDEX statistics_documents_received_at ON public.statistics_documents USI
 --
 
 CREATE INDEX workspace_campaigns_workspace ON public.workspace_campaigns USING btree (workspace_id);
+
+--
+-- Name: workspace_tallies_by_nps; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_tallies_by_nps ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)), workspace_id);
+
+--
+-- Name: workspace_tallies_by_nps_desc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_tallies_by_nps_desc ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)) DESC, workspace_id);
+
+--
+-- Name: workspace_tallies_by_voters; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_tallies_by_voters ON public.workspace_tallies USING btree (campaign_id, voters, workspace_id);
+
+--
+-- Name: workspace_tallies_by_voters_desc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_tallies_by_voters_desc ON public.workspace_tallies USING btree (campaign_id, voters DESC, workspace_id);
 
 --
 -- Name: api_tokens api_tokens_notify_change; Type: TRIGGER; Schema: public; Owner: -
@@ -1815,6 +1832,12 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
 
 --
+-- Name: TABLE workspace_tallies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_tallies TO nps_app;
+
+--
 -- Name: TABLE workspaces; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1825,9 +1848,3 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 --
 
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
-
---
--- Name: TABLE workspace_reports; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_reports TO nps_app;

@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 5,
+            "votes", 6,
             [
-                "functions/project_votes.sql": "138011753e2e60252f5d49abab9109e25d01f7632066986875b316ef3283b50e",
+                "functions/project_votes.sql": "42a16618832490f65da9b1b7226ba1864ee44716cfb5328393ba3dcd2e2ba7b7",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -160,9 +160,6 @@ private func expectSameFigures(
             for try await row in found.decode(String.self) { rows[campaign, default: []].append(row) }
         }
         #expect(rows["all-v1"] == rows["mixed"], "\(table) differs", sourceLocation: sourceLocation)
-        // Only uploads' ResultsReceived write workspace_reports, and these votes come without uploads.
-        if table != "workspace_reports" {
-            #expect(!(rows["mixed"] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
-        }
+        #expect(!(rows["mixed"] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
     }
 }

@@ -5,12 +5,13 @@
 -- statement. A key belongs to one workspace and so to one shard; the counts
 -- pooled over workspaces keep a row per shard.
 --
--- It also keeps the funnel's vote side: the largest total each workspace
--- reported holding (workspace_reports, from the shard's ResultsReceived
--- events), and per campaign the workspaces holding a vote, and the voters
--- and totals of those that reported one (campaign_voting), which move by
--- each touched workspace's before and after, so that nothing is counted
--- when a summary is read.
+-- It also keeps, per workspace, its voters and their NPS categories and the
+-- largest total it reported holding (workspace_tallies, the totals from the
+-- shard's ResultsReceived events), which the workspace page reads in index
+-- order; and the funnel's vote side: per campaign the workspaces holding a
+-- vote, and the voters and totals of those that reported one
+-- (campaign_voting), which move by each touched workspace's before and
+-- after, so that nothing is counted when a summary is read.
 --
 -- The ingest appends a VoteCast only for a new key or a changed content, so
 -- every event replaces what its key held before: the previous event of the
@@ -40,7 +41,8 @@
 -- transaction_id range the planner can use); this file (voter_groups, 0092, in
 -- place of the per-score counts of each workspace, workspace_campaign_scores,
 -- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
--- version 3, its ids in the stream id; workspace_reports and campaign_voting, 0096).
+-- version 3, its ids in the stream id; workspace_reports and campaign_voting, 0096;
+-- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -141,45 +143,41 @@ AS $$
            AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
          GROUP BY 1, 2
     ),
-    -- Each workspace this batch touched: how many voters it gained (or lost), and what it reported.
-    voter_changes AS (
-        SELECT campaign_id, workspace_id, sum(change) AS change FROM moves GROUP BY 1, 2
+    -- Each workspace this batch touched: how its voters and their categories moved, and what it
+    -- reported.
+    workspace_changes AS (
+        SELECT coalesce(voted.campaign_id, reported.campaign_id) AS campaign_id,
+               coalesce(voted.workspace_id, reported.workspace_id) AS workspace_id,
+               coalesce(voted.voters, 0) AS voters, coalesce(voted.promoters, 0) AS promoters,
+               coalesce(voted.detractors, 0) AS detractors, reported.total
+          FROM (SELECT campaign_id, workspace_id, sum(change) AS voters,
+                       coalesce(sum(change) FILTER (WHERE score >= 9), 0) AS promoters,
+                       coalesce(sum(change) FILTER (WHERE score <= 6), 0) AS detractors
+                  FROM moves GROUP BY 1, 2) AS voted
+          FULL JOIN reported ON reported.campaign_id = voted.campaign_id
+                            AND reported.workspace_id = voted.workspace_id
     ),
-    touched AS (
-        SELECT campaign_id, workspace_id FROM voter_changes
-        UNION
-        SELECT campaign_id, workspace_id FROM reported
+    -- As they were before this batch (every part of one statement reads the same snapshot).
+    tallies_before AS (
+        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
+          FROM workspace_tallies kept JOIN workspace_changes USING (campaign_id, workspace_id)
     ),
-    -- As they were before this batch (every part of one statement reads the same snapshot): the
-    -- voters counted from the workspace's groups, which the batch writes anyway, rather than kept
-    -- in a row of their own, which would be one more upsert a workspace.
-    voters_before AS (
-        SELECT g.campaign_id, g.workspace_id, sum(g.votes) AS voters
-          FROM voter_groups g JOIN touched USING (campaign_id, workspace_id)
-         GROUP BY 1, 2
-    ),
-    reports_before AS (
-        SELECT kept.campaign_id, kept.workspace_id, kept.reported_total
-          FROM workspace_reports kept JOIN touched USING (campaign_id, workspace_id)
-    ),
-    reports_after AS (
-        INSERT INTO workspace_reports AS kept (campaign_id, workspace_id, reported_total)
-        SELECT campaign_id, workspace_id, total FROM reported
+    tallies_after AS (
+        INSERT INTO workspace_tallies AS kept
+               (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
+        SELECT campaign_id, workspace_id, voters, promoters, detractors, total FROM workspace_changes
             ON CONFLICT (campaign_id, workspace_id) DO UPDATE
-           SET reported_total = greatest(kept.reported_total, excluded.reported_total)
-        RETURNING campaign_id, workspace_id, reported_total
+           SET voters = kept.voters + excluded.voters, promoters = kept.promoters + excluded.promoters,
+               detractors = kept.detractors + excluded.detractors,
+               reported_total = greatest(kept.reported_total, excluded.reported_total)
+        RETURNING campaign_id, workspace_id, voters, reported_total
     ),
     workspace_moves AS (
-        SELECT touched.campaign_id,
-               coalesce(before.voters, 0) AS voters_before,
-               coalesce(before.voters, 0) + coalesce(changed.change, 0) AS voters_after,
-               reported_before.reported_total AS total_before,
-               coalesce(reported_after.reported_total, reported_before.reported_total) AS total_after
-          FROM touched
-          LEFT JOIN voters_before before USING (campaign_id, workspace_id)
-          LEFT JOIN voter_changes changed USING (campaign_id, workspace_id)
-          LEFT JOIN reports_before reported_before USING (campaign_id, workspace_id)
-          LEFT JOIN reports_after reported_after USING (campaign_id, workspace_id)
+        SELECT after.campaign_id,
+               coalesce(before.voters, 0) AS voters_before, after.voters AS voters_after,
+               before.reported_total AS total_before, after.reported_total AS total_after
+          FROM tallies_after after
+          LEFT JOIN tallies_before before USING (campaign_id, workspace_id)
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.

@@ -10,38 +10,33 @@
 --
 -- promoters, passives and detractors split its voters by NPS category, so
 -- that the workspace breakdown can sort and page by NPS in the database. The
--- bounds (9-10, 0-6) are project_votes', which counts them into voter_groups;
--- the figures a reader sees are still computed by NPSDomain from these counts.
--- All of them are summed over voter_groups, a row per role set of the
--- workspace, grouped and joined set-based: read for one campaign (the
--- workspace breakdown), PostgreSQL narrows the grouping to it, and 100,000
--- workspaces take 0.7 s rather than 1 s of lookups one by one. (Read for one
--- workspace it would group every campaign's rows: nothing reads it so.)
+-- bounds (9-10, 0-6) are project_votes', which counts them into
+-- workspace_tallies; the figures a reader sees are still computed by
+-- NPSDomain from these counts. Read for one campaign, a join of three rows
+-- a workspace; the workspace page reads its rows in the order of
+-- workspace_tallies' indexes and joins this view for them alone.
 --
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
 --
 -- History: 0027; this file (voters and the categories from voter_groups, 0092;
--- the categories were the view workspace_campaign_categories, 0030, dropped in 0093).
+-- the categories were the view workspace_campaign_categories, 0030, dropped in 0093;
+-- from workspace_tallies, 0097).
 CREATE OR REPLACE VIEW workspace_campaign_figures AS
 SELECT wc.campaign_id, wc.workspace_id,
-       coalesce(votes.voters, 0) AS voters,
+       coalesce(t.voters, 0) AS voters,
        w.active_users,
        wc.reported_total,
-       coalesce(votes.voters, 0)::float8 / nullif(w.active_users, 0) AS response_rate,
-       coalesce(votes.voters, 0)::float8 / nullif(wc.reported_total, 0) AS delivery_completeness,
+       coalesce(t.voters, 0)::float8 / nullif(w.active_users, 0) AS response_rate,
+       coalesce(t.voters, 0)::float8 / nullif(wc.reported_total, 0) AS delivery_completeness,
        wc.notified_at, wc.shown_at,
        wc.uploads, wc.items_received, wc.items_quarantined,
-       coalesce(votes.promoters, 0) AS promoters,
-       coalesce(votes.voters - votes.promoters - votes.detractors, 0) AS passives,
-       coalesce(votes.detractors, 0) AS detractors
+       coalesce(t.promoters, 0) AS promoters,
+       coalesce(t.voters - t.promoters - t.detractors, 0) AS passives,
+       coalesce(t.detractors, 0) AS detractors
   FROM workspace_campaigns wc
   LEFT JOIN workspaces w ON w.workspace_id = wc.workspace_id
-  LEFT JOIN (SELECT g.campaign_id, g.workspace_id, sum(g.votes)::bigint AS voters,
-                    sum(g.promoters)::bigint AS promoters, sum(g.detractors)::bigint AS detractors
-               FROM voter_groups g
-              GROUP BY g.campaign_id, g.workspace_id) AS votes
-         ON votes.campaign_id = wc.campaign_id AND votes.workspace_id = wc.workspace_id;
+  LEFT JOIN workspace_tallies t ON t.campaign_id = wc.campaign_id AND t.workspace_id = wc.workspace_id;
 
 -- Privileges: the application role reads it (the query API).
 REVOKE ALL ON TABLE workspace_campaign_figures FROM PUBLIC, nps_app;

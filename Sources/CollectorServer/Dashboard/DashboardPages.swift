@@ -180,7 +180,8 @@ struct DashboardPages {
     {
         var rows = ""
         try await layer.workspaces(
-            of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows), disclosure: disclosure
+            of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows),
+            disclosure: disclosure.workspaces
         ) { figures, _ in
             let rate = figures.responseRate.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
             rows += """

@@ -112,8 +112,7 @@ struct CampaignsController {
         if let cursor = parameters.string("cursor") {
             query.after = try PageCursor.workspacePosition(cursor, for: query)
         }
-        let campaign = try await layer.requireCampaign(id).campaign
-        let disclosure = try await layer.disclosure(of: campaign)
+        let disclosure = try await layer.workspaceDisclosure(of: try await layer.requireCampaign(id))
         var rows: [JSONValue] = []
         var positions: [WorkspacePosition] = []
         try await layer.workspaces(of: id, query, disclosure: disclosure) { figures, position in

@@ -68,8 +68,8 @@ struct ExportsController {
             ]
         ) { stream in
             try await reader.read { layer in
-                guard let campaign = try await layer.campaign(id)?.campaign else { return }
-                let disclosure = try await layer.disclosure(of: campaign)
+                guard let campaign = try await layer.campaign(id) else { return }
+                let disclosure = try await layer.workspaceDisclosure(of: campaign)
                 try await layer.workspaces(of: id, query, disclosure: disclosure) { figures, _ in
                     let summary = figures.categories
                     let shown = !figures.isWithheld

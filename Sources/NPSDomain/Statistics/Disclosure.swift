@@ -24,8 +24,9 @@ public struct VoterGroup: Sendable, Hashable {
 ///    a change to the workspace whose count moved.
 /// 2. **The total.** Fewer than k votes: counts only, and no record is
 ///    listed (the records would be the withheld distribution).
-/// 3. **Workspaces** under the total: `PrivacyThreshold.cellsToWithhold`
-///    (primary and complementary suppression), so the total minus the shown
+/// 3. **Workspaces** under the total: `WorkspaceDisclosure` (primary and
+///    complementary suppression, `PrivacyThreshold.needsComplement`, decided
+///    from the workspaces' counts alone), so the total minus the shown
 ///    workspaces (and minus the records that carry a workspace) is a pool of
 ///    at least two workspaces and at least k votes.
 /// 4. **Roles** under the total: the same rule, and a role whose complement
@@ -54,6 +55,8 @@ public struct Disclosure: Sendable, Equatable {
     public let roleVotes: [String: Int]
     public let isReleased: Bool
     public let isTotalPublished: Bool
+    /// Rules 1 to 3: which workspaces show their figures.
+    public let workspaces: WorkspaceDisclosure
     /// Workspaces with votes whose figures are withheld; all of them when the total is.
     public let withheldWorkspaces: Set<String>
     public let withheldRoles: Set<String>
@@ -81,12 +84,19 @@ public struct Disclosure: Sendable, Equatable {
         self.isReleased = isReleased
         self.isTotalPublished = Self.isTotalPublished(votes: total, isReleased: isReleased, threshold: threshold)
         guard isTotalPublished else {
+            workspaces = WorkspaceDisclosure(
+                threshold: threshold, isTotalPublished: false, belowThreshold: (0, 0), smallestAtThreshold: nil)
             withheldWorkspaces = Set(campaign.workspaceNames)
             withheldRoles = Set(roleVotes.keys)
             recordRoles = [:]
             return
         }
-        let (isWithheld, pool) = Self.workspacesToWithhold(campaign, threshold: threshold)
+        let workspaces = Self.workspaceDisclosure(campaign, threshold: threshold)
+        let isWithheld = campaign.workspaces.map {
+            workspaces.isWithheld(campaign.workspaceNames[$0], votes: campaign.workspaceVotes[$0])
+        }
+        let pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
+        self.workspaces = workspaces
         let published = campaign.workspaces.filter { !isWithheld[$0] }
         let smallComplements = Set(roleVotes.filter { !threshold.isSafeRemainder(total - $0.value) }.keys)
         var withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: smallComplements)
@@ -139,15 +149,35 @@ public struct Disclosure: Sendable, Equatable {
         self.recordRoles = recordRoles
     }
 
-    /// Rule 3 over the workspaces (`PrivacyThreshold.cellsToWithhold`, over
-    /// their indices): which are withheld, and the votes they pool.
-    static func workspacesToWithhold(
-        _ campaign: IndexedGroups, threshold: PrivacyThreshold
-    ) -> (isWithheld: [Bool], pool: Int) {
-        threshold.cellsToWithhold(
-            votes: campaign.workspaceVotes,
-            alsoWithheld: [Bool](repeating: false, count: campaign.workspaceVotes.count),
-            keyPrecedes: { campaign.workspaceNames[$0] < campaign.workspaceNames[$1] })
+    /// Rule 3 over the workspaces of a campaign whose total is published,
+    /// from the same counts `WorkspaceTallyQuery` reads from the database:
+    /// ties between workspaces of equal votes go to the smaller id in UTF-8
+    /// byte order, as the query orders them (`COLLATE "C"`), so that every
+    /// route withholds the same workspace.
+    static func workspaceDisclosure(_ campaign: IndexedGroups, threshold: PrivacyThreshold) -> WorkspaceDisclosure {
+        var below = (workspaces: 0, votes: 0)
+        var smallest: Int?
+        for workspace in campaign.workspaces {
+            let votes = campaign.workspaceVotes[workspace]
+            if threshold.isBelow(count: votes) {
+                below.workspaces += 1
+                below.votes += votes
+            } else if votes > 0 {
+                if let best = smallest {
+                    let bestVotes = campaign.workspaceVotes[best]
+                    let precedes =
+                        votes < bestVotes
+                        || (votes == bestVotes
+                            && campaign.workspaceNames[workspace].utf8.lexicographicallyPrecedes(
+                                campaign.workspaceNames[best].utf8))
+                    if !precedes { continue }
+                }
+                smallest = workspace
+            }
+        }
+        return WorkspaceDisclosure(
+            threshold: threshold, isTotalPublished: true, belowThreshold: below,
+            smallestAtThreshold: smallest.map { campaign.workspaceNames[$0] })
     }
 
     /// The roles (indices, ascending) a published workspace's records may

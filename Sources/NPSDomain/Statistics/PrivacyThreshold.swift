@@ -39,6 +39,15 @@ public struct PrivacyThreshold: Sendable, Hashable {
 }
 
 extension PrivacyThreshold {
+    /// Complementary suppression's test: `withheldCells` cells withheld
+    /// together, pooling `pool` votes, must be none, or at least two holding
+    /// at least k votes; otherwise the smallest shown cell joins them. Every
+    /// cell that joins holds k or more (those under k are withheld already),
+    /// so one joins at most.
+    public func needsComplement(withheldCells: Int, pool: Int) -> Bool {
+        withheldCells > 0 && (pool < k || withheldCells < 2)
+    }
+
     /// The cells of one dimension under a shown total (workspaces under a
     /// campaign, roles under a campaign) whose figures are withheld.
     ///
@@ -72,8 +81,7 @@ extension PrivacyThreshold {
         var withheld = votes.indices.map { votes[$0] > 0 && (isBelow(count: votes[$0]) || alsoWithheld[$0]) }
         var count = withheld.count { $0 }
         var pool = votes.indices.reduce(0) { $0 + (withheld[$1] ? votes[$1] : 0) }
-        guard count > 0 else { return (withheld, pool) }
-        while pool < k || count < 2 {
+        while needsComplement(withheldCells: count, pool: pool) {
             var smallest: Int?
             for cell in votes.indices where votes[cell] > 0 && !withheld[cell] {
                 if let best = smallest,

@@ -84,6 +84,15 @@ public struct PrivacyLayer: Sendable {
             decide)
     }
 
+    /// Which of a campaign's workspaces show their figures (rules 1 to 3),
+    /// decided from the counts the votes fold keeps in index order rather
+    /// than from every voter group: the same decision as `disclosure(of:)`'s
+    /// `workspaces`, for the routes that need no other part of it.
+    public func workspaceDisclosure(of campaign: PublishedCampaign) async throws -> WorkspaceDisclosure {
+        try await WorkspaceTallyQuery(client: source, logger: logger).disclosure(
+            of: campaign.campaign.id, threshold: threshold, isTotalPublished: campaign.isPublished)
+    }
+
     /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.
     public func summary(of campaignID: String) async throws -> DisclosedSummary? {
         guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)
@@ -100,7 +109,7 @@ public struct PrivacyLayer: Sendable {
 
     /// The workspace breakdown, each row withheld as `disclosure` says.
     public func workspaces(
-        of campaignID: String, _ request: WorkspaceBreakdownRequest, disclosure: Disclosure,
+        of campaignID: String, _ request: WorkspaceBreakdownRequest, disclosure: WorkspaceDisclosure,
         _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
     ) async throws {
         try await WorkspaceBreakdownQuery(client: source, logger: logger).rows(
@@ -133,12 +142,12 @@ public struct PrivacyLayer: Sendable {
     public func campaigns(ofWorkspace workspaceID: String) async throws -> [WorkspaceCampaign] {
         var campaigns: [WorkspaceCampaign] = []
         for votes in try await WorkspaceDirectoryQuery(client: source, logger: logger).campaigns(of: workspaceID) {
-            guard let campaign = try await self.campaign(votes.campaignID)?.campaign else { continue }
-            let disclosure = try await disclosure(of: campaign)
+            guard let campaign = try await self.campaign(votes.campaignID) else { continue }
+            let disclosure = try await workspaceDisclosure(of: campaign)
             campaigns.append(
                 WorkspaceCampaign(
                     campaignID: votes.campaignID, startAt: votes.startAt, distribution: votes.distribution,
-                    isWithheld: votes.distribution.n > 0 && disclosure.isWorkspaceWithheld(workspaceID)))
+                    isWithheld: disclosure.isWithheld(workspaceID, votes: votes.distribution.n)))
         }
         return campaigns
     }

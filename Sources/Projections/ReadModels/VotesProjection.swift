@@ -2,8 +2,9 @@ extension SQLProjection {
     /// Current deduplicated votes and their counts per score: per campaign,
     /// per role, and per day for the trend; and per workspace and role set,
     /// with promoters and detractors (the voter groups the privacy rule
-    /// decides from, and every figure of a workspace); the totals the
-    /// workspaces reported, and the funnel's counts that follow from them.
+    /// decides from); per workspace, its voters, categories and the total it
+    /// reported (the workspace page's order), and the funnel's counts that
+    /// follow from them.
     /// Folded in two shards by workspace, which run in parallel: this is the
     /// read model every vote passes through.
     ///
@@ -18,11 +19,12 @@ extension SQLProjection {
         //    in place of workspace_campaign_scores.
         // 4: VoteCast version 3, its campaign and workspace read from the stream id.
         // 5: the funnel's vote side kept by the fold (workspace_reports, campaign_voting).
-        version: 5,
+        // 6: each workspace's voters and categories (workspace_tallies, in place of workspace_reports).
+        version: 6,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
-            "workspace_reports", "campaign_voting",
+            "workspace_tallies", "campaign_voting",
         ],
         // What each upsert replaced, for the counts, and how many batches moved a campaign (for the
         // privacy rule's cache): both depend on where batches began and ended.

@@ -80,17 +80,21 @@ struct QueryBenchFixture {
               FROM workspace_campaigns GROUP BY 1
             """,
             """
-            INSERT INTO workspace_reports (campaign_id, workspace_id, reported_total)
-            SELECT campaign_id, workspace_id, reported_total FROM workspace_campaigns
+            INSERT INTO workspace_tallies (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
+            SELECT wc.campaign_id, wc.workspace_id, coalesce(g.voters, 0), coalesce(g.promoters, 0),
+                   coalesce(g.detractors, 0), wc.reported_total
+              FROM workspace_campaigns wc
+              LEFT JOIN (SELECT campaign_id, workspace_id, sum(votes) AS voters, sum(promoters) AS promoters,
+                                sum(detractors) AS detractors
+                           FROM voter_groups GROUP BY 1, 2) AS g
+                ON g.campaign_id = wc.campaign_id AND g.workspace_id = wc.workspace_id
             """,
             """
             INSERT INTO campaign_voting (campaign_id, shard, voting_workspaces, reported_voters, reported_total)
-            SELECT r.campaign_id, (hashtext(r.workspace_id) & 2147483647) % 2, count(*) FILTER (WHERE g.voters > 0),
-                   coalesce(sum(g.voters) FILTER (WHERE r.reported_total > 0), 0),
-                   coalesce(sum(r.reported_total) FILTER (WHERE r.reported_total > 0), 0)
-              FROM workspace_reports r
-              JOIN (SELECT campaign_id, workspace_id, sum(votes) AS voters FROM voter_groups GROUP BY 1, 2) AS g
-                ON g.campaign_id = r.campaign_id AND g.workspace_id = r.workspace_id
+            SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, count(*) FILTER (WHERE voters > 0),
+                   coalesce(sum(voters) FILTER (WHERE reported_total > 0), 0),
+                   coalesce(sum(reported_total) FILTER (WHERE reported_total > 0), 0)
+              FROM workspace_tallies
              GROUP BY 1, 2
             """,
             "ANALYZE",

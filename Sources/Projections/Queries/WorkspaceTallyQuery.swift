@@ -1,0 +1,46 @@
+import Logging
+import NPSDomain
+import PostgresNIO
+
+/// The counts rule 3 of the privacy rule decides from, read from the votes
+/// fold's `workspace_tallies` through its index by voters: the workspaces
+/// under k and their votes, and the smallest workspace of k votes or more.
+/// Two index range scans, whatever the size of the campaign.
+public struct WorkspaceTallyQuery: Sendable {
+    public let client: any ReadModelSource
+    public let logger: Logger
+
+    public init(client: any ReadModelSource, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func disclosure(
+        of campaignID: String, threshold: PrivacyThreshold, isTotalPublished: Bool
+    ) async throws -> WorkspaceDisclosure {
+        guard isTotalPublished else {
+            return WorkspaceDisclosure(
+                threshold: threshold, isTotalPublished: false, belowThreshold: (0, 0), smallestAtThreshold: nil)
+        }
+        let k = Int64(threshold.k)
+        // Ties in byte order, as Disclosure breaks them, whatever the database's collation.
+        let rows = try await client.rows(
+            """
+            SELECT count(*), coalesce(sum(voters), 0)::bigint,
+                   (SELECT workspace_id FROM workspace_tallies
+                     WHERE campaign_id = \(campaignID) AND voters >= \(k)
+                     ORDER BY voters, workspace_id COLLATE "C" LIMIT 1)
+              FROM workspace_tallies
+             WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(k - 1)
+            """,
+            logger: logger
+        )
+        for try await (workspaces, votes, smallest) in rows.decode((Int64, Int64, String?).self) {
+            return WorkspaceDisclosure(
+                threshold: threshold, isTotalPublished: true, belowThreshold: (Int(workspaces), Int(votes)),
+                smallestAtThreshold: smallest)
+        }
+        return WorkspaceDisclosure(
+            threshold: threshold, isTotalPublished: true, belowThreshold: (0, 0), smallestAtThreshold: nil)
+    }
+}

@@ -134,16 +134,15 @@ public struct VoteListQuery: Sendable {
         of campaignID: String, _ part: ListedPart, _ request: VoteListRequest, disclosure: Disclosure,
         after: VotePosition?, limit: Int?
     ) async throws -> PostgresRowSequence {
-        let workspaces: [String]
-        let order: String
-        switch part {
-        case .pool:
-            workspaces = disclosure.withheldWorkspaces.sorted()
-            order = "v.identifier, v.workspace_id"
-        case .published:
-            workspaces = disclosure.publishedWorkspaces
-            order = "v.workspace_id, v.identifier"
-        }
+        // The pool's workspaces by id. The published ones: for a page, by the counts rule 3 decides
+        // from (WorkspaceDisclosure), looked up for the rows read rather than passed as an array of
+        // every published id (100,000 of them cost more than the page); for a whole export, whose
+        // rows are every vote, by id, hashed once.
+        let withheld = part == .pool ? disclosure.withheldWorkspaces.sorted() : []
+        let isExport = part == .published && limit == nil
+        let publishedIDs = isExport ? disclosure.publishedWorkspaces : []
+        let order = part == .pool ? "v.identifier, v.workspace_id" : "v.workspace_id, v.identifier"
+        let published = disclosure.workspaces
         let carryingRole = request.role.map { role in
             disclosure.recordRoles.filter { $0.value.contains(role) }.keys.sorted()
         }
@@ -157,7 +156,13 @@ public struct VoteListQuery: Sendable {
             SELECT v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)), v.score,
                    v.comment, v.changed_at
               FROM current_votes v
-             WHERE v.campaign_id = \(campaignID) AND v.workspace_id = ANY(\(workspaces))
+             WHERE v.campaign_id = \(campaignID)
+               AND CASE WHEN \(part == .pool) THEN v.workspace_id = ANY(\(withheld))
+                        WHEN \(isExport) THEN v.workspace_id = ANY(\(publishedIDs))
+                        ELSE EXISTS (SELECT FROM workspace_tallies t
+                                      WHERE t.campaign_id = v.campaign_id AND t.workspace_id = v.workspace_id
+                                        AND t.voters >= \(WorkspaceBreakdownQuery.publishedFrom(published))
+                                        AND t.workspace_id IS DISTINCT FROM \(published.complement)) END
                AND v.score BETWEEN \(scores.lowerBound) AND \(scores.upperBound)
                AND (\(request.role)::text IS NULL
                     OR (v.roles ? \(request.role) AND v.workspace_id = ANY(\(carryingRole ?? []))))

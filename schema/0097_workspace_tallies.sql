@@ -26,14 +26,18 @@ SELECT campaign_id, workspace_id, sum(votes), sum(promoters), sum(detractors)
     ON CONFLICT (campaign_id, workspace_id) DO UPDATE
    SET voters = excluded.voters, promoters = excluded.promoters, detractors = excluded.detractors;
 
--- Ascending and descending, each with ties by workspace id ascending (the
--- pages' order, WorkspaceBreakdownQuery): a backward scan would order ties
--- by id descending and sort whole runs of equal keys again. The NPS
--- expression is the one WorkspaceBreakdownQuery orders by, written the same.
-CREATE INDEX workspace_tallies_by_voters ON workspace_tallies (campaign_id, voters, workspace_id);
-CREATE INDEX workspace_tallies_by_voters_desc ON workspace_tallies (campaign_id, voters DESC, workspace_id);
+-- Ascending and descending, each with ties by workspace id ascending in
+-- byte order (COLLATE "C": the order in which the privacy rule, in Swift,
+-- breaks ties, whatever the database's collation): a backward scan would
+-- order ties by id descending, and sort whole runs of equal keys again. The
+-- NPS expression is the one WorkspaceBreakdownQuery orders by, written the
+-- same.
+CREATE INDEX workspace_tallies_by_voters ON workspace_tallies (campaign_id, voters, workspace_id COLLATE "C");
+CREATE INDEX workspace_tallies_by_voters_desc
+    ON workspace_tallies (campaign_id, voters DESC, workspace_id COLLATE "C");
 CREATE INDEX workspace_tallies_by_nps
-    ON workspace_tallies (campaign_id, ((100 * (promoters - detractors))::float8 / nullif(voters, 0)), workspace_id);
+    ON workspace_tallies (campaign_id, ((100 * (promoters - detractors))::float8 / nullif(voters, 0)),
+                          workspace_id COLLATE "C");
 CREATE INDEX workspace_tallies_by_nps_desc
     ON workspace_tallies (campaign_id, ((100 * (promoters - detractors))::float8 / nullif(voters, 0)) DESC,
-                          workspace_id);
+                          workspace_id COLLATE "C");

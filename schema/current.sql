@@ -1454,25 +1454,25 @@ CREATE INDEX workspace_campaigns_workspace ON public.workspace_campaigns USING b
 -- Name: workspace_tallies_by_nps; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX workspace_tallies_by_nps ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)), workspace_id);
+CREATE INDEX workspace_tallies_by_nps ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)), workspace_id COLLATE "C");
 
 --
 -- Name: workspace_tallies_by_nps_desc; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX workspace_tallies_by_nps_desc ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)) DESC, workspace_id);
+CREATE INDEX workspace_tallies_by_nps_desc ON public.workspace_tallies USING btree (campaign_id, ((((100 * (promoters - detractors)))::double precision / (NULLIF(voters, 0))::double precision)) DESC, workspace_id COLLATE "C");
 
 --
 -- Name: workspace_tallies_by_voters; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX workspace_tallies_by_voters ON public.workspace_tallies USING btree (campaign_id, voters, workspace_id);
+CREATE INDEX workspace_tallies_by_voters ON public.workspace_tallies USING btree (campaign_id, voters, workspace_id COLLATE "C");
 
 --
 -- Name: workspace_tallies_by_voters_desc; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX workspace_tallies_by_voters_desc ON public.workspace_tallies USING btree (campaign_id, voters DESC, workspace_id);
+CREATE INDEX workspace_tallies_by_voters_desc ON public.workspace_tallies USING btree (campaign_id, voters DESC, workspace_id COLLATE "C");
 
 --
 -- Name: api_tokens api_tokens_notify_change; Type: TRIGGER; Schema: public; Owner: -

@@ -69,6 +69,12 @@ public struct WorkspaceBreakdownRequest: Sendable {
 /// those without any by id), so a page costs its rows, not the campaign's.
 /// A page sorted by response rate (whose denominator another read model
 /// keeps) and a whole export sort every row of the campaign.
+///
+/// Ties order by workspace id: within a run read from `workspace_tallies`
+/// in byte order (its indexes' `COLLATE "C"`, which rule 3 breaks ties by
+/// too), elsewhere in the database's collation. The embedded cluster's is
+/// C (`tools/db`), so the two agree; on a database of another collation a
+/// page and the export may order workspaces of equal keys differently.
 public struct WorkspaceBreakdownQuery: Sendable {
     public let client: any ReadModelSource
     public let logger: Logger
@@ -164,8 +170,8 @@ public struct WorkspaceBreakdownQuery: Sendable {
                    AND (\(after == nil)
                         OR (\(unescaped: Self.tallyNPS) \(unescaped: greaterOrEqual) \(bound)
                             AND (\(unescaped: Self.tallyNPS) \(unescaped: greater) \(bound)
-                                 OR t.workspace_id > \(afterID))))
-                 ORDER BY \(unescaped: Self.tallyNPS) \(unescaped: order), t.workspace_id
+                                 OR t.workspace_id COLLATE "C" > \(afterID))))
+                 ORDER BY \(unescaped: Self.tallyNPS) \(unescaped: order), t.workspace_id COLLATE "C"
                  LIMIT \(limit)
                 """
         case .votingByVotes:
@@ -177,8 +183,9 @@ public struct WorkspaceBreakdownQuery: Sendable {
                    AND \(unescaped: hasWorkspaceRow)
                    AND (\(after == nil)
                         OR (t.voters \(unescaped: greaterOrEqual) \(bound)
-                            AND (t.voters \(unescaped: greater) \(bound) OR t.workspace_id > \(afterID))))
-                 ORDER BY t.voters \(unescaped: order), t.workspace_id
+                            AND (t.voters \(unescaped: greater) \(bound)
+                                 OR t.workspace_id COLLATE "C" > \(afterID))))
+                 ORDER BY t.voters \(unescaped: order), t.workspace_id COLLATE "C"
                  LIMIT \(limit)
                 """
         case .unkeyedByID:

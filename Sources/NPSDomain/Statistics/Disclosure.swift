@@ -98,9 +98,8 @@ public struct Disclosure: Sendable, Equatable {
         let pool = campaign.workspaces.reduce(0) { $0 + (isWithheld[$1] ? campaign.workspaceVotes[$1] : 0) }
         self.workspaces = workspaces
         let published = campaign.workspaces.filter { !isWithheld[$0] }
-        let smallComplements = Set(roleVotes.filter { !threshold.isSafeRemainder(total - $0.value) }.keys)
-        var withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: smallComplements)
-        var isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
+        let byRuleFour = RoleDisclosure.byRuleFour(roleVotes: roleVotes, totalVotes: total, threshold: threshold)
+        var isRoleWithheld = campaign.roleNames.map(byRuleFour.contains)
         // The roles each workspace's records show (indices, ascending); only published ones are read.
         var shown = [[Int]](repeating: [], count: campaign.workspaceNames.count)
         for workspace in published {
@@ -114,6 +113,29 @@ public struct Disclosure: Sendable, Equatable {
         for workspace in campaign.workspaces where isWithheld[workspace] {
             for cell in campaign.cells[workspace] { rolesInPool[cell.role] += cell.votes }
         }
+        // Rule 6's roles withheld campaign-wide, from the same counts the role breakdown reads.
+        var holders = [[Int]](repeating: [], count: campaign.roleNames.count)
+        for workspace in published {
+            for cell in campaign.cells[workspace] where holders[cell.role].count < 2 {
+                holders[cell.role].append(workspace)
+            }
+        }
+        var holdings: [String: RoleDisclosure.Holding] = [:]
+        for role in campaign.roleNames.indices {
+            let only = holders[role].count == 1 ? holders[role][0] : nil
+            holdings[campaign.roleNames[role]] = RoleDisclosure.Holding(
+                inPool: rolesInPool[role], publishedHolders: holders[role].count,
+                onlyHolderHidingIt: only.flatMap { shown[$0].contains(role) ? nil : campaign.workspaceVotes[$0] })
+        }
+        var withheldRoles = RoleDisclosure(
+            threshold: threshold, isTotalPublished: true, roleVotes: roleVotes, byRuleFour: byRuleFour, pool: pool,
+            holdings: holdings
+        ).withheldRoles
+        isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
+        for workspace in published { shown[workspace].removeAll { isRoleWithheld[$0] } }
+        // Rule 6 for the records: each role still shown is taken off records until its total is
+        // safe, which RoleDisclosure's counts say it can be. The withholding below is a safety net
+        // that never runs (DisclosureEquivalenceTests): a record never shows what a total cannot.
         while true {
             var newlyWithheld: Set<String> = []
             for role in campaign.roleNames.indices.sorted(by: { campaign.roleNames[$0] < campaign.roleNames[$1] })

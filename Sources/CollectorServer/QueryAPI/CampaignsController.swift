@@ -88,12 +88,12 @@ struct CampaignsController {
         let parameters = QueryParameters(request)
         let json = FiguresJSON(confidence: try parameters.confidence)
         let dimension: BreakdownDimension = try parameters.choice("by", default: .role)
-        let disclosed = try await layer.requireSummary(id)
+        let disclosed = try await layer.requireRoleBreakdown(id)
         let roles = disclosed.summary.roles
         let rows: [JSONValue] = roles.keys.sorted().map { role in
             let distribution = roles[role] ?? ScoreDistribution()
             var members = json.figures(
-                distribution.summary, withheld: disclosed.disclosure.isRoleWithheld(role), threshold: reader.threshold)
+                distribution.summary, withheld: disclosed.roles.isWithheld(role), threshold: reader.threshold)
             members["role"] = .string(role)
             return .object(members)
         }

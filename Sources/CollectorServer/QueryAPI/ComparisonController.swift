@@ -45,9 +45,9 @@ struct ComparisonController {
             }
             return (cell.distribution.summary, cell.isWithheld)
         case .role(let role):
-            let disclosed = try await layer.requireSummary(campaignID)
+            let disclosed = try await layer.requireRoleBreakdown(campaignID)
             let distribution = disclosed.summary.roles[role] ?? ScoreDistribution()
-            return (distribution.summary, disclosed.disclosure.isRoleWithheld(role))
+            return (distribution.summary, disclosed.roles.isWithheld(role))
         }
     }
 

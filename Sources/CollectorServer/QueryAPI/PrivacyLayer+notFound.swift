@@ -11,6 +11,13 @@ extension PrivacyLayer {
         return campaign
     }
 
+    func requireRoleBreakdown(_ id: String) async throws -> DisclosedRoles {
+        guard Identifiers.isValid(id), let breakdown = try await roleBreakdown(of: id) else {
+            throw APIError.notFound("no campaign \(id)")
+        }
+        return breakdown
+    }
+
     func requireSummary(_ id: String) async throws -> DisclosedSummary {
         guard Identifiers.isValid(id), let summary = try await summary(of: id) else {
             throw APIError.notFound("no campaign \(id)")

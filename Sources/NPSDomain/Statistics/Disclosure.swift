@@ -199,7 +199,22 @@ public struct Disclosure: Sendable, Equatable {
         }
         return WorkspaceDisclosure(
             threshold: threshold, isTotalPublished: true, belowThreshold: below,
-            smallestAtThreshold: smallest.map { campaign.workspaceNames[$0] })
+            smallestAtThreshold: smallest.map { (campaign.workspaceNames[$0], campaign.workspaceVotes[$0]) })
+    }
+
+    /// Rule 5 for one published workspace, from its own voter groups: the
+    /// roles its records may carry before rule 6, none of `withheldRoles`.
+    public static func recordRoles(
+        ofWorkspace groups: [VoterGroup], withheldRoles: Set<String>, threshold: PrivacyThreshold
+    ) -> Set<String> {
+        let workspace = IndexedGroups(groups)
+        guard workspace.workspaceNames.count == 1 else { return [] }
+        let shown = kAnonymousRoles(
+            of: 0, in: workspace,
+            candidates: workspace.cells[0].map(\.role).filter { !withheldRoles.contains(workspace.roleNames[$0]) }
+                .sorted(),
+            threshold: threshold)
+        return Set(shown.map { workspace.roleNames[$0] })
     }
 
     /// The roles (indices, ascending) a published workspace's records may

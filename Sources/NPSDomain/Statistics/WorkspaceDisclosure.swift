@@ -14,20 +14,24 @@ public struct WorkspaceDisclosure: Sendable, Equatable {
     public let isTotalPublished: Bool
     /// The workspace of k votes or more withheld with those under k, if any.
     public let complement: String?
+    /// The votes of the withheld workspaces together, while the total is published.
+    public let pool: Int
 
     /// - Parameters:
     ///   - belowThreshold: how many workspaces hold 1 to k − 1 votes, and their votes together.
     ///   - smallestAtThreshold: the workspace of k votes or more that sorts first by
-    ///     (votes, id), if there is one.
+    ///     (votes, id), and its votes, if there is one.
     public init(
         threshold: PrivacyThreshold, isTotalPublished: Bool, belowThreshold: (workspaces: Int, votes: Int),
-        smallestAtThreshold: String?
+        smallestAtThreshold: (workspaceID: String, votes: Int)?
     ) {
         self.threshold = threshold
         self.isTotalPublished = isTotalPublished
         let needsComplement = threshold.needsComplement(
             withheldCells: belowThreshold.workspaces, pool: belowThreshold.votes)
-        self.complement = isTotalPublished && needsComplement ? smallestAtThreshold : nil
+        let complement = isTotalPublished && needsComplement ? smallestAtThreshold : nil
+        self.complement = complement?.workspaceID
+        self.pool = belowThreshold.votes + (complement?.votes ?? 0)
     }
 
     /// Whether a workspace holding `votes` shows its figures.

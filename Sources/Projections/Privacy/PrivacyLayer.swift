@@ -93,6 +93,39 @@ public struct PrivacyLayer: Sendable {
             of: campaign.campaign.id, threshold: threshold, isTotalPublished: campaign.isPublished)
     }
 
+    /// A campaign's summary with which of its roles show their totals.
+    public struct DisclosedRoles: Sendable {
+        public var summary: CampaignSummary
+        public var campaign: Campaign
+        public var roles: RoleDisclosure
+    }
+
+    /// The role breakdown: the summary, with rules 4 and 6 decided from the
+    /// roles' counts (`RoleDisclosure`, `RoleHoldingQuery`) rather than from
+    /// every voter group; nil for an unknown campaign.
+    public func roleBreakdown(of campaignID: String) async throws -> DisclosedRoles? {
+        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)
+        else { return nil }
+        let campaign = published(overview)
+        let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: overview)
+        let roleVotes = summary.roles.mapValues(\.n).filter { $0.value > 0 }
+        let byRuleFour = RoleDisclosure.byRuleFour(
+            roleVotes: roleVotes, totalVotes: overview.distribution.n, threshold: threshold)
+        var holdings: [String: RoleDisclosure.Holding] = [:]
+        var pool = 0
+        if campaign.isPublished {
+            let workspaces = try await workspaceDisclosure(of: campaign)
+            pool = workspaces.pool
+            holdings = try await RoleHoldingQuery(client: source, logger: logger).holdings(
+                of: campaignID, roles: roleVotes.keys.filter { !byRuleFour.contains($0) }.sorted(),
+                workspaces: workspaces, byRuleFour: byRuleFour)
+        }
+        let roles = RoleDisclosure(
+            threshold: threshold, isTotalPublished: campaign.isPublished, roleVotes: roleVotes,
+            byRuleFour: byRuleFour, pool: pool, holdings: holdings)
+        return DisclosedRoles(summary: summary, campaign: overview.campaign, roles: roles)
+    }
+
     /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.
     public func summary(of campaignID: String) async throws -> DisclosedSummary? {
         guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)

@@ -13,13 +13,16 @@ public struct VoterGroupQuery: Sendable {
         self.logger = logger
     }
 
-    public func groups(of campaignID: String) async throws -> [VoterGroup] {
+    /// Every group of the campaign, or of one of its workspaces.
+    public func groups(of campaignID: String, workspace workspaceID: String? = nil) async throws -> [VoterGroup] {
         // Roles as JSON text, each distinct set parsed once: a campaign has
         // a handful of role sets and up to hundreds of thousands of groups.
         let rows = try await client.rows(
             """
             SELECT workspace_id, roles::text, votes
-              FROM voter_groups WHERE campaign_id = \(campaignID) AND votes > 0
+              FROM voter_groups
+             WHERE campaign_id = \(campaignID) AND votes > 0
+               AND (\(workspaceID)::text IS NULL OR workspace_id = \(workspaceID))
             """,
             logger: logger
         )

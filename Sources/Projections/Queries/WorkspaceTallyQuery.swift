@@ -26,19 +26,22 @@ public struct WorkspaceTallyQuery: Sendable {
         // Ties in byte order, as Disclosure breaks them, whatever the database's collation.
         let rows = try await client.rows(
             """
-            SELECT count(*), coalesce(sum(voters), 0)::bigint,
-                   (SELECT workspace_id FROM workspace_tallies
-                     WHERE campaign_id = \(campaignID) AND voters >= \(k)
-                     ORDER BY voters, workspace_id COLLATE "C" LIMIT 1)
-              FROM workspace_tallies
-             WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(k - 1)
+            SELECT below.workspaces, below.votes, smallest.workspace_id, smallest.voters
+              FROM (SELECT count(*) AS workspaces, coalesce(sum(voters), 0)::bigint AS votes
+                      FROM workspace_tallies
+                     WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(k - 1)) AS below
+              LEFT JOIN LATERAL (SELECT workspace_id, voters FROM workspace_tallies
+                                  WHERE campaign_id = \(campaignID) AND voters >= \(k)
+                                  ORDER BY voters, workspace_id COLLATE "C" LIMIT 1) AS smallest ON true
             """,
             logger: logger
         )
-        for try await (workspaces, votes, smallest) in rows.decode((Int64, Int64, String?).self) {
+        for try await (workspaces, votes, smallestID, smallestVotes) in rows.decode(
+            (Int64, Int64, String?, Int64?).self)
+        {
             return WorkspaceDisclosure(
                 threshold: threshold, isTotalPublished: true, belowThreshold: (Int(workspaces), Int(votes)),
-                smallestAtThreshold: smallest)
+                smallestAtThreshold: smallestID.map { ($0, Int(smallestVotes ?? 0)) })
         }
         return WorkspaceDisclosure(
             threshold: threshold, isTotalPublished: true, belowThreshold: (0, 0), smallestAtThreshold: nil)

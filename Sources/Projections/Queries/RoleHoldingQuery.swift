@@ -1,0 +1,83 @@
+import Logging
+import NPSDomain
+import PostgresNIO
+
+/// What rule 6 needs to know of each role (`RoleDisclosure.Holding`), read
+/// without every voter group of the campaign: the roles' votes in the
+/// withheld workspaces (found through `workspace_tallies`' index by voters),
+/// up to two published workspaces holding each role (found in the primary
+/// key's order, so a role most workspaces hold stops at once), and rule 5
+/// for a role's only published holder, from that workspace's own groups.
+public struct RoleHoldingQuery: Sendable {
+    public let client: any ReadModelSource
+    public let logger: Logger
+
+    public init(client: any ReadModelSource, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// For each of `roles`, under a campaign whose total is published.
+    public func holdings(
+        of campaignID: String, roles: [String], workspaces: WorkspaceDisclosure, byRuleFour: Set<String>
+    ) async throws -> [String: RoleDisclosure.Holding] {
+        let k = Int64(workspaces.threshold.k)
+        var inPool: [String: Int] = [:]
+        let pooled = try await client.rows(
+            """
+            SELECT role, sum(g.votes)::bigint
+              FROM (SELECT workspace_id FROM workspace_tallies
+                     WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(k - 1)
+                    UNION ALL
+                    SELECT \(workspaces.complement)::text WHERE \(workspaces.complement)::text IS NOT NULL) AS pool
+              JOIN voter_groups g ON g.campaign_id = \(campaignID) AND g.workspace_id = pool.workspace_id
+             CROSS JOIN LATERAL jsonb_array_elements_text(g.roles) AS role
+             WHERE g.votes > 0
+             GROUP BY role
+            """,
+            logger: logger
+        )
+        for try await (role, votes) in pooled.decode((String, Int64).self) { inPool[role] = Int(votes) }
+        var holdings: [String: RoleDisclosure.Holding] = [:]
+        for role in roles {
+            let holders = try await publishedHolders(of: campaignID, role: role, workspaces: workspaces)
+            var onlyHolderHidingIt: Int?
+            if holders.count == 1, inPool[role, default: 0] == 0 {
+                let groups = try await VoterGroupQuery(client: client, logger: logger).groups(
+                    of: campaignID, workspace: holders[0])
+                let shown = Disclosure.recordRoles(
+                    ofWorkspace: groups, withheldRoles: byRuleFour, threshold: workspaces.threshold)
+                if !shown.contains(role) { onlyHolderHidingIt = groups.reduce(0) { $0 + $1.votes } }
+            }
+            holdings[role] = RoleDisclosure.Holding(
+                inPool: inPool[role, default: 0], publishedHolders: holders.count,
+                onlyHolderHidingIt: onlyHolderHidingIt)
+        }
+        return holdings
+    }
+
+    /// Up to two published workspaces holding `role`.
+    private func publishedHolders(
+        of campaignID: String, role: String, workspaces: WorkspaceDisclosure
+    ) async throws -> [String] {
+        let rows = try await client.rows(
+            """
+            SELECT DISTINCT g.workspace_id
+              FROM voter_groups g
+             WHERE g.campaign_id = \(campaignID) AND g.votes > 0 AND g.roles ? \(role)
+               AND EXISTS (SELECT FROM workspace_tallies t
+                            WHERE t.campaign_id = g.campaign_id AND t.workspace_id = g.workspace_id
+                              AND t.voters >= \(WorkspaceBreakdownQuery.publishedFrom(workspaces))
+                              AND t.workspace_id IS DISTINCT FROM \(workspaces.complement)
+                           -- Looked up for the groups of the role alone, not hashed for every workspace.
+                           OFFSET 0)
+             ORDER BY g.workspace_id
+             LIMIT 2
+            """,
+            logger: logger
+        )
+        var holders: [String] = []
+        for try await workspaceID in rows.decode(String.self) { holders.append(workspaceID) }
+        return holders
+    }
+}

@@ -815,6 +815,16 @@ CREATE FUNCTION public.vote_cast_roles_v2(p_roles jsonb) RETURNS jsonb
 $$;
 
 --
+-- Name: workspace_is_published(bigint, text, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT p_voters >= p_published_from AND p_workspace_id IS DISTINCT FROM p_complement
+$$;
+
+--
 -- Name: api_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1674,6 +1684,13 @@ GRANT ALL ON FUNCTION public.sorted_role_set(p_roles jsonb) TO nps_app;
 
 REVOKE ALL ON FUNCTION public.vote_cast_roles_v2(p_roles jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.vote_cast_roles_v2(p_roles jsonb) TO nps_app;
+
+--
+-- Name: FUNCTION workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text) TO nps_app;
 
 --
 -- Name: TABLE api_tokens; Type: ACL; Schema: public; Owner: -

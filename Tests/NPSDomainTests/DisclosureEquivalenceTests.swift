@@ -12,21 +12,12 @@ struct DisclosureEquivalenceTests {
     @Test("3,000 random campaigns: every decision equal to the reference")
     func randomCampaigns() {
         var random = SplitMix64(seed: 17)
-        let roleNames = ["admin", "user", "owner", "moderator", "bot"]
         var withRule6 = 0
         var withWithheldRoles = 0
         for _ in 0..<3_000 {
             let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
             let isReleased = Int.random(in: 0..<10, using: &random) > 0
-            var groups: [VoterGroup] = []
-            for workspace in 0..<Int.random(in: 1...25, using: &random) {
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    let roles = Set(roleNames.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
-                    groups.append(
-                        VoterGroup(
-                            workspaceID: "w\(workspace)", roles: roles, votes: Int.random(in: 0...12, using: &random)))
-                }
-            }
+            let groups = Self.randomGroups(workspaces: 1...25, using: &random)
             let disclosure = Disclosure(groups: groups, threshold: threshold, isReleased: isReleased)
             let reference = ReferenceDisclosure(groups: groups, threshold: threshold, isReleased: isReleased)
             #expect(disclosure.totalVotes == reference.totalVotes)
@@ -70,19 +61,10 @@ struct DisclosureEquivalenceTests {
     @Test("5,000 random campaigns: rule 6's withheld roles follow from per-role counts")
     func ruleSixFromCounts() {
         var random = SplitMix64(seed: 99)
-        let roleNames = ["admin", "user", "owner", "moderator", "bot"]
         var withheldByRuleSix = 0
         for _ in 0..<5_000 {
             let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
-            var groups: [VoterGroup] = []
-            for workspace in 0..<Int.random(in: 1...12, using: &random) {
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    let roles = Set(roleNames.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
-                    groups.append(
-                        VoterGroup(
-                            workspaceID: "w\(workspace)", roles: roles, votes: Int.random(in: 0...12, using: &random)))
-                }
-            }
+            let groups = Self.randomGroups(workspaces: 1...12, using: &random)
             let disclosure = Disclosure(groups: groups, threshold: threshold)
             guard disclosure.isTotalPublished else { continue }
             let smallComplements = Set(
@@ -124,5 +106,20 @@ struct DisclosureEquivalenceTests {
         }
         // Enough campaigns where rule 6 withheld a role for the test to mean something.
         #expect(withheldByRuleSix > 50, "\(withheldByRuleSix)")
+    }
+
+    /// A random campaign's groups: up to four role sets per workspace, some without votes.
+    static func randomGroups(workspaces: ClosedRange<Int>, using random: inout SplitMix64) -> [VoterGroup] {
+        let roleNames = ["admin", "user", "owner", "moderator", "bot"]
+        var groups: [VoterGroup] = []
+        for workspace in 0..<Int.random(in: workspaces, using: &random) {
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let roles = Set(roleNames.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
+                groups.append(
+                    VoterGroup(
+                        workspaceID: "w\(workspace)", roles: roles, votes: Int.random(in: 0...12, using: &random)))
+            }
+        }
+        return groups
     }
 }

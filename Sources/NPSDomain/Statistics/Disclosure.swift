@@ -84,8 +84,7 @@ public struct Disclosure: Sendable, Equatable {
         self.isReleased = isReleased
         self.isTotalPublished = Self.isTotalPublished(votes: total, isReleased: isReleased, threshold: threshold)
         guard isTotalPublished else {
-            workspaces = WorkspaceDisclosure(
-                threshold: threshold, isTotalPublished: false, belowThreshold: (0, 0), smallestAtThreshold: nil)
+            workspaces = .totalWithheld(threshold: threshold)
             withheldWorkspaces = Set(campaign.workspaceNames)
             withheldRoles = Set(roleVotes.keys)
             recordRoles = [:]
@@ -127,29 +126,20 @@ public struct Disclosure: Sendable, Equatable {
                 inPool: rolesInPool[role], publishedHolders: holders[role].count,
                 onlyHolderHidingIt: only.flatMap { shown[$0].contains(role) ? nil : campaign.workspaceVotes[$0] })
         }
-        var withheldRoles = RoleDisclosure(
+        let withheldRoles = RoleDisclosure(
             threshold: threshold, isTotalPublished: true, roleVotes: roleVotes, byRuleFour: byRuleFour, pool: pool,
             holdings: holdings
         ).withheldRoles
         isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
+        // Fewer roles shown only merges a workspace's classes of records: each stays at k or more.
         for workspace in published { shown[workspace].removeAll { isRoleWithheld[$0] } }
         // Rule 6 for the records: each role still shown is taken off records until its total is
-        // safe, which RoleDisclosure's counts say it can be. The withholding below is a safety net
-        // that never runs (DisclosureEquivalenceTests): a record never shows what a total cannot.
-        while true {
-            var newlyWithheld: Set<String> = []
-            for role in campaign.roleNames.indices.sorted(by: { campaign.roleNames[$0] < campaign.roleNames[$1] })
-            where !isRoleWithheld[role] {
-                let isSafe = Self.makeRoleTotalSafe(
-                    role, in: campaign, published: published, shown: &shown, inPool: rolesInPool[role], pool: pool,
-                    threshold: threshold)
-                if !isSafe { newlyWithheld.insert(campaign.roleNames[role]) }
-            }
-            if newlyWithheld.isEmpty { break }
-            withheldRoles = threshold.cellsToWithhold(roleVotes, alsoWithheld: withheldRoles.union(newlyWithheld))
-            isRoleWithheld = campaign.roleNames.map(withheldRoles.contains)
-            // Fewer roles shown only merges a workspace's classes of records: each stays at k or more.
-            for workspace in published { shown[workspace].removeAll { isRoleWithheld[$0] } }
+        // safe, which outside RoleDisclosure's two shapes it always becomes.
+        // Each role moves only its own place on the records, so the order of roles does not matter.
+        for role in campaign.roleNames.indices where !isRoleWithheld[role] {
+            Self.makeRoleTotalSafe(
+                role, in: campaign, published: published, shown: &shown, inPool: rolesInPool[role], pool: pool,
+                threshold: threshold)
         }
         // Few distinct sets: each named once and shared.
         var named: [(roles: [Int], names: Set<String>)] = []
@@ -249,15 +239,16 @@ public struct Disclosure: Sendable, Equatable {
         }
     }
 
-    /// Rule 6 for one role: takes it off the records of the workspaces that
-    /// carry it, smallest cell first (ties: the smallest id), until the role's
-    /// total minus the records carrying it is safe. False when it is not even
-    /// with no record carrying it: the role is then withheld campaign-wide.
+    /// Rule 6 for one role not withheld: takes it off the records of the
+    /// workspaces that carry it, smallest cell first (ties: the smallest id),
+    /// until the role's total minus the records carrying it is safe. With no
+    /// record carrying it the total is safe unless the role has one of the
+    /// shapes `RoleDisclosure` withholds, so the loop always ends there.
     /// Each workspace is visited once per role, not once per step.
     static func makeRoleTotalSafe(
         _ role: Int, in campaign: IndexedGroups, published: [Int], shown: inout [[Int]], inPool: Int,
         pool: Int, threshold: PrivacyThreshold
-    ) -> Bool {
+    ) {
         var carrying: [(workspace: Int, votes: Int)] = []
         // Published workspaces whose records hold votes of the role without showing it.
         var hiddenIn: [Int] = []
@@ -276,7 +267,11 @@ public struct Disclosure: Sendable, Equatable {
             votesOfOnlyHidden: hiddenIn.count == 1 ? campaign.workspaceVotes[hiddenIn[0]] : 0, pool: pool,
             threshold: threshold)
         {
-            guard taken < carrying.count else { return false }
+            guard taken < carrying.count else {
+                // Every record has given the role up already: its records show it nowhere.
+                assertionFailure("\(campaign.roleNames[role]) has a shape RoleDisclosure does not withhold")
+                return
+            }
             // Sorted only when a record must give the role up: usually the first check passes.
             if taken == 0 {
                 carrying.sort {
@@ -290,7 +285,6 @@ public struct Disclosure: Sendable, Equatable {
             carried -= smallest.votes
             hiddenIn.append(smallest.workspace)
         }
-        return true
     }
 
     /// Rule 6's test: `remainder`, the role's votes that no record shows, is

@@ -34,6 +34,12 @@ public struct WorkspaceDisclosure: Sendable, Equatable {
         self.pool = belowThreshold.votes + (complement?.votes ?? 0)
     }
 
+    /// While the campaign's total is withheld, every workspace is.
+    public static func totalWithheld(threshold: PrivacyThreshold) -> WorkspaceDisclosure {
+        WorkspaceDisclosure(
+            threshold: threshold, isTotalPublished: false, belowThreshold: (0, 0), smallestAtThreshold: nil)
+    }
+
     /// Whether a workspace holding `votes` shows its figures.
     public func isPublished(_ workspaceID: String, votes: Int) -> Bool {
         isTotalPublished && votes >= threshold.k && workspaceID != complement

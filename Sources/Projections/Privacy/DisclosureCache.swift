@@ -7,10 +7,12 @@ import Synchronization
 /// not the one a request was routed by. Equal tags mean equal groups (every
 /// batch that moved the campaign, every rebuild and purge is in the tag), so
 /// a kept rule governs the figures of any later snapshot with the same tag:
-/// the breakdown, the workspace and vote pages, the exports and the
-/// dashboard of one campaign then decide it once, and a campaign read while
-/// another one's results arrive is not decided again at every batch. At
-/// 100,000 workspaces a decision is 0.5 to 0.9 s of reading and deciding.
+/// the vote page, its export and the dashboard of one campaign then decide
+/// it once, and a campaign read while another one's results arrive is not
+/// decided again at every batch. At 100,000 workspaces a decision is 0.5 to
+/// 0.9 s of reading and deciding. (The role breakdown and the workspace page
+/// decide their parts of the rule from counts: `RoleDisclosure`,
+/// `WorkspaceDisclosure`.)
 ///
 /// Bounded: the last few decisions only (each can hold a campaign's every
 /// workspace id).

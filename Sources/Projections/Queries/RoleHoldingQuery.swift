@@ -38,9 +38,10 @@ public struct RoleHoldingQuery: Sendable {
             logger: logger
         )
         for try await (role, votes) in pooled.decode((String, Int64).self) { inPool[role] = Int(votes) }
+        let holders = try await publishedHolders(of: campaignID, roles: roles, workspaces: workspaces)
         var holdings: [String: RoleDisclosure.Holding] = [:]
         for role in roles {
-            let holders = try await publishedHolders(of: campaignID, role: role, workspaces: workspaces)
+            let holders = holders[role, default: []]
             var onlyHolderHidingIt: Int?
             if holders.count == 1, inPool[role, default: 0] == 0 {
                 let groups = try await VoterGroupQuery(client: client, logger: logger).groups(
@@ -56,28 +57,33 @@ public struct RoleHoldingQuery: Sendable {
         return holdings
     }
 
-    /// Up to two published workspaces holding `role`.
+    /// Up to two published workspaces holding each of `roles`, in one statement.
     private func publishedHolders(
-        of campaignID: String, role: String, workspaces: WorkspaceDisclosure
-    ) async throws -> [String] {
+        of campaignID: String, roles: [String], workspaces: WorkspaceDisclosure
+    ) async throws -> [String: [String]] {
         let rows = try await client.rows(
             """
-            SELECT DISTINCT g.workspace_id
-              FROM voter_groups g
-             WHERE g.campaign_id = \(campaignID) AND g.votes > 0 AND g.roles ? \(role)
-               AND EXISTS (SELECT FROM workspace_tallies t
-                            WHERE t.campaign_id = g.campaign_id AND t.workspace_id = g.workspace_id
-                              AND t.voters >= \(WorkspaceBreakdownQuery.publishedFrom(workspaces))
-                              AND t.workspace_id IS DISTINCT FROM \(workspaces.complement)
-                           -- Looked up for the groups of the role alone, not hashed for every workspace.
-                           OFFSET 0)
-             ORDER BY g.workspace_id
-             LIMIT 2
+            SELECT wanted.role, holder.workspace_id
+              FROM unnest(\(roles)::text[]) AS wanted(role)
+             CROSS JOIN LATERAL (
+                   SELECT DISTINCT g.workspace_id
+                     FROM voter_groups g
+                    WHERE g.campaign_id = \(campaignID) AND g.votes > 0 AND g.roles ? wanted.role
+                      AND EXISTS (SELECT FROM workspace_tallies t
+                                   WHERE t.campaign_id = g.campaign_id AND t.workspace_id = g.workspace_id
+                                     AND workspace_is_published(t.voters, t.workspace_id,
+                                                                \(workspaces.publishedFrom), \(workspaces.complement))
+                                  -- Looked up for the groups of the role alone, not hashed for every workspace.
+                                  OFFSET 0)
+                    ORDER BY g.workspace_id
+                    LIMIT 2) AS holder
             """,
             logger: logger
         )
-        var holders: [String] = []
-        for try await workspaceID in rows.decode(String.self) { holders.append(workspaceID) }
+        var holders: [String: [String]] = [:]
+        for try await (role, workspaceID) in rows.decode((String, String).self) {
+            holders[role, default: []].append(workspaceID)
+        }
         return holders
     }
 }

@@ -161,8 +161,8 @@ public struct VoteListQuery: Sendable {
                         WHEN \(isExport) THEN v.workspace_id = ANY(\(publishedIDs))
                         ELSE EXISTS (SELECT FROM workspace_tallies t
                                       WHERE t.campaign_id = v.campaign_id AND t.workspace_id = v.workspace_id
-                                        AND t.voters >= \(WorkspaceBreakdownQuery.publishedFrom(published))
-                                        AND t.workspace_id IS DISTINCT FROM \(published.complement)
+                                        AND workspace_is_published(t.voters, t.workspace_id,
+                                                                   \(published.publishedFrom), \(published.complement))
                                       -- Looked up per vote read: without the fence PostgreSQL hashes
                                       -- every workspace of the campaign first (90 ms at 100,000).
                                       OFFSET 0) END

@@ -151,7 +151,6 @@ public struct WorkspaceBreakdownQuery: Sendable {
         let direction = request.descending ? -1.0 : 1.0
         let order = request.descending ? "DESC" : ""
         let (greater, greaterOrEqual) = request.descending ? ("<", "<=") : (">", ">=")
-        let publishedFrom = Self.publishedFrom(disclosure)
         let afterID = after?.workspaceID ?? ""
         let hasWorkspaceRow = """
             EXISTS (SELECT FROM workspace_campaigns wc
@@ -165,8 +164,10 @@ public struct WorkspaceBreakdownQuery: Sendable {
             query = """
                 SELECT t.workspace_id, \(unescaped: Self.tallyNPS)
                   FROM workspace_tallies t
-                 WHERE t.campaign_id = \(campaignID) AND t.voters >= \(max(publishedFrom, Int64(request.minVotes)))
-                   AND t.workspace_id IS DISTINCT FROM \(disclosure.complement) AND \(unescaped: hasWorkspaceRow)
+                 WHERE t.campaign_id = \(campaignID) AND t.voters >= \(Int64(request.minVotes))
+                   AND workspace_is_published(t.voters, t.workspace_id, \(disclosure.publishedFrom),
+                                              \(disclosure.complement))
+                   AND \(unescaped: hasWorkspaceRow)
                    AND (\(after == nil)
                         OR (\(unescaped: Self.tallyNPS) \(unescaped: greaterOrEqual) \(bound)
                             AND (\(unescaped: Self.tallyNPS) \(unescaped: greater) \(bound)
@@ -194,8 +195,8 @@ public struct WorkspaceBreakdownQuery: Sendable {
                   FROM workspace_campaigns wc
                   LEFT JOIN workspace_tallies t ON t.campaign_id = wc.campaign_id AND t.workspace_id = wc.workspace_id
                  WHERE wc.campaign_id = \(campaignID) AND coalesce(t.voters, 0) >= \(Int64(request.minVotes))
-                   AND NOT (coalesce(t.voters, 0) >= \(publishedFrom)
-                            AND wc.workspace_id IS DISTINCT FROM \(disclosure.complement))
+                   AND NOT workspace_is_published(coalesce(t.voters, 0), wc.workspace_id,
+                                                  \(disclosure.publishedFrom), \(disclosure.complement))
                    AND (\(after == nil) OR wc.workspace_id > \(afterID))
                  ORDER BY wc.workspace_id
                  LIMIT \(limit)
@@ -259,8 +260,8 @@ public struct WorkspaceBreakdownQuery: Sendable {
             WITH cells AS (
                 SELECT f.workspace_id, f.voters, f.promoters, f.passives, f.detractors, f.active_users,
                        f.reported_total, f.response_rate, f.delivery_completeness,
-                       f.voters >= \(Self.publishedFrom(disclosure))
-                           AND f.workspace_id IS DISTINCT FROM \(disclosure.complement) AS published
+                       workspace_is_published(f.voters, f.workspace_id, \(disclosure.publishedFrom),
+                                              \(disclosure.complement)) AS published
                   FROM workspace_campaign_figures f
                  WHERE f.campaign_id = \(campaignID) AND f.voters >= \(request.minVotes)),
             keyed AS (
@@ -288,12 +289,6 @@ public struct WorkspaceBreakdownQuery: Sendable {
                 Self.figures((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8), disclosure: disclosure),
                 WorkspacePosition(hasKey: row.9, key: row.10, workspaceID: row.0))
         }
-    }
-
-    /// The fewest votes of a published workspace, in the statements' terms:
-    /// none is when the total is withheld.
-    static func publishedFrom(_ disclosure: WorkspaceDisclosure) -> Int64 {
-        disclosure.isTotalPublished ? Int64(disclosure.threshold.k) : .max
     }
 
     static func figures(

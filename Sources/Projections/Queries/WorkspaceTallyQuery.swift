@@ -18,10 +18,7 @@ public struct WorkspaceTallyQuery: Sendable {
     public func disclosure(
         of campaignID: String, threshold: PrivacyThreshold, isTotalPublished: Bool
     ) async throws -> WorkspaceDisclosure {
-        guard isTotalPublished else {
-            return WorkspaceDisclosure(
-                threshold: threshold, isTotalPublished: false, belowThreshold: (0, 0), smallestAtThreshold: nil)
-        }
+        guard isTotalPublished else { return .totalWithheld(threshold: threshold) }
         let k = Int64(threshold.k)
         // Ties in byte order, as Disclosure breaks them, whatever the database's collation.
         let rows = try await client.rows(

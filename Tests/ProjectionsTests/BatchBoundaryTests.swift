@@ -9,7 +9,7 @@ import Testing
 /// result with a fold in other batches and rely on it.
 @Suite("Batch boundaries")
 struct BatchBoundaryTests {
-    @Test("folding in batches of 7 events gives the read models of batches of 10,000")
+    @Test("folding in batches of 7 events, or of 7 growing to 10,000 while behind, gives those of batches of 10,000")
     func batchSizeDoesNotMatter() async throws {
         try await TestDatabase.with { database in
             // Two sources of events for the same two campaigns, which each announces:
@@ -44,10 +44,12 @@ struct BatchBoundaryTests {
             }
             let small = try await ReadModels.foldFromScratch(database, batchSize: 7)
             let large = try await ReadModels.foldFromScratch(database, batchSize: 10_000)
+            let growing = try await ReadModels.foldFromScratch(database, batchSize: 7, catchUpBatchSize: 10_000)
             #expect(large["current_votes"]?.count == 2 * Backlog(workspaces: 8).distinctKeys(votes: 600))
             #expect(large["campaigns"]?.count == 2)
 
             ReadModels.expectEqual(small, large)
+            ReadModels.expectEqual(growing, large)
 
             // The groups the fold keeps are the current votes counted: changed scores and roles move them.
             let counted = try await database.app.query(

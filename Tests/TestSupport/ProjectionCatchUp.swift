@@ -11,10 +11,11 @@ public enum ProjectionCatchUp {
         _ database: TestDatabase,
         projections: [any Projection] = ProjectionCatalog.all,
         batchSize: Int = ProjectorConfiguration.defaultBatchSize,
+        catchUpBatchSize: Int = ProjectorConfiguration.defaultCatchUpBatchSize,
         deadline: Duration = .seconds(180)
     ) async throws {
         let store = ProjectionStore(client: database.app, logger: database.logger)
-        let configuration = ProjectorConfiguration(batchSize: batchSize)
+        let configuration = ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize)
         let end = ContinuousClock.now + deadline
         while true {
             for projection in projections {

@@ -33,10 +33,13 @@ struct ShadowBuild: Sendable {
     ) async throws {
         let projector = Projector(projection: projection, client: client, configuration: configuration, logger: logger)
         try await client.withConnection { connection in
+            var sizing = BatchSizing(configuration)
             while !Task.isCancelled {
                 var end: Checkpoint?
                 if stayingBehindLive { end = try await liveCheckpoint(of: projection.name, on: connection) }
-                switch try await projector.step(on: connection, upTo: end) {
+                let step = try await projector.step(on: connection, upTo: end, limit: sizing.limit)
+                sizing.observe(step)
+                switch step {
                 case .applied(let events): progress(events)
                 case .overtaken: continue
                 case .caughtUp: return
@@ -58,15 +61,16 @@ struct ShadowBuild: Sendable {
                 projection: projection, client: client, configuration: configuration, logger: logger)
             var end: Checkpoint?
             if stayingBehindLive { end = try await liveCheckpoint(of: projection.name, on: connection) }
+            var sizing = BatchSizing(configuration)
             while true {
                 let state = try await ProjectionStore.state(of: projection.name, on: connection, logger: logger)
                 guard !state.isHalted else {
                     throw ReplayHalted(readModel: shadow.readModel, projection: projection.name)
                 }
-                guard
-                    case .applied(let events) = try await projector.foldNextBatch(
-                        after: state.checkpoint, upTo: end, on: connection)
-                else { break }
+                let step = try await projector.foldNextBatch(
+                    after: state.checkpoint, upTo: end, limit: sizing.limit, on: connection)
+                sizing.observe(step)
+                guard case .applied(let events) = step else { break }
                 folded += events
             }
         }

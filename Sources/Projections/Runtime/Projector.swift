@@ -93,10 +93,15 @@ public struct Projector: Sendable {
     )
         async throws
     {
+        var sizing = BatchSizing(configuration)
         while !Task.isCancelled {
             let seen = await notifications.generation
+            let limit = sizing.limit
             // A batch is not cut short by shutdown: the loop stops after it.
-            let step = try await ConnectionLost.racing(connection) { try await self.step(on: connection) }
+            let step = try await ConnectionLost.racing(connection) {
+                try await self.step(on: connection, limit: limit)
+            }
+            sizing.observe(step)
             switch step {
             case .applied, .overtaken:
                 continue
@@ -118,24 +123,28 @@ public struct Projector: Sendable {
 
     /// One batch: read its range, fold it, advance the checkpoint; or find and record the event that fails.
     /// With `end`, the batch stops there at the latest (a rebuild that must not pass the live read model).
-    func step(on connection: PostgresConnection, upTo end: Checkpoint? = nil) async throws -> Step {
+    /// `limit`: the most events it takes (`BatchSizing`; the live batch size by default).
+    func step(on connection: PostgresConnection, upTo end: Checkpoint? = nil, limit: Int? = nil) async throws -> Step {
         let state = try await ProjectionStore.state(of: projection.name, on: connection, logger: logger)
-        return try await step(from: state, on: connection, upTo: end)
+        return try await step(from: state, on: connection, upTo: end, limit: limit)
     }
 
     /// `step` from a state read earlier, which may be stale by now.
     func step(
-        from state: ProjectionStore.State, on connection: PostgresConnection, upTo end: Checkpoint? = nil
+        from state: ProjectionStore.State, on connection: PostgresConnection, upTo end: Checkpoint? = nil,
+        limit: Int? = nil
     ) async throws -> Step {
         if state.isHalted { return .halted }
         do {
             do {
                 let step = try await connection.inTransaction(logger: logger) { connection in
-                    try await foldNextBatch(after: state.checkpoint, upTo: end, on: connection)
+                    try await foldNextBatch(after: state.checkpoint, upTo: end, limit: limit, on: connection)
                 }
                 if case .applied(let events) = step { appliedEvents.increment(by: events) }
                 return step
             } catch  where ProjectionFailure.isCausedByEvents(error) {
+                // Searched for within a live-sized batch: after a larger one, the first such batch
+                // commits if the culprit lies beyond it, and the next steps, live-sized again, reach it.
                 return try await haltAtFailingEvent(
                     after: state.checkpoint, limit: configuration.batchSize, on: connection)
             }
@@ -148,13 +157,15 @@ public struct Projector: Sendable {
     /// Folds the next batch after `checkpoint` (ending at `end` at the
     /// latest) and moves the checkpoint over it, in the caller's transaction.
     func foldNextBatch(
-        after checkpoint: Checkpoint, upTo end: Checkpoint? = nil, on connection: PostgresConnection
+        after checkpoint: Checkpoint, upTo end: Checkpoint? = nil, limit: Int? = nil,
+        on connection: PostgresConnection
     ) async throws
         -> Step
     {
         guard
             let range = try await EventBatches.next(
-                after: checkpoint, limit: configuration.batchSize, upTo: end, on: connection, logger: logger)
+                after: checkpoint, limit: limit ?? configuration.batchSize, upTo: end, on: connection,
+                logger: logger)
         else { return .caughtUp }
         try await fold(range, on: connection)
         return .applied(events: range.events)
@@ -286,8 +297,11 @@ extension Projector {
                 try await ProjectionStore.register(
                     projection, owner: configuration.owner, on: connection, logger: logger)
                 var applied = 0
+                var sizing = BatchSizing(configuration)
                 loop: while true {
-                    switch try await step(on: connection) {
+                    let step = try await step(on: connection, limit: sizing.limit)
+                    sizing.observe(step)
+                    switch step {
                     case .applied(let events): applied += events
                     case .overtaken: continue
                     case .caughtUp: break loop

@@ -4,8 +4,13 @@ import Foundation
 /// How projectors run. Every setting has an environment variable and a flag
 /// of `nps-collector serve` and `project` (see README, "Configuration").
 public struct ProjectorConfiguration: Sendable {
-    /// NPS_PROJECTION_BATCH: the most events one transaction applies.
+    /// NPS_PROJECTION_BATCH: the most events one transaction applies while
+    /// the projection keeps up with the log.
     public var batchSize: Int
+    /// NPS_PROJECTION_CATCH_UP_BATCH: the most events one transaction
+    /// applies while the projection is behind (a backlog, a rebuild). See
+    /// `BatchSizing`.
+    public var catchUpBatchSize: Int
     /// How long a caught-up projector waits for a notification before it
     /// reads anyway (a lost NOTIFY only delays it by this much).
     public var pollInterval: Duration
@@ -29,9 +34,12 @@ public struct ProjectorConfiguration: Sendable {
 
     public static let defaultBatchSize = 10_000
     public static let batchSizeLimit = 100_000
+    public static let defaultCatchUpBatchSize = 1_000_000
+    public static let catchUpBatchSizeLimit = 10_000_000
 
     public init(
         batchSize: Int = defaultBatchSize,
+        catchUpBatchSize: Int = defaultCatchUpBatchSize,
         pollInterval: Duration = .seconds(1),
         takeoverInterval: Duration = .seconds(2),
         maximumBackoff: Duration = .seconds(30),
@@ -41,7 +49,9 @@ public struct ProjectorConfiguration: Sendable {
         rebuildOwner: DatabaseURL? = nil
     ) {
         precondition((1...Self.batchSizeLimit).contains(batchSize), "batch size out of range")
+        precondition((1...Self.catchUpBatchSizeLimit).contains(catchUpBatchSize), "catch-up batch size out of range")
         self.batchSize = batchSize
+        self.catchUpBatchSize = max(batchSize, catchUpBatchSize)
         self.pollInterval = pollInterval
         self.takeoverInterval = takeoverInterval
         self.maximumBackoff = maximumBackoff

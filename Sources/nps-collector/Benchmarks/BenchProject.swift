@@ -34,6 +34,12 @@ struct BenchProject: AsyncParsableCommand {
     @Option(name: .customLong("projection-batch"), help: "Events per projector transaction.")
     var batchSize = ProjectorConfiguration.defaultBatchSize
 
+    @Option(
+        name: .customLong("projection-catch-up-batch"),
+        help: "The most events per projector transaction while behind (set it to --projection-batch for fixed batches)."
+    )
+    var catchUpBatchSize = ProjectorConfiguration.defaultCatchUpBatchSize
+
     @Option(help: "Votes per second uploaded over HTTP while the lag is measured (0 skips it).")
     var lagRate = 10_000
 
@@ -46,6 +52,8 @@ struct BenchProject: AsyncParsableCommand {
         try BenchOption.check(campaigns, "campaigns", 1...1_000)
         try BenchOption.check(changeEvery, "change-every", 1...1_000_000)
         try BenchOption.check(batchSize, "projection-batch", 1...ProjectorConfiguration.batchSizeLimit)
+        try BenchOption.check(
+            catchUpBatchSize, "projection-catch-up-batch", 1...ProjectorConfiguration.catchUpBatchSizeLimit)
         try BenchOption.check(lagRate, "lag-rate", 0...1_000_000)
         try BenchOption.check(lagSeconds, "lag-seconds", 0...86_400)
     }
@@ -79,7 +87,7 @@ struct BenchProject: AsyncParsableCommand {
     }
 
     private func measureFold(database: PostgresClient, logger: Logger) async throws {
-        let configuration = ProjectorConfiguration(batchSize: batchSize)
+        let configuration = ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize)
         // One read model at a time; the shards of one run at once, each on its own connection.
         var figures: [(readModel: String, seconds: Double)] = []
         for readModel in ProjectionCatalog.readModels {
@@ -109,7 +117,9 @@ struct BenchProject: AsyncParsableCommand {
         let votes =
             try await database.query("SELECT count(*)::int8 FROM current_votes", logger: logger)
             .collect().first?.decode(Int.self) ?? -1
-        print("fold from an empty checkpoint, batches of \(batchSize) events:")
+        print(
+            "fold from an empty checkpoint, batches of \(batchSize) events growing to \(catchUpBatchSize) while behind:"
+        )
         for (readModel, seconds) in figures {
             let shards = ProjectionCatalog.projections(of: readModel).count
             print(
@@ -189,7 +199,9 @@ struct BenchProject: AsyncParsableCommand {
         let (port, server) = try await BenchServer.start(database: database, logger: logger)
         let projectors = Task {
             try await ProjectorService(
-                client: database, configuration: ProjectorConfiguration(batchSize: batchSize), logger: logger
+                client: database,
+                configuration: ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize),
+                logger: logger
             ).run()
         }
         let store = ProjectionStore(client: database, logger: logger)

@@ -37,11 +37,19 @@ struct BenchReplay: AsyncParsableCommand {
     @Option(name: .customLong("projection-batch"), help: "Events per replay transaction.")
     var batchSize = ProjectorConfiguration.defaultBatchSize
 
+    @Option(
+        name: .customLong("projection-catch-up-batch"),
+        help: "The most events per projector transaction while behind (set it to --projection-batch for fixed batches)."
+    )
+    var catchUpBatchSize = ProjectorConfiguration.defaultCatchUpBatchSize
+
     func validate() throws {
         try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
         try BenchOption.check(campaigns, "campaigns", 1...1_000)
         try BenchOption.check(changeEvery, "change-every", 1...1_000_000)
         try BenchOption.check(batchSize, "projection-batch", 1...ProjectorConfiguration.batchSizeLimit)
+        try BenchOption.check(
+            catchUpBatchSize, "projection-catch-up-batch", 1...ProjectorConfiguration.catchUpBatchSizeLimit)
     }
 
     func run() async throws {
@@ -57,8 +65,12 @@ struct BenchReplay: AsyncParsableCommand {
         let logger = quietLogger
         let backlog = VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)
         let batchSize = batchSize
+        let catchUpBatchSize = catchUpBatchSize
         print(
-            "replay of the votes read model, \(workspaces) workspaces, \(campaigns) campaigns, batches of \(batchSize):"
+            """
+            replay of the votes read model, \(workspaces) workspaces, \(campaigns) campaigns, batches of \(batchSize) \
+            growing to \(catchUpBatchSize) while behind:
+            """
         )
         try await ScratchBenchDatabase.with(logger: logger) { ownerURL, _ in
             try await withPostgresClient(ownerURL, maximumConnections: 2, logger: logger) { owner in
@@ -75,7 +87,7 @@ struct BenchReplay: AsyncParsableCommand {
                     let started = ContinuousClock.now
                     let outcome = try await ReadModelReplay(
                         readModel: "votes", owner: ownerURL,
-                        configuration: ProjectorConfiguration(batchSize: batchSize),
+                        configuration: ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize),
                         logger: logger
                     ).run(.swap)
                     let seconds = (ContinuousClock.now - started).seconds

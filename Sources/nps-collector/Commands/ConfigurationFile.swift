@@ -12,7 +12,8 @@ struct ConfigurationFile: Equatable {
     /// Every setting a file may hold; the README's configuration table lists them.
     static let settings: Set<String> = [
         "DATABASE_URL", "MIGRATE_DATABASE_URL", "QUERY_DATABASE_URL", "DATABASE_POOL_SIZE",
-        "NPS_HOST", "NPS_PORT", "NPS_NOTICE_DAYS", "NPS_PROJECTORS", "NPS_PROJECTION_BATCH", "NPS_PRIVACY_K",
+        "NPS_HOST", "NPS_PORT", "NPS_NOTICE_DAYS", "NPS_PROJECTORS", "NPS_PROJECTION_BATCH",
+        "NPS_PROJECTION_CATCH_UP_BATCH", "NPS_PRIVACY_K",
         "NPS_PRIVACY_RELEASE", "NPS_SIMULATED_CLOCK", "NPS_LANDING_RATE", "NPS_TRUSTED_PROXIES",
         "NPS_STATISTICS_RETENTION_DAYS", "NPS_METRICS_TOKEN", "LOG_LEVEL",
     ]

@@ -9,11 +9,27 @@ struct ProjectionOptions: ParsableArguments {
     var batchSize: Int =
         EnvironmentSettings.value("NPS_PROJECTION_BATCH").flatMap { Int($0) } ?? ProjectorConfiguration.defaultBatchSize
 
+    @Option(
+        name: .customLong("projection-catch-up-batch"),
+        help: """
+            The most events one projector transaction applies while behind the log, 1 to 10000000, \
+            at least --projection-batch (env NPS_PROJECTION_CATCH_UP_BATCH).
+            """)
+    var catchUpBatchSize: Int =
+        EnvironmentSettings.value("NPS_PROJECTION_CATCH_UP_BATCH").flatMap { Int($0) }
+        ?? ProjectorConfiguration.defaultCatchUpBatchSize
+
     func configuration() throws -> ProjectorConfiguration {
         guard (1...ProjectorConfiguration.batchSizeLimit).contains(batchSize) else {
             throw ValidationError("the projection batch must be 1 to \(ProjectorConfiguration.batchSizeLimit) events")
         }
+        guard (1...ProjectorConfiguration.catchUpBatchSizeLimit).contains(catchUpBatchSize) else {
+            throw ValidationError(
+                "the projection catch-up batch must be 1 to \(ProjectorConfiguration.catchUpBatchSizeLimit) events")
+        }
         // A read model at another version is rebuilt with the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL).
-        return ProjectorConfiguration(batchSize: batchSize, rebuildOwner: try? EnvironmentSettings.migrateDatabaseURL())
+        return ProjectorConfiguration(
+            batchSize: batchSize, catchUpBatchSize: catchUpBatchSize,
+            rebuildOwner: try? EnvironmentSettings.migrateDatabaseURL())
     }
 }

@@ -43,10 +43,14 @@ enum ReadModels {
     /// Resets every read model (tables emptied, checkpoints at the beginning),
     /// folds each projection in-process until it has read the whole log, and
     /// takes the snapshot. No projector may be running.
-    static func foldFromScratch(_ database: TestDatabase, batchSize: Int = 10_000) async throws -> Snapshot {
+    /// Batches of `batchSize` events, growing to `catchUpBatchSize` while behind (`BatchSizing`).
+    static func foldFromScratch(
+        _ database: TestDatabase, batchSize: Int = 10_000, catchUpBatchSize: Int? = nil
+    ) async throws -> Snapshot {
         let store = ProjectionStore(client: database.app, logger: database.logger)
         for readModel in ProjectionCatalog.readModels { try await store.reset(readModel: readModel) }
-        try await ProjectionCatchUp.untilCurrent(database, batchSize: batchSize, deadline: .seconds(120))
+        try await ProjectionCatchUp.untilCurrent(
+            database, batchSize: batchSize, catchUpBatchSize: catchUpBatchSize ?? batchSize, deadline: .seconds(120))
         return try await snapshot(database)
     }
 

@@ -346,14 +346,19 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
     LANGUAGE sql
     SET jit TO 'off'
     AS $$
+    -- What only the older versions' path reads is left null for version 4, which keeps the rows
+    -- this CTE holds small (a batch of a million events spilled to disk with them).
     WITH cast_votes AS (
-        SELECT e.transaction_id, e.position,
+        SELECT CASE WHEN e.schema_version < 4 THEN e.transaction_id END AS transaction_id,
+               CASE WHEN e.schema_version < 4 THEN e.position END AS position,
+               e.schema_version,
                ids.campaign_id, ids.workspace_id,
-               e.payload->>'identifier' AS identifier,
+               CASE WHEN e.schema_version < 4 THEN e.payload->>'identifier' END AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
                     ELSE e.payload->'roles' END AS roles,
-               e.payload->>'comment' AS comment,
+               CASE WHEN e.schema_version < 4 THEN e.payload->>'comment' END AS comment,
+               e.payload->'replaces' AS replaces,
                e.recorded_at
           FROM event_log e
          CROSS JOIN LATERAL (SELECT nullif(split_part(e.stream_id, '/', 2), ''),
@@ -374,6 +379,7 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
                lead(v.position) OVER key_history IS NULL AS is_last,
                first_value(v.recorded_at) OVER key_history AS first_recorded_at
           FROM cast_votes v
+         WHERE v.schema_version < 4
         WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
                                ORDER BY v.transaction_id, v.position)
     ),
@@ -399,6 +405,14 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
         UNION ALL
         SELECT campaign_id, workspace_id, replaced_roles, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
           FROM stored WHERE replaced_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date, score, 1
+          FROM cast_votes WHERE schema_version >= 4
+        UNION ALL
+        -- A "replaces" without a score or roles raises on the counts' keys, which may not be null.
+        SELECT campaign_id, workspace_id, replaces->'roles', (recorded_at AT TIME ZONE 'UTC')::date,
+               (replaces->>'score')::smallint, -1
+          FROM cast_votes WHERE schema_version >= 4 AND replaces IS NOT NULL
     ),
     group_counts AS (
         INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
@@ -446,12 +460,19 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
           FULL JOIN reported ON reported.campaign_id = voted.campaign_id
                             AND reported.workspace_id = voted.workspace_id
     ),
-    -- As they were before this batch (every part of one statement reads the same snapshot).
-    tallies_before AS (
-        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
-          FROM workspace_tallies kept JOIN workspace_changes USING (campaign_id, workspace_id)
+    -- Each touched workspace as it was before this batch (every part of one statement reads the
+    -- same snapshot) and as the upsert below leaves it: one row per workspace, which no other
+    -- shard writes, so its after follows from its before. (Joining the upsert's RETURNING to the
+    -- before instead, PostgreSQL, which cannot estimate either, re-ran the before once per
+    -- workspace: 13 s for a batch touching 10,000.)
+    workspace_moves AS (
+        SELECT changed.campaign_id,
+               coalesce(kept.voters, 0) AS voters_before, coalesce(kept.voters, 0) + changed.voters AS voters_after,
+               kept.reported_total AS total_before, greatest(kept.reported_total, changed.total) AS total_after
+          FROM workspace_changes changed
+          LEFT JOIN workspace_tallies kept USING (campaign_id, workspace_id)
     ),
-    tallies_after AS (
+    tallies AS (
         INSERT INTO workspace_tallies AS kept
                (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
         SELECT campaign_id, workspace_id, voters, promoters, detractors, total FROM workspace_changes
@@ -459,14 +480,6 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
            SET voters = kept.voters + excluded.voters, promoters = kept.promoters + excluded.promoters,
                detractors = kept.detractors + excluded.detractors,
                reported_total = greatest(kept.reported_total, excluded.reported_total)
-        RETURNING campaign_id, workspace_id, voters, reported_total
-    ),
-    workspace_moves AS (
-        SELECT after.campaign_id,
-               coalesce(before.voters, 0) AS voters_before, after.voters AS voters_after,
-               before.reported_total AS total_before, after.reported_total AS total_after
-          FROM tallies_after after
-          LEFT JOIN tallies_before before USING (campaign_id, workspace_id)
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.
@@ -633,6 +646,8 @@ CREATE FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_work
     AS $$
 DECLARE
     v_repeat boolean[];
+    v_replaces jsonb[];
+    v_unreadable text;
     v_metadata jsonb;
 BEGIN
     IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
@@ -645,22 +660,41 @@ BEGIN
                             AND NOT EXISTS (SELECT FROM event_log WHERE event_id = p_receipt_id)
                        THEN '{}' ELSE p_metadata END;
 
-    SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
-      FROM (SELECT incoming.item,
+    SELECT array_agg(decided.is_repeat ORDER BY decided.item),
+           array_agg(replaced.vote ORDER BY decided.item),
+           min(decided.identifier) FILTER (WHERE r.replaced_event IS NOT NULL AND replaced.vote IS NULL)
+      INTO v_repeat, v_replaces, v_unreadable
+      FROM (SELECT incoming.item, incoming.identifier,
                    row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
-                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat
+                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat,
+                   stored.event_id AS stored_event
               FROM unnest(p_identifiers, p_fingerprints) WITH ORDINALITY AS incoming(identifier, fingerprint, item)
               LEFT JOIN vote_keys stored
                 ON stored.campaign_id = p_campaign_id
                AND stored.workspace_id = p_workspace_id
-               AND stored.identifier = incoming.identifier) AS decided;
+               AND stored.identifier = incoming.identifier) AS decided
+     CROSS JOIN LATERAL (SELECT CASE WHEN NOT decided.is_repeat THEN decided.stored_event END) AS r(replaced_event)
+      LEFT JOIN LATERAL (
+            SELECT jsonb_build_object(
+                       'score', e.payload->'score',
+                       'roles', CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
+                                     ELSE e.payload->'roles' END) AS vote
+              FROM event_log e
+             WHERE e.event_id = r.replaced_event) AS replaced ON true;
+
+    IF v_unreadable IS NOT NULL THEN
+        RAISE EXCEPTION 'record_votes: the stored vote of identifier % in stream % has no readable VoteCast',
+            v_unreadable, p_stream_id;
+    END IF;
 
     PERFORM append_events(
         p_stream_id, NULL,
         array_agg(incoming.event_id ORDER BY incoming.item),
         array_fill('VoteCast'::text, ARRAY[count(*)::int]),
-        array_fill(p_schema_version, ARRAY[count(*)::int]),
-        array_agg(incoming.payload ORDER BY incoming.item),
+        array_fill(greatest(p_schema_version, 4::smallint), ARRAY[count(*)::int]),
+        array_agg(CASE WHEN v_replaces[incoming.item] IS NULL THEN incoming.payload
+                       ELSE incoming.payload || jsonb_build_object('replaces', v_replaces[incoming.item]) END
+                  ORDER BY incoming.item),
         array_fill(v_metadata, ARRAY[count(*)::int]))
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]
@@ -1104,6 +1138,42 @@ CREATE TABLE public.projections (
 );
 
 --
+-- Name: vote_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vote_keys (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    identifier text NOT NULL,
+    fingerprint uuid NOT NULL,
+    event_id uuid NOT NULL
+);
+
+--
+-- Name: listed_votes; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.listed_votes AS
+ SELECT k.campaign_id,
+    k.workspace_id,
+    k.identifier,
+    ((e.payload ->> 'score'::text))::smallint AS score,
+        CASE
+            WHEN (e.schema_version = 1) THEN public.vote_cast_roles_v2((e.payload -> 'roles'::text))
+            ELSE (e.payload -> 'roles'::text)
+        END AS roles,
+    (e.payload ->> 'comment'::text) AS comment,
+    e.recorded_at AS changed_at
+   FROM (public.vote_keys k
+     JOIN public.event_log e ON ((e.event_id = k.event_id)))
+  WHERE ((e.transaction_id, e."position") <= ( SELECT p.transaction_id,
+            p."position"
+           FROM public.projections p
+          WHERE (p.name ~~ 'votes/%'::text)
+          ORDER BY p.transaction_id, p."position"
+         LIMIT 1));
+
+--
 -- Name: quarantine; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1166,18 +1236,6 @@ CREATE TABLE public.statistics_documents (
     verified boolean NOT NULL,
     received_at timestamp with time zone NOT NULL,
     document jsonb NOT NULL
-);
-
---
--- Name: vote_keys; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.vote_keys (
-    campaign_id text NOT NULL,
-    workspace_id text NOT NULL,
-    identifier text NOT NULL,
-    fingerprint uuid NOT NULL,
-    event_id uuid NOT NULL
 );
 
 --
@@ -1807,6 +1865,18 @@ GRANT SELECT ON TABLE public.landing_page_key TO nps_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.projections TO nps_app;
 
 --
+-- Name: TABLE vote_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
+
+--
+-- Name: TABLE listed_votes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.listed_votes TO nps_app;
+
+--
 -- Name: TABLE quarantine; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1841,12 +1911,6 @@ GRANT SELECT ON TABLE public.schema_repeatables TO nps_app;
 --
 
 GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
-
---
--- Name: TABLE vote_keys; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,UPDATE ON TABLE public.vote_keys TO nps_app;
 
 --
 -- Name: TABLE workspace_tallies; Type: ACL; Schema: public; Owner: -

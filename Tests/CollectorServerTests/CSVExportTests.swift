@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Ingest
 import NPSDomain
 import PostgresNIO
+import Projections
 import TestSupport
 import Testing
 
@@ -160,7 +161,10 @@ struct CSVExportTests {
 
     /// Writes `votes` current votes of `campaign` straight into the read
     /// models (1,000 per workspace, every third with a comment that needs
-    /// quoting), as the votes projection would have left them.
+    /// quoting), as the votes projection would have left them, and into the
+    /// log and `vote_keys` as the ingest would have, with the votes
+    /// projections' checkpoints at the head of the log (the vote list reads
+    /// `listed_votes`). Before any projector runs.
     static func fill(_ database: TestDatabase, campaign: String, votes: Int) async throws {
         try await database.owner.query(
             """
@@ -193,5 +197,38 @@ struct CSVExportTests {
              WHERE campaign_id = \(campaign) GROUP BY 1, 3
             """,
             logger: database.logger)
+        try await database.owner.query(
+            """
+            INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload,
+                                   recorded_at)
+            SELECT gen_random_uuid(), 'votes/' || campaign_id || '/' || workspace_id,
+                   row_number() OVER (PARTITION BY workspace_id ORDER BY identifier), 'VoteCast', 4,
+                   jsonb_strip_nulls(jsonb_build_object('identifier', identifier, 'roles', roles, 'score', score,
+                                                        'comment', comment)),
+                   changed_at
+              FROM current_votes WHERE campaign_id = \(campaign)
+            """,
+            logger: database.logger)
+        try await database.owner.query(
+            """
+            INSERT INTO vote_keys (campaign_id, workspace_id, identifier, fingerprint, event_id)
+            SELECT split_part(stream_id, '/', 2), split_part(stream_id, '/', 3), payload->>'identifier', event_id,
+                   event_id
+              FROM event_log WHERE stream_id LIKE 'votes/' || \(campaign) || '/%' AND event_type = 'VoteCast'
+            """,
+            logger: database.logger)
+        try await database.owner.query(
+            "DELETE FROM current_votes WHERE campaign_id = \(campaign)", logger: database.logger)
+        for projection in ProjectionCatalog.projections(of: "votes") {
+            try await database.owner.query(
+                """
+                INSERT INTO projections (name, version, transaction_id, position)
+                SELECT \(projection.name), \(projection.version), e.transaction_id, e.position
+                  FROM event_log e ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1
+                    ON CONFLICT (name) DO UPDATE
+                   SET transaction_id = excluded.transaction_id, position = excluded.position
+                """,
+                logger: database.logger)
+        }
     }
 }

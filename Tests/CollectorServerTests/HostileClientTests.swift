@@ -210,7 +210,7 @@ struct HostileClientTests {
 
             try await ProjectionCatchUp.untilCurrent(collector.database)
             let score = try await collector.database.owner.query(
-                "SELECT score::int8 FROM current_votes WHERE identifier = \(Votes.identifier(7))",
+                "SELECT score::int8 FROM listed_votes WHERE identifier = \(Votes.identifier(7))",
                 logger: collector.database.logger
             ).collect().first?.decode(Int.self)
             #expect(score == 10, "the read model holds the vote decided last")

@@ -45,7 +45,7 @@ struct LandingPageTests {
     /// The current votes of c1's landing source, by score.
     static func landingVotes(_ collector: Collector) async throws -> [(score: Int, comment: String?)] {
         try await collector.database.owner.query(
-            "SELECT score::int8, comment FROM current_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
+            "SELECT score::int8, comment FROM listed_votes WHERE workspace_id = 'landing:c1' ORDER BY score",
             logger: collector.database.logger
         ).collect().map { try $0.decode((Int, String?).self) }
     }

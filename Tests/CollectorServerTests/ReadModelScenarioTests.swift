@@ -165,7 +165,7 @@ struct ReadModelScenarioTests {
                 try await models.rows(
                     """
                     SELECT concat_ws(' ', campaign_id, workspace_id, right(identifier, 2), score, roles::text)
-                      FROM current_votes ORDER BY campaign_id, workspace_id, identifier
+                      FROM listed_votes ORDER BY campaign_id, workspace_id, identifier
                     """)
                     == [
                         #"c1 ws1 01 9 ["user"]"#, #"c1 ws1 02 10 ["admin"]"#, #"c1 ws1 03 0 ["user"]"#,

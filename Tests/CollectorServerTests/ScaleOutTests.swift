@@ -122,7 +122,7 @@ struct ScaleOutTests {
             for try await (score, votes) in rows.decode((Int, Int).self) { counts[score] = votes }
             #expect(counts == fleet.expectedCounts, "seed \(seed)")
             let current = try await collector.database.app.query(
-                "SELECT count(*)::int8 FROM current_votes WHERE campaign_id = 'scale-c1'",
+                "SELECT count(*)::int8 FROM listed_votes WHERE campaign_id = 'scale-c1'",
                 logger: collector.database.logger
             ).collect().first?.decode(Int.self)
             #expect(current == fleet.finalScores.count, "seed \(seed)")

@@ -67,6 +67,22 @@ struct UpcastingTests {
         }
     }
 
+    @Test("VoteCast 4 reads what a change replaced; a version 3 change reads as not saying it")
+    func voteCastReplaces() throws {
+        let changed =
+            #"{"identifier":"\#(String(repeating: "b", count: 64))","roles":["user"],"score":3,"#
+            + #""replaces":{"score":9,"roles":["admin","user"]}}"#
+        let vote = try EventDecoder().decode(VoteCast.self, 4, changed, streamID: "votes/c1/w1")
+        #expect(vote.replaces == VoteCast.Replaced(score: 9, roles: ["admin", "user"]))
+        #expect(vote.score == 3 && vote.roles == ["user"])
+        let encoded = try EventJSON.decode(JSONValue.self, from: try EventJSON.encode(vote))
+        #expect(encoded["replaces"]?["score"] == .number(9))
+
+        let unsaid = #"{"identifier":"\#(String(repeating: "b", count: 64))","roles":["user"],"score":3}"#
+        let old = try EventDecoder().decode(VoteCast.self, 3, unsaid, streamID: "votes/c1/w1")
+        #expect(old.replaces == nil && old.score == 3)
+    }
+
     @Test("a missing upcaster is an error, not a silent default")
     func missingUpcaster() throws {
         let stored = v1

@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 6,
+            "votes", 7,
             [
-                "functions/project_votes.sql": "42a16618832490f65da9b1b7226ba1864ee44716cfb5328393ba3dcd2e2ba7b7",
+                "functions/project_votes.sql": "5fa7d30744a6ce3b9d75f971c0df7b8c2ddc98a570e2d67e8538bee8fa7a5af0",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -66,6 +66,96 @@ struct MixedVersionTests {
         }
     }
 
+    @Test(
+        "version 4, which says what a change replaced, folds to version 3's figures; the vote list reads it as current_votes held version 3"
+    )
+    func replacesFoldsAsTheStoredVote() async throws {
+        try await TestDatabase.with { database in
+            typealias Item = (index: Int, score: Int, roles: [String], comment: String?)
+            let first: [Item] = Self.roleLists.indices.map {
+                ($0, $0 % 11, Self.roleLists[$0], $0 % 2 == 0 ? "comment \($0)" : nil)
+            }
+            // Changes of score, of roles, of the comment alone (the counts move out and back in),
+            // a repeat, 9 then 3 then 9 again across batches, and a change back and forth in one fold.
+            let uploads: [[Item]] = [
+                first,
+                [(0, 9, ["user"], nil), (1, 1, ["admin"], nil), (3, 3, Self.roleLists[3], "changed"), first[2]],
+                [(0, 3, ["user"], nil), (4, 10, [], nil)],
+                [(0, 9, ["user"], nil), (4, 4, ["bot"], "late"), (5, 0, ["user"], nil)],
+            ]
+            var stored: [String: String] = [:]
+            for (step, upload) in uploads.enumerated() {
+                for workspace in ["w1", "w2"] {
+                    // Version 4 through the ingest's own function, which decides repeats and adds "replaces".
+                    let payloads = try upload.map { item in
+                        try EventJSON.encode(
+                            VoteCast(
+                                campaignID: "v4", workspaceID: workspace,
+                                identifier: String(format: "%064x", item.index),
+                                roles: item.roles, score: item.score, comment: item.comment))
+                    }
+                    _ = try await database.app.query(
+                        """
+                        SELECT count(*)::int8 FROM record_votes(
+                            'votes/v4/' || \(workspace), 'v4', \(workspace),
+                            ARRAY(SELECT p->>'identifier' FROM unnest(\(payloads)::jsonb[]) WITH ORDINALITY AS u(p, i) ORDER BY i),
+                            ARRAY(SELECT md5((p - 'identifier')::text)::uuid
+                                    FROM unnest(\(payloads)::jsonb[]) WITH ORDINALITY AS u(p, i) ORDER BY i),
+                            ARRAY(SELECT gen_random_uuid() FROM unnest(\(payloads)::jsonb[])),
+                            \(payloads)::jsonb[], '{}', 3::smallint, NULL)
+                        """, logger: database.logger
+                    ).collect()
+                    // Version 3 of the votes that were not repeats, appended as that version's ingest did.
+                    for item in upload {
+                        let key = "\(workspace)/\(item.index)"
+                        let content = "\(item.score)|\(VoteCast.normalizedRoles(item.roles))|\(item.comment ?? "")"
+                        guard stored[key] != content else { continue }
+                        stored[key] = content
+                        let event = try versioned(
+                            3, "v3", workspace, String(format: "%064x", item.index), item.roles, item.score,
+                            item.comment)
+                        try await database.log.append([event], to: "votes/v3/\(workspace)")
+                    }
+                }
+                if step == 1 { try await ProjectionCatchUp.untilCurrent(database) }
+            }
+            try await ProjectionCatchUp.untilCurrent(database)
+            let replaced = try await database.app.query(
+                """
+                SELECT count(*)::int8 FROM event_log
+                 WHERE stream_id LIKE 'votes/v4/%' AND event_type = 'VoteCast' AND schema_version = 4
+                   AND payload ? 'replaces'
+                """, logger: database.logger
+            ).collect().first?.decode(Int.self)
+            #expect(
+                replaced == 2 * 8,
+                "every change (three, two, three in the uploads after the first) says what it replaced")
+            try await expectSameFigures(database, of: ("v3", "v4"), leavingOut: ["current_votes"])
+
+            // The vote list of version 4 (listed_votes) is what current_votes holds of version 3.
+            let listed = try await database.app.query(
+                """
+                SELECT workspace_id || ' ' || identifier || ' ' || score || ' ' || roles::text || ' '
+                       || coalesce(comment, '-')
+                  FROM listed_votes WHERE campaign_id = 'v4' ORDER BY 1
+                """, logger: database.logger
+            ).collect().map { try $0.decode(String.self) }
+            let held = try await database.app.query(
+                """
+                SELECT workspace_id || ' ' || identifier || ' ' || score || ' ' || roles::text || ' '
+                       || coalesce(comment, '-')
+                  FROM current_votes WHERE campaign_id = 'v3' ORDER BY 1
+                """, logger: database.logger
+            ).collect().map { try $0.decode(String.self) }
+            #expect(listed == held)
+            #expect(listed.count == 2 * Self.roleLists.count)
+
+            // Where batches end does not matter to the additive fold either.
+            let projected = try await ReadModels.snapshot(database)
+            ReadModels.expectEqual(projected, try await ReadModels.foldFromScratch(database, batchSize: 1))
+        }
+    }
+
     @Test("every version reads back in Swift as the same VoteCast, its ids from the stream id")
     func everyVersionDecodes() async throws {
         for version in 1...VoteCast.schemaVersion {
@@ -120,7 +210,7 @@ struct MixedVersionTests {
 }
 
 /// A VoteCast as `version` wrote it: 1 with the roles as the workspace sent them, 2 as a sorted set, both with
-/// the ids in the payload; 3 as the ingest writes it now.
+/// the ids in the payload; 3 without them; 4 as the ingest writes a new key now (nothing replaced).
 private func versioned(
     _ version: Int, _ campaign: String, _ workspace: String, _ identifier: String, _ roles: [String], _ score: Int,
     _ comment: String?
@@ -133,9 +223,13 @@ private func versioned(
     }
     let stored = version == 1 ? roles : VoteCast.normalizedRoles(roles)
     var members: [String: JSONValue] = [
-        "campaignID": .string(campaign), "workspaceID": .string(workspace), "identifier": .string(identifier),
-        "roles": .array(stored.map(JSONValue.string)), "score": .number(Double(score)),
+        "identifier": .string(identifier), "roles": .array(stored.map(JSONValue.string)),
+        "score": .number(Double(score)),
     ]
+    if version < 3 {
+        members["campaignID"] = .string(campaign)
+        members["workspaceID"] = .string(workspace)
+    }
     if let comment { members["comment"] = .string(comment) }
     return NewEvent(
         type: "VoteCast", schemaVersion: version, payload: try EventJSON.encode(JSONValue.object(members)))
@@ -143,15 +237,16 @@ private func versioned(
 
 /// Every votes table's rows of the two campaigns, the campaign left out, are equal.
 private func expectSameFigures(
-    _ database: TestDatabase, sourceLocation: SourceLocation = #_sourceLocation
+    _ database: TestDatabase, of campaigns: (String, String) = ("all-v1", "mixed"), leavingOut: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation
 )
     async throws
 {
-    for table in ProjectionCatalog.tables(of: "votes") {
+    for table in ProjectionCatalog.tables(of: "votes") where !leavingOut.contains(table) {
         // The campaign and the times differ between the two campaigns by construction.
         let ignored = ["campaign_id", "first_cast_at", "changed_at", "day"] + (ReadModels.bookkeeping[table] ?? [])
         var rows: [String: [String]] = [:]
-        for campaign in ["all-v1", "mixed"] {
+        for campaign in [campaigns.0, campaigns.1] {
             let found = try await database.app.query(
                 """
                 SELECT (to_jsonb(t) - \(ignored)::text[])::text
@@ -159,7 +254,7 @@ private func expectSameFigures(
                 """, logger: database.logger)
             for try await row in found.decode(String.self) { rows[campaign, default: []].append(row) }
         }
-        #expect(rows["all-v1"] == rows["mixed"], "\(table) differs", sourceLocation: sourceLocation)
-        #expect(!(rows["mixed"] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
+        #expect(rows[campaigns.0] == rows[campaigns.1], "\(table) differs", sourceLocation: sourceLocation)
+        #expect(!(rows[campaigns.1] ?? []).isEmpty, "\(table) is empty", sourceLocation: sourceLocation)
     }
 }

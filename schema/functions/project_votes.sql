@@ -14,12 +14,24 @@
 -- after, so that nothing is counted when a summary is read.
 --
 -- The ingest appends a VoteCast only for a new key or a changed content, so
--- every event replaces what its key held before: the previous event of the
--- same key in this batch, or else the stored vote, which the upsert of the
--- key's last event returns (replaced_*). Each event moves its key out of the
--- old score's bucket (-1) and into the new one (+1); a key that changed
--- several times within the batch is summed event by event, so 9, 3, 9 ends
--- at 9 and the daily trend sees each move on its own day.
+-- every event replaces what its key held before, if anything. Each event
+-- moves its key out of the old content's buckets (-1) and into the new
+-- one's (+1), on the day of the event; 9, 3, 9 ends at 9 and the daily trend
+-- sees each move on its own day. Where the old content comes from depends on
+-- the version:
+-- - version 4 says it ("replaces", which record_votes reads under the
+--   stream's lock). The fold only adds and subtracts: it neither reads nor
+--   writes a row per vote, and events of one key need no order within a
+--   batch, because sums commute.
+-- - versions 1 to 3 do not. Their old content is the previous event of the
+--   same key in this batch, or else the vote current_votes holds for the
+--   key, which the upsert of the key's last event returns (replaced_*).
+--   current_votes holds the keys of these versions only; since version 4
+--   the vote list reads the current votes through vote_keys (the view
+--   listed_votes). A key's version 4 events all come after its older ones
+--   (record_votes writes version 4 whatever its caller names, under the
+--   stream's lock), so a key is never replaced through current_votes after
+--   a version 4 event changed it.
 --
 -- A version 1 payload's roles are upcast (vote_cast_roles_v2) as they are
 -- read, so the fold sees only version 2 shapes, as Swift readers do through
@@ -42,7 +54,8 @@
 -- place of the per-score counts of each workspace, workspace_campaign_scores,
 -- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
 -- version 3, its ids in the stream id; workspace_reports and campaign_voting, 0096;
--- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097).
+-- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097;
+-- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -57,14 +70,19 @@ LANGUAGE sql
 -- statement, which takes longer than the batch.
 SET jit = off
 AS $$
+    -- What only the older versions' path reads is left null for version 4, which keeps the rows
+    -- this CTE holds small (a batch of a million events spilled to disk with them).
     WITH cast_votes AS (
-        SELECT e.transaction_id, e.position,
+        SELECT CASE WHEN e.schema_version < 4 THEN e.transaction_id END AS transaction_id,
+               CASE WHEN e.schema_version < 4 THEN e.position END AS position,
+               e.schema_version,
                ids.campaign_id, ids.workspace_id,
-               e.payload->>'identifier' AS identifier,
+               CASE WHEN e.schema_version < 4 THEN e.payload->>'identifier' END AS identifier,
                (e.payload->>'score')::smallint AS score,
                CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
                     ELSE e.payload->'roles' END AS roles,
-               e.payload->>'comment' AS comment,
+               CASE WHEN e.schema_version < 4 THEN e.payload->>'comment' END AS comment,
+               e.payload->'replaces' AS replaces,
                e.recorded_at
           FROM event_log e
          CROSS JOIN LATERAL (SELECT nullif(split_part(e.stream_id, '/', 2), ''),
@@ -85,6 +103,7 @@ AS $$
                lead(v.position) OVER key_history IS NULL AS is_last,
                first_value(v.recorded_at) OVER key_history AS first_recorded_at
           FROM cast_votes v
+         WHERE v.schema_version < 4
         WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
                                ORDER BY v.transaction_id, v.position)
     ),
@@ -110,6 +129,14 @@ AS $$
         UNION ALL
         SELECT campaign_id, workspace_id, replaced_roles, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
           FROM stored WHERE replaced_score IS NOT NULL
+        UNION ALL
+        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date, score, 1
+          FROM cast_votes WHERE schema_version >= 4
+        UNION ALL
+        -- A "replaces" without a score or roles raises on the counts' keys, which may not be null.
+        SELECT campaign_id, workspace_id, replaces->'roles', (recorded_at AT TIME ZONE 'UTC')::date,
+               (replaces->>'score')::smallint, -1
+          FROM cast_votes WHERE schema_version >= 4 AND replaces IS NOT NULL
     ),
     group_counts AS (
         INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
@@ -157,12 +184,19 @@ AS $$
           FULL JOIN reported ON reported.campaign_id = voted.campaign_id
                             AND reported.workspace_id = voted.workspace_id
     ),
-    -- As they were before this batch (every part of one statement reads the same snapshot).
-    tallies_before AS (
-        SELECT kept.campaign_id, kept.workspace_id, kept.voters, kept.reported_total
-          FROM workspace_tallies kept JOIN workspace_changes USING (campaign_id, workspace_id)
+    -- Each touched workspace as it was before this batch (every part of one statement reads the
+    -- same snapshot) and as the upsert below leaves it: one row per workspace, which no other
+    -- shard writes, so its after follows from its before. (Joining the upsert's RETURNING to the
+    -- before instead, PostgreSQL, which cannot estimate either, re-ran the before once per
+    -- workspace: 13 s for a batch touching 10,000.)
+    workspace_moves AS (
+        SELECT changed.campaign_id,
+               coalesce(kept.voters, 0) AS voters_before, coalesce(kept.voters, 0) + changed.voters AS voters_after,
+               kept.reported_total AS total_before, greatest(kept.reported_total, changed.total) AS total_after
+          FROM workspace_changes changed
+          LEFT JOIN workspace_tallies kept USING (campaign_id, workspace_id)
     ),
-    tallies_after AS (
+    tallies AS (
         INSERT INTO workspace_tallies AS kept
                (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
         SELECT campaign_id, workspace_id, voters, promoters, detractors, total FROM workspace_changes
@@ -170,14 +204,6 @@ AS $$
            SET voters = kept.voters + excluded.voters, promoters = kept.promoters + excluded.promoters,
                detractors = kept.detractors + excluded.detractors,
                reported_total = greatest(kept.reported_total, excluded.reported_total)
-        RETURNING campaign_id, workspace_id, voters, reported_total
-    ),
-    workspace_moves AS (
-        SELECT after.campaign_id,
-               coalesce(before.voters, 0) AS voters_before, after.voters AS voters_after,
-               before.reported_total AS total_before, after.reported_total AS total_after
-          FROM tallies_after after
-          LEFT JOIN tallies_before before USING (campaign_id, workspace_id)
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.

@@ -20,10 +20,22 @@
 -- the votes get '{}'. Decided under the lock: a concurrent upload of the same
 -- body has either appended that ResultsReceived and committed, or not begun.
 --
+-- A vote that changes a stored one says what it replaced: its payload gets
+-- "replaces": {score, roles}, read from the stored vote's own event
+-- (vote_keys.event_id; roles upcast as vote_cast_roles_v2 does). That is
+-- VoteCast version 4, written whatever version the caller names if older:
+-- the function adds what version 4 adds. The votes fold then only adds and
+-- subtracts counts, without keeping or reading each key's current vote
+-- (project_votes). Decided under the stream's lock, so "replaces" is the
+-- vote the previous VoteCast of this key carried, whatever order the
+-- transactions commit in. A stored key whose event cannot be read raises
+-- (nothing is appended): a change that does not say what it replaced would
+-- be counted twice.
+--
 -- History: 0009 (always wrote schema version 1); 0049 dropped that one and
 -- added p_schema_version (2 since roles are a sorted set, 3 since the
 -- payload leaves campaign and workspace to the stream id); 0095 added
--- p_receipt_id.
+-- p_receipt_id; this file: version 4, "replaces".
 CREATE OR REPLACE FUNCTION record_votes(
     p_stream_id     text,
     p_campaign_id   text,
@@ -39,6 +51,8 @@ CREATE OR REPLACE FUNCTION record_votes(
 LANGUAGE plpgsql AS $$
 DECLARE
     v_repeat boolean[];
+    v_replaces jsonb[];
+    v_unreadable text;
     v_metadata jsonb;
 BEGIN
     IF coalesce(cardinality(p_identifiers), 0) = 0 THEN
@@ -51,22 +65,41 @@ BEGIN
                             AND NOT EXISTS (SELECT FROM event_log WHERE event_id = p_receipt_id)
                        THEN '{}' ELSE p_metadata END;
 
-    SELECT array_agg(decided.is_repeat ORDER BY decided.item) INTO v_repeat
-      FROM (SELECT incoming.item,
+    SELECT array_agg(decided.is_repeat ORDER BY decided.item),
+           array_agg(replaced.vote ORDER BY decided.item),
+           min(decided.identifier) FILTER (WHERE r.replaced_event IS NOT NULL AND replaced.vote IS NULL)
+      INTO v_repeat, v_replaces, v_unreadable
+      FROM (SELECT incoming.item, incoming.identifier,
                    row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
-                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat
+                   OR incoming.fingerprint IS NOT DISTINCT FROM stored.fingerprint AS is_repeat,
+                   stored.event_id AS stored_event
               FROM unnest(p_identifiers, p_fingerprints) WITH ORDINALITY AS incoming(identifier, fingerprint, item)
               LEFT JOIN vote_keys stored
                 ON stored.campaign_id = p_campaign_id
                AND stored.workspace_id = p_workspace_id
-               AND stored.identifier = incoming.identifier) AS decided;
+               AND stored.identifier = incoming.identifier) AS decided
+     CROSS JOIN LATERAL (SELECT CASE WHEN NOT decided.is_repeat THEN decided.stored_event END) AS r(replaced_event)
+      LEFT JOIN LATERAL (
+            SELECT jsonb_build_object(
+                       'score', e.payload->'score',
+                       'roles', CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
+                                     ELSE e.payload->'roles' END) AS vote
+              FROM event_log e
+             WHERE e.event_id = r.replaced_event) AS replaced ON true;
+
+    IF v_unreadable IS NOT NULL THEN
+        RAISE EXCEPTION 'record_votes: the stored vote of identifier % in stream % has no readable VoteCast',
+            v_unreadable, p_stream_id;
+    END IF;
 
     PERFORM append_events(
         p_stream_id, NULL,
         array_agg(incoming.event_id ORDER BY incoming.item),
         array_fill('VoteCast'::text, ARRAY[count(*)::int]),
-        array_fill(p_schema_version, ARRAY[count(*)::int]),
-        array_agg(incoming.payload ORDER BY incoming.item),
+        array_fill(greatest(p_schema_version, 4::smallint), ARRAY[count(*)::int]),
+        array_agg(CASE WHEN v_replaces[incoming.item] IS NULL THEN incoming.payload
+                       ELSE incoming.payload || jsonb_build_object('replaces', v_replaces[incoming.item]) END
+                  ORDER BY incoming.item),
         array_fill(v_metadata, ARRAY[count(*)::int]))
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]

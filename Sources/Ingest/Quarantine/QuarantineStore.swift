@@ -83,7 +83,7 @@ public struct QuarantineStore: Sendable {
             // The votes stream's lock comes before anything that takes a transaction id (FOR UPDATE
             // does): the log is read in transaction-id order, so a transaction that got its id before
             // waiting for the lock could be decided after an upload of the same identifier yet be
-            // read before it, and vote_keys and current_votes would disagree.
+            // read before it, and vote_keys and the folds would disagree.
             let located = try await connection.query(
                 "SELECT workspace_id, campaign_id FROM quarantine WHERE id = \(id)", logger: logger
             ).collect().first

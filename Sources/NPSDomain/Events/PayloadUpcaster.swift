@@ -18,7 +18,7 @@ public struct PayloadUpcaster: Sendable {
     }
 
     /// The upcasters of the payload changes made so far.
-    public static let all: [PayloadUpcaster] = [voteCastRoles, voteCastIDsInStream]
+    public static let all: [PayloadUpcaster] = [voteCastRoles, voteCastIDsInStream, voteCastReplacesUnsaid]
 
     /// VoteCast 1 → 2: roles without duplicates, in code point order (see `VoteCast`).
     public static let voteCastRoles = PayloadUpcaster(.voteCast, from: 1) { json in
@@ -46,6 +46,12 @@ extension PayloadUpcaster {
         members["workspaceID"] = nil
         return .object(members)
     }
+}
+
+extension PayloadUpcaster {
+    /// VoteCast 3 → 4: the same members. What a version 3 change replaced was not written in it
+    /// (the fold found it in current_votes), so it reads as not said.
+    public static let voteCastReplacesUnsaid = PayloadUpcaster(.voteCast, from: 3) { json in json }
 }
 
 public struct MalformedPayload: Error, CustomStringConvertible {

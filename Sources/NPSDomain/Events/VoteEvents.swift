@@ -16,9 +16,27 @@ import Foundation
 /// payload is therefore decoded with its stream id (`EventDecoder`, which
 /// passes it as `CodingUserInfoKey.eventStreamID`), and the SQL reads the
 /// ids from `stream_id` (`project_votes`, `event_workspace_id`).
+///
+/// Version 4: a vote that changes a stored one says what it replaced,
+/// `replaces: {score, roles}`, so that the votes fold only adds and
+/// subtracts counts instead of keeping every key's current vote. The ingest
+/// does not send it: `record_votes` reads it from the stored vote's event
+/// under the stream's lock and adds it. An older payload is read with
+/// `replaces` nil, which then means "not said" rather than "a new key".
 public struct VoteCast: EventPayload {
     public static let eventType = EventType.voteCast
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
+
+    /// The score and roles of the vote a change replaced.
+    public struct Replaced: Sendable, Equatable, Codable {
+        public var score: Int
+        public var roles: [String]
+
+        public init(score: Int, roles: [String]) {
+            self.score = score
+            self.roles = roles
+        }
+    }
 
     /// Not in the payload since version 3: it is the stream id's.
     public var campaignID: String
@@ -29,6 +47,8 @@ public struct VoteCast: EventPayload {
     public var roles: [String]
     public var score: Int
     public var comment: String?
+    /// Since version 4, what this vote replaced; nil for a new key (or, read from an older version, not said).
+    public var replaces: Replaced?
 
     public init(
         campaignID: String,
@@ -36,7 +56,8 @@ public struct VoteCast: EventPayload {
         identifier: String,
         roles: [String],
         score: Int,
-        comment: String?
+        comment: String?,
+        replaces: Replaced? = nil
     ) {
         self.campaignID = campaignID
         self.workspaceID = workspaceID
@@ -44,6 +65,7 @@ public struct VoteCast: EventPayload {
         self.roles = Self.normalizedRoles(roles)
         self.score = score
         self.comment = comment
+        self.replaces = replaces
     }
 
     /// Roles as version 2 stores them: each once, in code point order (as PostgreSQL's `COLLATE "C"`).
@@ -65,7 +87,7 @@ public struct VoteCast: EventPayload {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case identifier, roles, score, comment
+        case identifier, roles, score, comment, replaces
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +107,7 @@ public struct VoteCast: EventPayload {
         roles = try container.decode([String].self, forKey: .roles)
         score = try container.decode(Int.self, forKey: .score)
         comment = try container.decodeIfPresent(String.self, forKey: .comment)
+        replaces = try container.decodeIfPresent(Replaced.self, forKey: .replaces)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +116,7 @@ public struct VoteCast: EventPayload {
         try container.encode(roles, forKey: .roles)
         try container.encode(score, forKey: .score)
         try container.encodeIfPresent(comment, forKey: .comment)
+        try container.encodeIfPresent(replaces, forKey: .replaces)
     }
 }
 

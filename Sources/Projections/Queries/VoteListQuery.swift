@@ -155,7 +155,7 @@ public struct VoteListQuery: Sendable {
             """
             SELECT v.identifier, v.workspace_id, ARRAY(SELECT jsonb_array_elements_text(v.roles)), v.score,
                    v.comment, v.changed_at
-              FROM current_votes v
+              FROM listed_votes v
              WHERE v.campaign_id = \(campaignID)
                AND CASE WHEN \(part == .pool) THEN v.workspace_id = ANY(\(withheld))
                         WHEN \(isExport) THEN v.workspace_id = ANY(\(publishedIDs))

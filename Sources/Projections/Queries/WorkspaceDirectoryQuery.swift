@@ -79,14 +79,14 @@ public struct WorkspaceDirectoryQuery: Sendable {
             SELECT c.campaign_id, c.start_at,
                    ARRAY(SELECT count(v.identifier)::int8
                            FROM generate_series(0, 10) AS g(score)
-                           LEFT JOIN current_votes v
+                           LEFT JOIN listed_votes v
                                   ON v.campaign_id = c.campaign_id AND v.workspace_id = \(workspaceID)
                                  AND v.score = g.score
                           GROUP BY g.score ORDER BY g.score)
               FROM campaigns c
              WHERE EXISTS (SELECT 1 FROM workspace_campaigns wc
                             WHERE wc.campaign_id = c.campaign_id AND wc.workspace_id = \(workspaceID))
-                OR EXISTS (SELECT 1 FROM current_votes v
+                OR EXISTS (SELECT 1 FROM listed_votes v
                             WHERE v.campaign_id = c.campaign_id AND v.workspace_id = \(workspaceID))
              ORDER BY c.start_at, c.campaign_id
             """,

@@ -1,5 +1,5 @@
 extension SQLProjection {
-    /// Current deduplicated votes and their counts per score: per campaign,
+    /// The counts of the current deduplicated votes per score: per campaign,
     /// per role, and per day for the trend; and per workspace and role set,
     /// with promoters and detractors (the voter groups the privacy rule
     /// decides from); per workspace, its voters, categories and the total it
@@ -20,7 +20,10 @@ extension SQLProjection {
         // 4: VoteCast version 3, its campaign and workspace read from the stream id.
         // 5: the funnel's vote side kept by the fold (workspace_reports, campaign_voting).
         // 6: each workspace's voters and categories (workspace_tallies, in place of workspace_reports).
-        version: 6,
+        // 7: VoteCast version 4 folded by adding and subtracting (what a change replaced is in the
+        //    event); current_votes keeps the keys of versions 1 to 3 only, and the vote list reads
+        //    listed_votes.
+        version: 7,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",

@@ -115,7 +115,7 @@ struct BenchProject: AsyncParsableCommand {
             """
         }
         let votes =
-            try await database.query("SELECT count(*)::int8 FROM current_votes", logger: logger)
+            try await database.query("SELECT sum(votes)::int8 FROM campaign_scores", logger: logger)
             .collect().first?.decode(Int.self) ?? -1
         print(
             "fold from an empty checkpoint, batches of \(batchSize) events growing to \(catchUpBatchSize) while behind:"
@@ -132,7 +132,7 @@ struct BenchProject: AsyncParsableCommand {
             """
               all \(ProjectionCatalog.all.count) projections at once: \(events) events in \(BenchFigures.format(togetherSeconds)) s = \
             \(Int(Double(events) / togetherSeconds)) events/s
-            current votes after the fold: \(votes)
+            current votes counted after the fold: \(votes)
             SQL GROUP BY campaign x workspace x score over the log: \(BenchFigures.format(groupBy)) s
             SQL DISTINCT ON (last vote per key), then GROUP BY: \(BenchFigures.format(distinctOn)) s
             ratio votes fold / GROUP BY: \(BenchFigures.format(votesSeconds / groupBy))

@@ -4,9 +4,12 @@ import PostgresNIO
 import Projections
 
 /// A large campaign written straight into the read models, in the shape the
-/// projectors leave them (every count derived from `current_votes` the way
-/// `project_votes` folds it, in its two shards): appending and projecting
-/// millions of events first would only measure the projectors again.
+/// projectors leave them (every count derived from the votes the way
+/// `project_votes` folds it, in its two shards): projecting millions of
+/// events first would only measure the projectors again. The votes
+/// themselves are in the log and in `vote_keys`, as the ingest leaves them,
+/// with every projection's checkpoint at the head of the log, because the
+/// vote list reads them there (`listed_votes`).
 struct QueryBenchFixture {
     static let campaignID = "bench-query"
 
@@ -35,9 +38,11 @@ struct QueryBenchFixture {
                    \(perWorkspace) + w % 3, 1, \(perWorkspace), w % 50 = 0
               FROM generate_series(0, \(workspaces - 1)) AS w
             """,
+            // The votes, staged in a table shaped like current_votes, from which the counts are derived.
+            "CREATE TABLE bench_votes (LIKE current_votes INCLUDING ALL)",
             """
-            INSERT INTO current_votes (campaign_id, workspace_id, identifier, score, roles, comment, first_cast_at,
-                                       changed_at)
+            INSERT INTO bench_votes (campaign_id, workspace_id, identifier, score, roles, comment, first_cast_at,
+                                     changed_at)
             SELECT \(campaign), 'ws-' || (i % \(workspaces)), lpad(to_hex(i), 64, '0'),
                    ((i / \(workspaces)) % 11 + (i % \(workspaces)) % 4)::smallint % 11,
                    CASE WHEN i % 10 = 0 THEN '["user", "admin"]' WHEN i % 37 = 0 THEN '["moderator"]'
@@ -50,17 +55,17 @@ struct QueryBenchFixture {
             INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
             SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
                    count(*) FILTER (WHERE score <= 6)
-              FROM current_votes GROUP BY 1, 2, 3
+              FROM bench_votes GROUP BY 1, 2, 3
             """,
             """
             INSERT INTO campaign_scores (campaign_id, shard, score, votes)
             SELECT campaign_id, (hashtext(workspace_id) & 2147483647) % 2, score, count(*)
-              FROM current_votes GROUP BY 1, 2, 3
+              FROM bench_votes GROUP BY 1, 2, 3
             """,
             """
             INSERT INTO campaign_role_scores (campaign_id, role, shard, score, votes)
             SELECT campaign_id, role, (hashtext(workspace_id) & 2147483647) % 2, score, count(*)
-              FROM current_votes, jsonb_array_elements_text(roles) AS role GROUP BY 1, 2, 3, 4
+              FROM bench_votes, jsonb_array_elements_text(roles) AS role GROUP BY 1, 2, 3, 4
             """,
             """
             INSERT INTO campaign_daily_scores (campaign_id, day, shard, score, change)
@@ -97,16 +102,40 @@ struct QueryBenchFixture {
               FROM workspace_tallies
              GROUP BY 1, 2
             """,
+            // Each vote as the ingest writes a new key: a version 4 VoteCast in its workspace's stream
+            // (sequential event ids, as time-ordered ones are), and its key.
+            """
+            INSERT INTO event_log (event_id, stream_id, stream_version, event_type, schema_version, payload,
+                                   recorded_at)
+            SELECT lpad(to_hex(row_number() OVER (ORDER BY workspace_id, identifier)), 32, '0')::uuid,
+                   'votes/' || campaign_id || '/' || workspace_id,
+                   row_number() OVER (PARTITION BY workspace_id ORDER BY identifier), 'VoteCast', 4,
+                   jsonb_strip_nulls(jsonb_build_object('identifier', identifier, 'roles', roles, 'score', score,
+                                                        'comment', comment)),
+                   changed_at
+              FROM bench_votes
+            """,
+            """
+            INSERT INTO vote_keys (campaign_id, workspace_id, identifier, fingerprint, event_id)
+            SELECT split_part(stream_id, '/', 2), split_part(stream_id, '/', 3), payload->>'identifier', event_id,
+                   event_id
+              FROM event_log WHERE event_type = 'VoteCast'
+            """,
+            "DROP TABLE bench_votes",
             "ANALYZE",
         ]
         for statement in statements {
             try await owner.query(statement, logger: logger)
         }
-        // Every projection at the head of the (empty) log, as after its fold: the ingest phase's
-        // projectors then go on from there instead of registering their rows mid-way.
+        // Every projection at the head of the log, as after its fold: the ingest phase's projectors
+        // then go on from there instead of registering their rows mid-way.
         for projection in ProjectionCatalog.all {
             try await owner.query(
-                "INSERT INTO projections (name, version) VALUES (\(projection.name), \(projection.version))",
+                """
+                INSERT INTO projections (name, version, transaction_id, position)
+                SELECT \(projection.name), \(projection.version), e.transaction_id, e.position
+                  FROM event_log e ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1
+                """,
                 logger: logger)
         }
     }

@@ -70,10 +70,14 @@ LANGUAGE sql
 -- statement, which takes longer than the batch.
 SET jit = off
 AS $$
-    -- What only the older versions' path reads is left null for version 4, which keeps the rows
-    -- this CTE holds small (a batch of a million events spilled to disk with them).
-    WITH cast_votes AS (
-        SELECT CASE WHEN e.schema_version < 4 THEN e.transaction_id END AS transaction_id,
+    -- The batch's events this shard folds, read in one pass over the range: its VoteCasts (ids
+    -- from the stream id) and its ResultsReceived (ids from the payload; the totals the shard's
+    -- workspaces reported holding). What only the older versions' path reads is left null for
+    -- version 4, which keeps the rows this CTE holds small (a batch of a million events spilled
+    -- to disk with them).
+    WITH batch_events AS (
+        SELECT e.event_type = 'VoteCast' AS is_vote,
+               CASE WHEN e.schema_version < 4 THEN e.transaction_id END AS transaction_id,
                CASE WHEN e.schema_version < 4 THEN e.position END AS position,
                e.schema_version,
                ids.campaign_id, ids.workspace_id,
@@ -83,18 +87,24 @@ AS $$
                     ELSE e.payload->'roles' END AS roles,
                CASE WHEN e.schema_version < 4 THEN e.payload->>'comment' END AS comment,
                e.payload->'replaces' AS replaces,
+               CASE WHEN e.event_type = 'ResultsReceived' THEN (e.payload->>'total')::bigint END AS total,
                e.recorded_at
           FROM event_log e
-         CROSS JOIN LATERAL (SELECT nullif(split_part(e.stream_id, '/', 2), ''),
-                                    nullif(split_part(e.stream_id, '/', 3), '')) AS ids(campaign_id, workspace_id)
+         CROSS JOIN LATERAL (
+               SELECT CASE WHEN e.event_type = 'VoteCast' THEN nullif(split_part(e.stream_id, '/', 2), '')
+                           ELSE e.payload->>'campaignID' END,
+                      CASE WHEN e.event_type = 'VoteCast' THEN nullif(split_part(e.stream_id, '/', 3), '')
+                           ELSE e.payload->>'workspaceID' END) AS ids(campaign_id, workspace_id)
          WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
            AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
            -- Implied by the row comparisons, but the planner estimates those poorly: without it,
            -- on a log of 10 million events it scanned the whole log for every batch.
            AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
-           AND e.event_type = 'VoteCast'
-           -- coalesce: a vote of no workspace must reach a shard, whose insert then raises, not be skipped.
-           AND (hashtext(coalesce(ids.workspace_id, '')) & 2147483647) % p_shards = p_shard
+           AND e.event_type IN ('VoteCast', 'ResultsReceived')
+           -- coalesce: a vote of no workspace must reach a shard, whose insert then raises, not be
+           -- skipped (an upload of none, which no workspace holds, is).
+           AND (hashtext(CASE WHEN e.event_type = 'VoteCast' THEN coalesce(ids.workspace_id, '')
+                              ELSE ids.workspace_id END) & 2147483647) % p_shards = p_shard
     ),
     in_key_order AS (
         SELECT v.*,
@@ -102,8 +112,8 @@ AS $$
                lag(v.roles) OVER key_history AS earlier_roles,
                lead(v.position) OVER key_history IS NULL AS is_last,
                first_value(v.recorded_at) OVER key_history AS first_recorded_at
-          FROM cast_votes v
-         WHERE v.schema_version < 4
+          FROM batch_events v
+         WHERE v.is_vote AND v.schema_version < 4
         WINDOW key_history AS (PARTITION BY v.campaign_id, v.workspace_id, v.identifier
                                ORDER BY v.transaction_id, v.position)
     ),
@@ -131,12 +141,12 @@ AS $$
           FROM stored WHERE replaced_score IS NOT NULL
         UNION ALL
         SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date, score, 1
-          FROM cast_votes WHERE schema_version >= 4
+          FROM batch_events WHERE is_vote AND schema_version >= 4
         UNION ALL
         -- A "replaces" without a score or roles raises on the counts' keys, which may not be null.
         SELECT campaign_id, workspace_id, replaces->'roles', (recorded_at AT TIME ZONE 'UTC')::date,
                (replaces->>'score')::smallint, -1
-          FROM cast_votes WHERE schema_version >= 4 AND replaces IS NOT NULL
+          FROM batch_events WHERE is_vote AND schema_version >= 4 AND replaces IS NOT NULL
     ),
     group_counts AS (
         INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
@@ -152,22 +162,20 @@ AS $$
         SELECT campaign_id, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, score
             ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
+    -- Each role set's moves summed before its roles are taken apart: a few role sets, not a
+    -- set-returning call per move.
     role_counts AS (
         INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
-        SELECT campaign_id, role, p_shard, score, sum(change)
-          FROM moves, jsonb_array_elements_text(roles) AS role GROUP BY campaign_id, role, score
+        SELECT role_sets.campaign_id, role, p_shard, role_sets.score, sum(role_sets.change)
+          FROM (SELECT campaign_id, roles, score, sum(change) AS change FROM moves GROUP BY 1, 2, 3) AS role_sets,
+               jsonb_array_elements_text(role_sets.roles) AS role
+         GROUP BY role_sets.campaign_id, role, role_sets.score
             ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
     -- The totals this shard's workspaces reported holding (an upload's ResultsReceived).
     reported AS (
-        SELECT e.payload->>'campaignID' AS campaign_id, e.payload->>'workspaceID' AS workspace_id,
-               max((e.payload->>'total')::bigint) AS total
-          FROM event_log e
-         WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-           AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-           AND e.transaction_id BETWEEN p_after_transaction AND p_through_transaction
-           AND e.event_type = 'ResultsReceived'
-           AND (hashtext(e.payload->>'workspaceID') & 2147483647) % p_shards = p_shard
+        SELECT campaign_id, workspace_id, max(total) AS total
+          FROM batch_events WHERE NOT is_vote
          GROUP BY 1, 2
     ),
     -- Each workspace this batch touched: how its voters and their categories moved, and what it

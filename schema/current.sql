@@ -79,27 +79,21 @@ $$;
 CREATE FUNCTION public.event_batch_end(p_after_transaction xid8, p_after_position bigint, p_limit integer) RETURNS TABLE(events integer, last_transaction xid8, last_position bigint)
     LANGUAGE sql STABLE
     AS $$
-    WITH full_batch AS (
-        SELECT p_limit AS events, e.transaction_id, e.position
+    -- Inlined into each use below (NOT MATERIALIZED), so each reads the index only as far as it needs.
+    WITH visible AS NOT MATERIALIZED (
+        SELECT e.transaction_id, e.position
           FROM event_log e
          WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
            AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY e.transaction_id, e.position
-        OFFSET p_limit - 1 LIMIT 1
+    ),
+    full_batch AS (
+        SELECT p_limit AS events, transaction_id, position
+          FROM visible ORDER BY transaction_id, position OFFSET p_limit - 1 LIMIT 1
     )
     SELECT events, transaction_id, position FROM full_batch
     UNION ALL
-    SELECT (SELECT count(*)::integer
-              FROM event_log e
-             WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-               AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())),
-           last.transaction_id, last.position
-      FROM (SELECT e.transaction_id, e.position
-              FROM event_log e
-             WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-               AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY e.transaction_id DESC, e.position DESC
-             LIMIT 1) AS last
+    SELECT (SELECT count(*)::integer FROM visible), last.transaction_id, last.position
+      FROM (SELECT transaction_id, position FROM visible ORDER BY transaction_id DESC, position DESC LIMIT 1) AS last
      WHERE NOT EXISTS (SELECT FROM full_batch)
 $$;
 
@@ -683,7 +677,8 @@ BEGIN
 
     SELECT array_agg(decided.is_repeat ORDER BY decided.item),
            array_agg(replaced.vote ORDER BY decided.item),
-           min(decided.identifier) FILTER (WHERE r.replaced_event IS NOT NULL AND replaced.vote IS NULL)
+           min(decided.identifier) FILTER (WHERE NOT decided.is_repeat AND decided.stored_event IS NOT NULL
+                                             AND replaced.vote IS NULL)
       INTO v_repeat, v_replaces, v_unreadable
       FROM (SELECT incoming.item, incoming.identifier,
                    row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
@@ -694,14 +689,14 @@ BEGIN
                 ON stored.campaign_id = p_campaign_id
                AND stored.workspace_id = p_workspace_id
                AND stored.identifier = incoming.identifier) AS decided
-     CROSS JOIN LATERAL (SELECT CASE WHEN NOT decided.is_repeat THEN decided.stored_event END) AS r(replaced_event)
+      -- What a change replaced, read for changes alone (a repeat replaces nothing).
       LEFT JOIN LATERAL (
             SELECT jsonb_build_object(
                        'score', e.payload->'score',
                        'roles', CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
                                      ELSE e.payload->'roles' END) AS vote
               FROM event_log e
-             WHERE e.event_id = r.replaced_event) AS replaced ON true;
+             WHERE NOT decided.is_repeat AND e.event_id = decided.stored_event) AS replaced ON true;
 
     IF v_unreadable IS NOT NULL THEN
         RAISE EXCEPTION 'record_votes: the stored vote of identifier % in stream % has no readable VoteCast',

@@ -67,7 +67,8 @@ BEGIN
 
     SELECT array_agg(decided.is_repeat ORDER BY decided.item),
            array_agg(replaced.vote ORDER BY decided.item),
-           min(decided.identifier) FILTER (WHERE r.replaced_event IS NOT NULL AND replaced.vote IS NULL)
+           min(decided.identifier) FILTER (WHERE NOT decided.is_repeat AND decided.stored_event IS NOT NULL
+                                             AND replaced.vote IS NULL)
       INTO v_repeat, v_replaces, v_unreadable
       FROM (SELECT incoming.item, incoming.identifier,
                    row_number() OVER (PARTITION BY incoming.identifier ORDER BY incoming.item DESC) > 1
@@ -78,14 +79,14 @@ BEGIN
                 ON stored.campaign_id = p_campaign_id
                AND stored.workspace_id = p_workspace_id
                AND stored.identifier = incoming.identifier) AS decided
-     CROSS JOIN LATERAL (SELECT CASE WHEN NOT decided.is_repeat THEN decided.stored_event END) AS r(replaced_event)
+      -- What a change replaced, read for changes alone (a repeat replaces nothing).
       LEFT JOIN LATERAL (
             SELECT jsonb_build_object(
                        'score', e.payload->'score',
                        'roles', CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
                                      ELSE e.payload->'roles' END) AS vote
               FROM event_log e
-             WHERE e.event_id = r.replaced_event) AS replaced ON true;
+             WHERE NOT decided.is_repeat AND e.event_id = decided.stored_event) AS replaced ON true;
 
     IF v_unreadable IS NOT NULL THEN
         RAISE EXCEPTION 'record_votes: the stored vote of identifier % in stream % has no readable VoteCast',

@@ -39,13 +39,23 @@ public struct RoleHoldingQuery: Sendable {
         )
         for try await (role, votes) in pooled.decode((String, Int64).self) { inPool[role] = Int(votes) }
         let holders = try await publishedHolders(of: campaignID, roles: roles, workspaces: workspaces)
+        // Rule 5 for the roles' only published holders outside the pool: their groups in one statement.
+        let onlyHolders = Set(
+            roles.compactMap { role in
+                holders[role]?.count == 1 && inPool[role, default: 0] == 0 ? holders[role]?[0] : nil
+            })
+        let holderGroups =
+            onlyHolders.isEmpty
+            ? [:]
+            : Dictionary(
+                grouping: try await VoterGroupQuery(client: client, logger: logger).groups(
+                    of: campaignID, workspaces: onlyHolders.sorted()),
+                by: \.workspaceID)
         var holdings: [String: RoleDisclosure.Holding] = [:]
         for role in roles {
             let holders = holders[role, default: []]
             var onlyHolderHidingIt: Int?
-            if holders.count == 1, inPool[role, default: 0] == 0 {
-                let groups = try await VoterGroupQuery(client: client, logger: logger).groups(
-                    of: campaignID, workspace: holders[0])
+            if holders.count == 1, inPool[role, default: 0] == 0, let groups = holderGroups[holders[0]] {
                 let shown = Disclosure.recordRoles(
                     ofWorkspace: groups, withheldRoles: byRuleFour, threshold: workspaces.threshold)
                 if !shown.contains(role) { onlyHolderHidingIt = groups.reduce(0) { $0 + $1.votes } }

@@ -13,8 +13,8 @@ public struct VoterGroupQuery: Sendable {
         self.logger = logger
     }
 
-    /// Every group of the campaign, or of one of its workspaces.
-    public func groups(of campaignID: String, workspace workspaceID: String? = nil) async throws -> [VoterGroup] {
+    /// Every group of the campaign, or of some of its workspaces.
+    public func groups(of campaignID: String, workspaces: [String]? = nil) async throws -> [VoterGroup] {
         // Roles as JSON text, each distinct set parsed once: a campaign has
         // a handful of role sets and up to hundreds of thousands of groups.
         let rows = try await client.rows(
@@ -22,7 +22,7 @@ public struct VoterGroupQuery: Sendable {
             SELECT workspace_id, roles::text, votes
               FROM voter_groups
              WHERE campaign_id = \(campaignID) AND votes > 0
-               AND (\(workspaceID)::text IS NULL OR workspace_id = \(workspaceID))
+               AND (\(workspaces)::text[] IS NULL OR workspace_id = ANY(\(workspaces)::text[]))
             """,
             logger: logger
         )

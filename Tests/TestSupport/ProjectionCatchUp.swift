@@ -2,10 +2,10 @@ import EventStore
 import PostgresNIO
 import Projections
 
-/// Folds every projection in-process until each has applied the whole log.
-/// Tests share one cluster, and a transaction held open in any database of
-/// it holds readers back for a moment (they wait, they never skip), so one
-/// `catchUp` may stop short of the head: repeat until the lag is zero.
+/// Folds every projection in-process until each has applied the whole log
+/// (`ProjectionFold.untilCurrent`), then waits for the change notifications
+/// it caused. Tests share one cluster, so a transaction held open in any
+/// database of it holds the fold back for a moment; a timeout names them.
 public enum ProjectionCatchUp {
     public static func untilCurrent(
         _ database: TestDatabase,
@@ -14,30 +14,17 @@ public enum ProjectionCatchUp {
         catchUpBatchSize: Int = ProjectorConfiguration.defaultCatchUpBatchSize,
         deadline: Duration = .seconds(180)
     ) async throws {
-        let store = ProjectionStore(client: database.app, logger: database.logger)
-        let configuration = ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize)
-        let end = ContinuousClock.now + deadline
-        while true {
-            for projection in projections {
-                _ = try await Projector(
-                    projection: projection, client: database.app, configuration: configuration,
-                    logger: database.logger
-                ).catchUp()
-            }
-            let statuses = try await store.status(of: projections)
-            if statuses.allSatisfy({ $0.lag.events == 0 }) {
-                await ChangeListeners.delivered(database)
-                return
-            }
-            guard ContinuousClock.now < end else {
-                throw TestDatabaseError(
-                    """
-                    projections did not catch up: \(statuses.map { "\($0.name) \($0.lag)" }); \
-                    transactions holding the cluster's readers back: \(try await openTransactions(database))
-                    """)
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            try await ProjectionFold.untilCurrent(
+                projections, client: database.app,
+                configuration: ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize),
+                deadline: deadline, logger: database.logger)
+        } catch let notCurrent as ProjectionFold.NotCurrent {
+            throw TestDatabaseError(
+                "\(notCurrent); transactions holding the cluster's readers back: \(try await openTransactions(database))"
+            )
         }
+        await ChangeListeners.delivered(database)
     }
 
     /// Every session of the cluster that holds a transaction id or a

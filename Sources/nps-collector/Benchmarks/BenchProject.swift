@@ -115,7 +115,7 @@ struct BenchProject: AsyncParsableCommand {
             """
         }
         let votes =
-            try await database.query("SELECT sum(votes)::int8 FROM campaign_scores", logger: logger)
+            try await database.query("SELECT coalesce(sum(votes), 0)::int8 FROM campaign_scores", logger: logger)
             .collect().first?.decode(Int.self) ?? -1
         print(
             "fold from an empty checkpoint, batches of \(batchSize) events growing to \(catchUpBatchSize) while behind:"
@@ -163,18 +163,14 @@ struct BenchProject: AsyncParsableCommand {
         )
     }
 
+    /// Until the whole backlog is folded: a transaction open elsewhere on the
+    /// cluster can stop one catch-up short of the head (`ProjectionFold`).
     private func catchUp(
         _ projections: [any Projection], _ database: PostgresClient, _ configuration: ProjectorConfiguration,
         _ logger: Logger
     ) async throws {
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            for projection in projections {
-                let projector = Projector(
-                    projection: projection, client: database, configuration: configuration, logger: logger)
-                group.addTask { try await projector.catchUp() }
-            }
-            try await group.waitForAll()
-        }
+        try await ProjectionFold.untilCurrent(
+            projections, client: database, configuration: configuration, logger: logger)
     }
 
     private func timed(_ database: PostgresClient, _ logger: Logger, _ sql: () -> PostgresQuery) async throws -> Double

@@ -1,0 +1,47 @@
+import EventStore
+import Logging
+import PostgresNIO
+
+/// Folds projections in-process until each has applied the whole log, for
+/// tools that want a fold to finish rather than a service (benchmarks,
+/// tests).
+///
+/// One `Projector.catchUp` stops at the gap-safe horizon: a transaction held
+/// open anywhere on the cluster, in any database, holds the horizon back and
+/// the events after it wait. So a catch-up that returns is not proof of a
+/// current read model; the projections' lag is. This repeats the catch-up,
+/// every projection at once on its own connection, until every lag is zero.
+public enum ProjectionFold {
+    public struct NotCurrent: Error, CustomStringConvertible {
+        public var statuses: [ProjectionStatus]
+        public var description: String {
+            "projections did not catch up: \(statuses.map { "\($0.name) \($0.lag)" })"
+        }
+    }
+
+    /// Returns the number of events applied. Throws `NotCurrent` after
+    /// `deadline`, and what `Projector.catchUp` throws.
+    @discardableResult
+    public static func untilCurrent(
+        _ projections: [any Projection], client: PostgresClient, configuration: ProjectorConfiguration,
+        deadline: Duration = .seconds(180), logger: Logger
+    ) async throws -> Int {
+        let store = ProjectionStore(client: client, logger: logger)
+        let end = ContinuousClock.now + deadline
+        var applied = 0
+        while true {
+            applied += try await withThrowingTaskGroup(of: Int.self) { group in
+                for projection in projections {
+                    let projector = Projector(
+                        projection: projection, client: client, configuration: configuration, logger: logger)
+                    group.addTask { try await projector.catchUp() }
+                }
+                return try await group.reduce(0, +)
+            }
+            let statuses = try await store.status(of: projections)
+            if statuses.allSatisfy({ $0.lag.events == 0 }) { return applied }
+            guard ContinuousClock.now < end else { throw NotCurrent(statuses: statuses) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}

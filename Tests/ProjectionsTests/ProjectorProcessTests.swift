@@ -15,11 +15,11 @@ import Darwin
 /// is applied exactly once, and the read models equal a fold from scratch.
 @Suite("Projector processes killed mid-way", .serialized, .timeLimit(.minutes(5)))
 struct ProjectorProcessTests {
-    @Test("kill -9 mid-way through 60,000 events, then a new process finishes: equal to a fold from scratch")
+    @Test("kill -9 mid-way through 30,000 events, then a new process finishes: equal to a fold from scratch")
     func killAndRestart() async throws {
         _ = try ChildProcess.collectorExecutable()
         try await TestDatabase.with { database in
-            try await Backlog().append(votes: 60_000, using: database.app, logger: database.logger)
+            try await Backlog().append(votes: 30_000, using: database.app, logger: database.logger)
             let events = try await database.eventCount()
 
             let first = try ProjectProcess.start(database, batchSize: 2_000)
@@ -58,16 +58,16 @@ struct ProjectorProcessTests {
             try await expectNoOwner(database)
 
             let projected = try await ReadModels.snapshot(database)
-            #expect(projected["current_votes"]?.count == Backlog().distinctKeys(votes: 60_000))
+            #expect(projected["current_votes"]?.count == Backlog().distinctKeys(votes: 30_000))
             ReadModels.expectEqual(projected, try await ReadModels.foldFromScratch(database))
         }
     }
 
-    @Test("two processes over 80,000 votes; kill -9 of the votes owner: the other takes over and finishes")
+    @Test("two processes over 40,000 votes; kill -9 of the votes owner: the other takes over and finishes")
     func twoProcesses() async throws {
         _ = try ChildProcess.collectorExecutable()
         try await TestDatabase.with { database in
-            try await Backlog().append(votes: 80_000, using: database.app, logger: database.logger)
+            try await Backlog().append(votes: 40_000, using: database.app, logger: database.logger)
             let events = try await database.eventCount()
 
             let processes = [
@@ -117,7 +117,7 @@ struct ProjectorProcessTests {
             try await expectNoOwner(database)
 
             let projected = try await ReadModels.snapshot(database)
-            #expect(projected["current_votes"]?.count == Backlog().distinctKeys(votes: 80_000))
+            #expect(projected["current_votes"]?.count == Backlog().distinctKeys(votes: 40_000))
             ReadModels.expectEqual(projected, try await ReadModels.foldFromScratch(database))
         }
     }

@@ -377,7 +377,11 @@ struct CommandLineTests {
             (["bench", "replay", "--sizes", "2000", "--workspaces", "20"], "GROUP BY"),
             (["bench", "privacy", "--workspaces", "50", "--runs", "1"], "privacy rule over"),
             (
-                ["bench", "e2e", "--workspaces", "10", "--campaigns", "1", "--port", String(port)],
+                [
+                    "bench", "e2e", "--workspaces", "10", "--campaigns", "1", "--port", String(port),
+                    "--anchor-seconds",
+                    "1",
+                ],
                 "check: the collector's answers equal the ground truth"
             ),
         ]

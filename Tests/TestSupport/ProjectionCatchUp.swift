@@ -4,7 +4,8 @@ import Projections
 
 /// Folds every projection in-process until each has applied the whole log
 /// (`ProjectionFold.untilCurrent`), then waits for the change notifications
-/// it caused. Tests share one cluster, so a transaction held open in any
+/// it caused. One projection after the other: the suite's tests already
+/// keep both cores busy. Tests share one cluster, so a transaction held open in any
 /// database of it holds the fold back for a moment; a timeout names them.
 public enum ProjectionCatchUp {
     public static func untilCurrent(
@@ -18,7 +19,7 @@ public enum ProjectionCatchUp {
             try await ProjectionFold.untilCurrent(
                 projections, client: database.app,
                 configuration: ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize),
-                deadline: deadline, logger: database.logger)
+                concurrently: false, deadline: deadline, logger: database.logger)
         } catch let notCurrent as ProjectionFold.NotCurrent {
             throw TestDatabaseError(
                 "\(notCurrent); transactions holding the cluster's readers back: \(try await openTransactions(database))"

@@ -9,8 +9,9 @@ import PostgresNIO
 /// One `Projector.catchUp` stops at the gap-safe horizon: a transaction held
 /// open anywhere on the cluster, in any database, holds the horizon back and
 /// the events after it wait. So a catch-up that returns is not proof of a
-/// current read model; the projections' lag is. This repeats the catch-up,
-/// every projection at once on its own connection, until every lag is zero.
+/// current read model; the projections' lag is. This repeats the catch-up
+/// until every lag is zero: every projection at once, each on its own
+/// connection, as `serve` runs them, or one after the other.
 public enum ProjectionFold {
     public struct NotCurrent: Error, CustomStringConvertible {
         public var statuses: [ProjectionStatus]
@@ -24,19 +25,22 @@ public enum ProjectionFold {
     @discardableResult
     public static func untilCurrent(
         _ projections: [any Projection], client: PostgresClient, configuration: ProjectorConfiguration,
-        deadline: Duration = .seconds(180), logger: Logger
+        concurrently: Bool = true, deadline: Duration = .seconds(180), logger: Logger
     ) async throws -> Int {
         let store = ProjectionStore(client: client, logger: logger)
         let end = ContinuousClock.now + deadline
         var applied = 0
         while true {
-            applied += try await withThrowingTaskGroup(of: Int.self) { group in
-                for projection in projections {
-                    let projector = Projector(
-                        projection: projection, client: client, configuration: configuration, logger: logger)
-                    group.addTask { try await projector.catchUp() }
+            let projectors = projections.map {
+                Projector(projection: $0, client: client, configuration: configuration, logger: logger)
+            }
+            if concurrently {
+                applied += try await withThrowingTaskGroup(of: Int.self) { group in
+                    for projector in projectors { group.addTask { try await projector.catchUp() } }
+                    return try await group.reduce(0, +)
                 }
-                return try await group.reduce(0, +)
+            } else {
+                for projector in projectors { applied += try await projector.catchUp() }
             }
             let statuses = try await store.status(of: projections)
             if statuses.allSatisfy({ $0.lag.events == 0 }) { return applied }

@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 8,
+            "votes", 7,
             [
-                "functions/project_votes.sql": "1a6aa469c7c1b5d8e914824b03f0642b7217321139479f941295233d68f3b91b",
+                "functions/project_votes.sql": "13c69149e70df1c73727a283b5604b0c8eeb835b00520a99f425786e4364813b",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

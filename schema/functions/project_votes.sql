@@ -55,8 +55,7 @@
 -- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
 -- version 3, its ids in the stream id; workspace_reports and campaign_voting, 0096;
 -- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097;
--- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only; the moves summed
--- once before the counts).
+-- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -130,7 +129,7 @@ AS $$
                replaced_score = stored.score, replaced_roles = stored.roles, replaced_at = excluded.first_cast_at
         RETURNING campaign_id, workspace_id, replaced_score, replaced_roles, replaced_at
     ),
-    -- The moves of the header.
+    -- The moves of the header, which every count below sums.
     moves AS (
         SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
           FROM in_key_order
@@ -149,26 +148,18 @@ AS $$
                (replaces->>'score')::smallint, -1
           FROM batch_events WHERE is_vote AND schema_version >= 4 AND replaces IS NOT NULL
     ),
-    -- The moves summed once at the finest grain any count below needs, which they all sum
-    -- further: each of them then reads a few rows per group rather than one per move, and
-    -- hashes each role set once (a jsonb key costs more to hash than the rest of the row). A
-    -- shard's half of a million-event catch-up folded in 2.1-2.3 s against 2.6-3.6 s.
-    summed AS (
-        SELECT campaign_id, workspace_id, roles, day, score, sum(change) AS change
-          FROM moves GROUP BY campaign_id, workspace_id, roles, day, score
-    ),
     group_counts AS (
         INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
         SELECT campaign_id, workspace_id, roles, sum(change), coalesce(sum(change) FILTER (WHERE score >= 9), 0),
                coalesce(sum(change) FILTER (WHERE score <= 6), 0)
-          FROM summed GROUP BY campaign_id, workspace_id, roles
+          FROM moves GROUP BY campaign_id, workspace_id, roles
             ON CONFLICT (campaign_id, workspace_id, roles) DO UPDATE
            SET votes = counted.votes + excluded.votes, promoters = counted.promoters + excluded.promoters,
                detractors = counted.detractors + excluded.detractors
     ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)
-        SELECT campaign_id, p_shard, score, sum(change) FROM summed GROUP BY campaign_id, score
+        SELECT campaign_id, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, score
             ON CONFLICT (campaign_id, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
     ),
     -- Each role set's moves summed before its roles are taken apart: a few role sets, not a
@@ -176,7 +167,7 @@ AS $$
     role_counts AS (
         INSERT INTO campaign_role_scores AS counted (campaign_id, role, shard, score, votes)
         SELECT role_sets.campaign_id, role, p_shard, role_sets.score, sum(role_sets.change)
-          FROM (SELECT campaign_id, roles, score, sum(change) AS change FROM summed GROUP BY 1, 2, 3) AS role_sets,
+          FROM (SELECT campaign_id, roles, score, sum(change) AS change FROM moves GROUP BY 1, 2, 3) AS role_sets,
                jsonb_array_elements_text(role_sets.roles) AS role
          GROUP BY role_sets.campaign_id, role, role_sets.score
             ON CONFLICT (campaign_id, role, shard, score) DO UPDATE SET votes = counted.votes + excluded.votes
@@ -197,7 +188,7 @@ AS $$
           FROM (SELECT campaign_id, workspace_id, sum(change) AS voters,
                        coalesce(sum(change) FILTER (WHERE score >= 9), 0) AS promoters,
                        coalesce(sum(change) FILTER (WHERE score <= 6), 0) AS detractors
-                  FROM summed GROUP BY 1, 2) AS voted
+                  FROM moves GROUP BY 1, 2) AS voted
           FULL JOIN reported ON reported.campaign_id = voted.campaign_id
                             AND reported.workspace_id = voted.workspace_id
     ),
@@ -242,7 +233,7 @@ AS $$
                batches = counted.batches + 1
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
-    SELECT campaign_id, day, p_shard, score, sum(change) FROM summed GROUP BY campaign_id, day, score
+    SELECT campaign_id, day, p_shard, score, sum(change) FROM moves GROUP BY campaign_id, day, score
         ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
 $$;
 

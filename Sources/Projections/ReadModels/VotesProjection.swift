@@ -23,8 +23,7 @@ extension SQLProjection {
         // 7: VoteCast version 4 folded by adding and subtracting (what a change replaced is in the
         //    event); current_votes keeps the keys of versions 1 to 3 only, and the vote list reads
         //    listed_votes.
-        // 8: the moves summed once before the counts (same tables, a faster fold).
-        version: 8,
+        version: 7,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",

@@ -32,14 +32,20 @@ struct FoldUntilCurrentTests {
                 }
                 #expect(single == 0)
 
+                let waited = Locked(false)
+                let returned = Locked(false)
                 let fold = Task {
+                    defer { returned.set(true) }
                     try await ProjectionFold.untilCurrent(
                         votesProjections, client: database.app, configuration: ProjectorConfiguration(),
-                        logger: database.logger)
+                        logger: database.logger, whileBehind: { _ in waited.set(true) })
                 }
-                // Time for the fold to find the horizon held. The wait decides only whether a fold that
-                // stops short would be caught (it returns before the commit); a correct one passes whatever it is.
-                try await Task.sleep(for: .seconds(1))
+                // The horizon is let go only once the fold has found it held and waits; a fold that
+                // returns instead has folded nothing, which the count below shows.
+                _ = try await poll(timeout: .seconds(120), every: .milliseconds(10)) {
+                    waited.value || returned.value ? true : nil
+                }
+                #expect(waited.value, "the fold returned without waiting for the horizon")
                 try await holder.query("COMMIT", logger: database.logger)
                 _ = try await fold.value
                 let rows = try await database.app.query(

@@ -21,11 +21,13 @@ public enum ProjectionFold {
     }
 
     /// Returns the number of events applied. Throws `NotCurrent` after
-    /// `deadline`, and what `Projector.catchUp` throws.
+    /// `deadline`, and what `Projector.catchUp` throws. `whileBehind` hears
+    /// the statuses each time the fold waits for the horizon to move.
     @discardableResult
     public static func untilCurrent(
         _ projections: [any Projection], client: PostgresClient, configuration: ProjectorConfiguration,
-        concurrently: Bool = true, deadline: Duration = .seconds(180), logger: Logger
+        concurrently: Bool = true, deadline: Duration = .seconds(180), logger: Logger,
+        whileBehind: @Sendable ([ProjectionStatus]) async -> Void = { _ in }
     ) async throws -> Int {
         let store = ProjectionStore(client: client, logger: logger)
         let end = ContinuousClock.now + deadline
@@ -45,6 +47,7 @@ public enum ProjectionFold {
             let statuses = try await store.status(of: projections)
             if statuses.allSatisfy({ $0.lag.events == 0 }) { return applied }
             guard ContinuousClock.now < end else { throw NotCurrent(statuses: statuses) }
+            await whileBehind(statuses)
             try await Task.sleep(for: .milliseconds(50))
         }
     }

@@ -283,9 +283,10 @@ enum EventBatches {
 }
 
 extension Projector {
-    /// Applies batches until the projection has read every committed event,
-    /// then returns how many it applied. For tools (benchmarks, rebuilds,
-    /// tests) that want a fold to finish rather than a service.
+    /// Applies batches until the projection has read every event below the
+    /// gap-safe horizon, then returns how many it applied. A transaction open
+    /// anywhere on the cluster holds that horizon back, so this may stop
+    /// short of the log's head: `ProjectionFold.untilCurrent` folds it all.
     /// Throws `ProjectionOwned` when another process owns the projection, and
     /// `ProjectionHalted` when it halts.
     public func catchUp() async throws -> Int {

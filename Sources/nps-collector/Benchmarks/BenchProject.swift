@@ -88,11 +88,14 @@ struct BenchProject: AsyncParsableCommand {
 
     private func measureFold(database: PostgresClient, logger: Logger) async throws {
         let configuration = ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize)
-        // One read model at a time; the shards of one run at once, each on its own connection.
+        // One read model at a time; the shards of one run at once, each on its own connection, until the
+        // whole backlog is folded (a transaction open elsewhere on the cluster can stop one catch-up short).
         var figures: [(readModel: String, seconds: Double)] = []
         for readModel in ProjectionCatalog.readModels {
             let started = ContinuousClock.now
-            try await catchUp(ProjectionCatalog.projections(of: readModel), database, configuration, logger)
+            try await ProjectionFold.untilCurrent(
+                ProjectionCatalog.projections(of: readModel), client: database, configuration: configuration,
+                logger: logger)
             figures.append((readModel, (ContinuousClock.now - started).seconds))
         }
 
@@ -100,7 +103,8 @@ struct BenchProject: AsyncParsableCommand {
         let store = ProjectionStore(client: database, logger: logger)
         for readModel in ProjectionCatalog.readModels { try await store.reset(readModel: readModel) }
         let together = ContinuousClock.now
-        try await catchUp(ProjectionCatalog.all, database, configuration, logger)
+        try await ProjectionFold.untilCurrent(
+            ProjectionCatalog.all, client: database, configuration: configuration, logger: logger)
         let togetherSeconds = (ContinuousClock.now - together).seconds
 
         let groupBy = try await timed(database, logger) { VoteBacklog.groupBy }
@@ -161,16 +165,6 @@ struct BenchProject: AsyncParsableCommand {
         print(
             "SQL INSERT ... SELECT DISTINCT ON of the current votes into a keyed table: \(BenchFigures.format(seconds)) s"
         )
-    }
-
-    /// Until the whole backlog is folded: a transaction open elsewhere on the
-    /// cluster can stop one catch-up short of the head (`ProjectionFold`).
-    private func catchUp(
-        _ projections: [any Projection], _ database: PostgresClient, _ configuration: ProjectorConfiguration,
-        _ logger: Logger
-    ) async throws {
-        try await ProjectionFold.untilCurrent(
-            projections, client: database, configuration: configuration, logger: logger)
     }
 
     private func timed(_ database: PostgresClient, _ logger: Logger, _ sql: () -> PostgresQuery) async throws -> Double

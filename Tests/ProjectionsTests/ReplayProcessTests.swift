@@ -52,13 +52,18 @@ struct ReplayProcessTests {
 
     /// Starts `replay votes` and kills it once its shards have folded part of the log.
     private func killMidway(_ database: TestDatabase) async throws {
-        let process = try ReplayProcess.start(database, ["votes", "--projection-batch", "1000"])
+        // Fixed batches: a catch-up batch would fold the rest of the log at once, past the kill.
+        let process = try ReplayProcess.start(
+            database, ["votes", "--projection-batch", "1000", "--projection-catch-up-batch", "1000"])
         defer {
             process.stop()
             process.removeLog()
         }
         let midway = try await poll(timeout: .seconds(180), every: .milliseconds(10)) { () -> Bool? in
-            guard try await shadowSchemas(database).contains("replay_votes") else { return nil }
+            // The schema is made before its tables: wait for the one read here.
+            let made = try await database.owner.query(
+                "SELECT to_regclass('replay_votes.projections') IS NOT NULL", logger: database.logger)
+            for try await exists in made.decode(Bool.self) where !exists { return nil }
             let rows = try await database.owner.query(
                 "SELECT coalesce(sum(events_applied), 0)::int8 FROM replay_votes.projections", logger: database.logger)
             for try await applied in rows.decode(Int.self) where applied >= 5_000 { return true }

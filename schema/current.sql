@@ -29,8 +29,8 @@ BEGIN
      WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id);
 
     IF v_new_count > 0 THEN
-        SELECT coalesce(max(e.stream_version), 0) INTO v_current_version
-          FROM event_log e WHERE e.stream_id = p_stream_id;
+        SELECT coalesce(max(h.version), 0) INTO v_current_version
+          FROM stream_heads h WHERE h.stream_id = p_stream_id;
 
         IF p_expected_version IS NOT NULL AND p_expected_version <> v_current_version THEN
             RAISE EXCEPTION 'wrong expected version for stream %: expected %, found %',
@@ -142,6 +142,58 @@ BEGIN
     RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'NP002',
               HINT = 'events are immutable; append a compensating event instead (privacy erasure: workspaces purge)';
+END
+$$;
+
+--
+-- Name: event_log_stream_heads(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.event_log_stream_heads() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_stream text;
+    v_first bigint;
+    v_last bigint;
+BEGIN
+    WITH batch AS (
+        SELECT a.stream_id,
+               min(a.stream_version) AS first_version,
+               max(a.stream_version) AS last_version,
+               count(*) = count(DISTINCT a.stream_version)
+                   AND max(a.stream_version) - min(a.stream_version) + 1 = count(*) AS numbered,
+               (array_agg(a.position ORDER BY a.stream_version DESC))[1] AS last_position
+          FROM appended a
+         GROUP BY a.stream_id
+    ), moved AS (
+        UPDATE stream_heads h
+           SET version = b.last_version, last_position = b.last_position
+          FROM batch b
+         WHERE h.stream_id = b.stream_id AND h.version = b.first_version - 1 AND b.numbered
+        RETURNING h.stream_id
+    ), started AS (
+        INSERT INTO stream_heads (stream_id, version, last_position)
+        SELECT b.stream_id, b.last_version, b.last_position
+          FROM batch b
+         WHERE b.first_version = 1 AND b.numbered
+            ON CONFLICT (stream_id) DO NOTHING
+        RETURNING stream_id
+    )
+    SELECT b.stream_id, b.first_version, b.last_version INTO v_stream, v_first, v_last
+      FROM batch b
+     WHERE NOT EXISTS (SELECT FROM moved m WHERE m.stream_id = b.stream_id)
+       AND NOT EXISTS (SELECT FROM started s WHERE s.stream_id = b.stream_id)
+     ORDER BY b.stream_id
+     LIMIT 1;
+
+    IF v_stream IS NOT NULL THEN
+        RAISE EXCEPTION 'event_log: versions % to % of stream % do not follow its last version without gaps or repeats',
+            v_first, v_last, v_stream
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'stream_heads_pkey';
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -597,9 +649,17 @@ BEGIN
     INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
-    DELETE FROM event_log e
-     WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged';
-    GET DIAGNOSTICS v_purged = ROW_COUNT;
+    WITH purged AS (
+        DELETE FROM event_log e
+         WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged'
+        RETURNING e.stream_id
+    ), emptied AS (
+        DELETE FROM stream_heads h
+         WHERE h.stream_id IN (SELECT DISTINCT stream_id FROM purged)
+           AND NOT EXISTS (SELECT FROM event_log e
+                            WHERE e.stream_id = h.stream_id AND e.event_type = 'WorkspacePurged')
+    )
+    SELECT count(*) INTO v_purged FROM purged;
 
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
     DELETE FROM quarantine q WHERE q.workspace_id = p_workspace_id;
@@ -1255,6 +1315,17 @@ CREATE TABLE public.statistics_documents (
 );
 
 --
+-- Name: stream_heads; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.stream_heads (
+    stream_id text NOT NULL,
+    version bigint NOT NULL,
+    last_position bigint NOT NULL,
+    CONSTRAINT stream_heads_version_check CHECK ((version >= 1))
+);
+
+--
 -- Name: workspace_tallies; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1401,13 +1472,6 @@ ALTER TABLE ONLY public.event_log_purges
     ADD CONSTRAINT event_log_purges_pkey PRIMARY KEY (transaction_id);
 
 --
--- Name: event_log event_log_stream_version_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.event_log
-    ADD CONSTRAINT event_log_stream_version_key UNIQUE (stream_id, stream_version);
-
---
 -- Name: landing_contacts landing_contacts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1464,6 +1528,13 @@ ALTER TABLE ONLY public.statistics_documents
     ADD CONSTRAINT statistics_documents_pkey PRIMARY KEY (workspace_id, report_id);
 
 --
+-- Name: stream_heads stream_heads_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.stream_heads
+    ADD CONSTRAINT stream_heads_pkey PRIMARY KEY (stream_id);
+
+--
 -- Name: vote_keys vote_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1509,6 +1580,12 @@ CREATE INDEX api_tokens_workspace ON public.api_tokens USING btree (workspace_id
 --
 
 CREATE INDEX event_log_read_order ON public.event_log USING btree (transaction_id, "position");
+
+--
+-- Name: event_log_stream; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX event_log_stream ON public.event_log USING btree (stream_id);
 
 --
 -- Name: quarantine_held; Type: INDEX; Schema: public; Owner: -
@@ -1607,6 +1684,12 @@ CREATE TRIGGER event_log_purges_no_update_or_delete BEFORE DELETE OR UPDATE ON p
 CREATE TRIGGER event_log_purges_notify_change AFTER INSERT ON public.event_log_purges FOR EACH STATEMENT EXECUTE FUNCTION public.notify_change('read_models');
 
 --
+-- Name: event_log event_log_stream_heads; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER event_log_stream_heads AFTER INSERT ON public.event_log REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION public.event_log_stream_heads();
+
+--
 -- Name: projections projections_notify_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1658,6 +1741,12 @@ REVOKE ALL ON FUNCTION public.event_log_purge_scope() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.event_log_refuse_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION event_log_stream_heads(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.event_log_stream_heads() FROM PUBLIC;
 
 --
 -- Name: FUNCTION event_recording_time(); Type: ACL; Schema: public; Owner: -
@@ -1927,6 +2016,12 @@ GRANT SELECT ON TABLE public.schema_repeatables TO nps_app;
 --
 
 GRANT SELECT,INSERT,DELETE ON TABLE public.statistics_documents TO nps_app;
+
+--
+-- Name: TABLE stream_heads; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.stream_heads TO nps_app;
 
 --
 -- Name: TABLE workspace_tallies; Type: ACL; Schema: public; Owner: -

@@ -55,8 +55,16 @@ struct PurgeTests {
                 ).run(.swap)
             }
 
-            // The log: only the tombstone names ws1, and it says who and how many.
+            // The log: only the tombstone names ws1, and it says who and how many; of the streams'
+            // heads, only that of the stream holding the tombstone, which names it.
             #expect(try await eventsNaming("ws1", database) == 0)
+            let heads = try await database.owner.query(
+                """
+                SELECT h.stream_id, e.event_type FROM stream_heads h JOIN event_log e ON e.position = h.last_position
+                 WHERE h.stream_id LIKE '%/ws1' ORDER BY 1
+                """, logger: database.logger
+            ).collect().map { try $0.decode((String, String).self) }
+            #expect(heads.map(\.0) == ["workspace/ws1"] && heads.map(\.1) == ["WorkspacePurged"])
             let tombstones = try await database.app.query(
                 "SELECT event_id, schema_version, payload::text FROM event_log WHERE event_type = 'WorkspacePurged'",
                 logger: database.logger

@@ -12,9 +12,13 @@
 -- Appends to one stream are serialised by a transaction-level advisory lock
 -- (class 2, key hashtext(stream)); each statement below takes a fresh snapshot
 -- after the lock is granted, so the version it reads is the committed one.
+-- That version is the stream's head (stream_heads, moved by the trigger
+-- event_log_stream_heads, which also refuses a numbering that does not
+-- follow it, should anyone insert around this function).
 -- Sends NOTIFY nps_event_log so that waiting readers wake.
 --
--- History: 0004.
+-- History: 0004; this file reads the stream's version from stream_heads (0098)
+-- instead of max(stream_version) over the dropped (stream_id, stream_version) index.
 CREATE OR REPLACE FUNCTION append_events(
     p_stream_id         text,
     p_expected_version  bigint,
@@ -49,8 +53,8 @@ BEGIN
      WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id);
 
     IF v_new_count > 0 THEN
-        SELECT coalesce(max(e.stream_version), 0) INTO v_current_version
-          FROM event_log e WHERE e.stream_id = p_stream_id;
+        SELECT coalesce(max(h.version), 0) INTO v_current_version
+          FROM stream_heads h WHERE h.stream_id = p_stream_id;
 
         IF p_expected_version IS NOT NULL AND p_expected_version <> v_current_version THEN
             RAISE EXCEPTION 'wrong expected version for stream %: expected %, found %',

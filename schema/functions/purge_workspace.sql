@@ -5,7 +5,9 @@
 --      triggers (triggers/event_log_refuse_change.sql, event_log_purge_scope.sql);
 --   2. deletes every event of the workspace (event_workspace_id: its votes,
 --      uploads, notifications, settings, statistics, registration), earlier
---      tombstones excepted;
+--      tombstones excepted, and the heads (stream_heads) of the streams it
+--      emptied: a stream that keeps a tombstone keeps its head, so the next
+--      tombstone follows it;
 --   3. appends the WorkspacePurged tombstone (workspace, events purged, who
 --      asked) to the stream workspace/<id>;
 --   4. forgets the write side's copies: its vote keys, quarantined uploads
@@ -30,7 +32,7 @@
 --
 -- History: 0045; 0062 (also deletes landing_contacts); this file (the ingest
 -- lock, statistics_documents; event_workspace_id, since VoteCast version 3
--- names its workspace in the stream id only).
+-- names its workspace in the stream id only; stream_heads since 0098).
 CREATE OR REPLACE FUNCTION purge_workspace(
     p_workspace_id  text,
     p_requested_by  text,
@@ -49,9 +51,17 @@ BEGIN
     INSERT INTO event_log_purges (workspace_id, requested_by, tombstone_id)
     VALUES (p_workspace_id, p_requested_by, p_tombstone_id);
 
-    DELETE FROM event_log e
-     WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged';
-    GET DIAGNOSTICS v_purged = ROW_COUNT;
+    WITH purged AS (
+        DELETE FROM event_log e
+         WHERE event_workspace_id(e.stream_id, e.payload) = p_workspace_id AND e.event_type <> 'WorkspacePurged'
+        RETURNING e.stream_id
+    ), emptied AS (
+        DELETE FROM stream_heads h
+         WHERE h.stream_id IN (SELECT DISTINCT stream_id FROM purged)
+           AND NOT EXISTS (SELECT FROM event_log e
+                            WHERE e.stream_id = h.stream_id AND e.event_type = 'WorkspacePurged')
+    )
+    SELECT count(*) INTO v_purged FROM purged;
 
     DELETE FROM vote_keys k WHERE k.workspace_id = p_workspace_id;
     DELETE FROM quarantine q WHERE q.workspace_id = p_workspace_id;

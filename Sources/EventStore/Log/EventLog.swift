@@ -170,8 +170,8 @@ extension EventLog {
             """
             SELECT \(unescaped: RecordedEvent.columns), true
               FROM unnest(\(streams)::text[]) AS wanted(stream),
-                   LATERAL (SELECT * FROM event_log WHERE stream_id = wanted.stream
-                             ORDER BY stream_version DESC LIMIT 1) AS last
+                   LATERAL (SELECT e.* FROM stream_heads h JOIN event_log e ON e.position = h.last_position
+                             WHERE h.stream_id = wanted.stream) AS last
             UNION ALL
             SELECT \(unescaped: RecordedEvent.columns), false
               FROM event_log WHERE event_id = ANY(\(eventIDs)::uuid[])
@@ -189,12 +189,13 @@ extension EventLog {
         return (last, found)
     }
 
-    /// The last event of a stream, found with one probe of the (stream, version) index.
+    /// The last event of a stream: a probe of its head (`stream_heads`) and one of the log's key.
     public func lastEvent(of stream: String) async throws -> RecordedEvent? {
         let rows = try await client.query(
             """
             SELECT \(unescaped: RecordedEvent.columns)
-              FROM event_log WHERE stream_id = \(stream) ORDER BY stream_version DESC LIMIT 1
+              FROM (SELECT e.* FROM stream_heads h JOIN event_log e ON e.position = h.last_position
+                     WHERE h.stream_id = \(stream)) AS last
             """,
             logger: logger
         )

@@ -172,8 +172,14 @@ struct BenchE2E: AsyncParsableCommand {
             """, logger: logger
         ).collect()
         let (row, streamID, payload, metadata) = try columns[0].decode((Int64?, Int64?, Int64?, Int64?).self)
+        // A row a stream, not a vote: outside the log's figure, printed so that nothing is hidden by the move.
+        let heads = try await database.query(
+            "SELECT pg_total_relation_size('stream_heads'), count(*) FROM stream_heads", logger: logger
+        ).collect()
+        let (headBytes, streams) = try heads[0].decode((Int64, Int64).self)
         return parts.joined(separator: ", ")
             + "; a VoteCast row \(row ?? 0) bytes (stream id \(streamID ?? 0), payload \(payload ?? 0), metadata \(metadata ?? 0))"
+            + "; beside the log, stream_heads: \(headBytes) bytes for \(streams) streams (\(Int(headBytes) / max(votes, 1)) per vote)"
     }
 }
 

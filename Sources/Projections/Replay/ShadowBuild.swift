@@ -42,7 +42,7 @@ struct ShadowBuild: Sendable {
                 switch step {
                 case .applied(let events): progress(events)
                 case .overtaken: continue
-                case .caughtUp: return
+                case .caughtUp, .held: return
                 case .halted: throw ReplayHalted(readModel: shadow.readModel, projection: projection.name)
                 }
             }

@@ -34,6 +34,11 @@ public struct Projector: Sendable {
     enum Step: Equatable {
         case applied(events: Int)
         case caughtUp
+        /// Nothing below the gap-safe horizon, but committed events above it:
+        /// a transaction still open holds them back (an upload in flight,
+        /// another projection's batch). They can be folded once it ends,
+        /// which notifies nobody when it wrote no event.
+        case held
         case halted
         /// The checkpoint moved after it was read (a replay swapped its rebuild
         /// in): nothing was applied, and the next step reads it again.
@@ -94,6 +99,7 @@ public struct Projector: Sendable {
         async throws
     {
         var sizing = BatchSizing(configuration)
+        var heldRecheck = configuration.heldRecheckInterval
         while !Task.isCancelled {
             let seen = await notifications.generation
             let limit = sizing.limit
@@ -102,11 +108,15 @@ public struct Projector: Sendable {
                 try await self.step(on: connection, limit: limit)
             }
             sizing.observe(step)
+            if step != .held { heldRecheck = configuration.heldRecheckInterval }
             switch step {
             case .applied, .overtaken:
                 continue
             case .caughtUp:
                 await notifications.wait(since: seen, timeout: configuration.pollInterval)
+            case .held:
+                try? await Task.sleep(for: heldRecheck)
+                heldRecheck = min(heldRecheck * 2, configuration.pollInterval)
             case .halted:
                 try? await Task.sleep(for: configuration.haltedRecheckInterval)
             }
@@ -166,7 +176,11 @@ public struct Projector: Sendable {
             let range = try await EventBatches.next(
                 after: checkpoint, limit: limit ?? configuration.batchSize, upTo: end, on: connection,
                 logger: logger)
-        else { return .caughtUp }
+        else {
+            guard end == nil else { return .caughtUp }
+            return try await EventBatches.anyAfterHorizon(checkpoint, on: connection, logger: logger)
+                ? .held : .caughtUp
+        }
         try await fold(range, on: connection)
         return .applied(events: range.events)
     }
@@ -259,6 +273,24 @@ enum EventBatches {
         return EventRange(after: checkpoint, through: end, events: events)
     }
 
+    /// Whether committed events follow `checkpoint` that no batch may read
+    /// yet: when `next` found none, those it sees are above the horizon.
+    static func anyAfterHorizon(
+        _ checkpoint: Checkpoint, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let transactionID = String(checkpoint.transactionID)
+        let rows = try await connection.query(
+            """
+            SELECT EXISTS (SELECT FROM event_log e
+                            WHERE (e.transaction_id, e.position) > (\(transactionID)::xid8, \(checkpoint.position))
+                              AND e.transaction_id >= \(transactionID)::xid8)
+            """,
+            logger: logger
+        )
+        for try await held in rows.decode(Bool.self) { return held }
+        return false
+    }
+
     private static func nextUnbounded(
         after checkpoint: Checkpoint, limit: Int, on connection: PostgresConnection, logger: Logger
     )
@@ -305,7 +337,7 @@ extension Projector {
                     switch step {
                     case .applied(let events): applied += events
                     case .overtaken: continue
-                    case .caughtUp: break loop
+                    case .caughtUp, .held: break loop
                     case .halted: throw ProjectionHalted(name: projection.name)
                     }
                 }

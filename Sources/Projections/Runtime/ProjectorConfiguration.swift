@@ -14,6 +14,11 @@ public struct ProjectorConfiguration: Sendable {
     /// How long a caught-up projector waits for a notification before it
     /// reads anyway (a lost NOTIFY only delays it by this much).
     public var pollInterval: Duration
+    /// How soon a projector looks again when committed events wait behind a
+    /// transaction still open (`Projector.Step.held`), doubled on each look
+    /// up to `pollInterval`: the transaction that holds them may write no
+    /// event, and then its end notifies nobody.
+    public var heldRecheckInterval: Duration
     /// How often a process that does not own a projection asks for it: the
     /// longest a projection goes unowned after its owner dies.
     public var takeoverInterval: Duration
@@ -41,6 +46,7 @@ public struct ProjectorConfiguration: Sendable {
         batchSize: Int = defaultBatchSize,
         catchUpBatchSize: Int = defaultCatchUpBatchSize,
         pollInterval: Duration = .seconds(1),
+        heldRecheckInterval: Duration = .milliseconds(10),
         takeoverInterval: Duration = .seconds(2),
         maximumBackoff: Duration = .seconds(30),
         haltedRecheckInterval: Duration = .seconds(5),
@@ -53,6 +59,7 @@ public struct ProjectorConfiguration: Sendable {
         self.batchSize = batchSize
         self.catchUpBatchSize = max(batchSize, catchUpBatchSize)
         self.pollInterval = pollInterval
+        self.heldRecheckInterval = heldRecheckInterval
         self.takeoverInterval = takeoverInterval
         self.maximumBackoff = maximumBackoff
         self.haltedRecheckInterval = haltedRecheckInterval

@@ -21,8 +21,8 @@ struct FoldVersionTests {
             ]
         ),
         (
-            "campaigns", 2,
-            ["functions/project_campaigns.sql": "c94f4c92c6daf3185a944accfabb9bb628fcb2bae508bffa0abed63973c6e712"]
+            "campaigns", 3,
+            ["functions/project_campaigns.sql": "1ebf68007ce349398452a3190b40d27e4ae3003899745b06179787b8d478320f"]
         ),
         (
             "workspaces", 2,

@@ -1,8 +1,8 @@
 --
--- Name: append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[]); Type: FUNCTION; Schema: public; Owner: -
+-- Name: append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[], boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) RETURNS TABLE(event_id uuid, log_position bigint, stream_version bigint, is_repeat boolean)
+CREATE FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[], p_report boolean DEFAULT true) RETURNS TABLE(event_id uuid, log_position bigint, stream_version bigint, is_repeat boolean)
     LANGUAGE plpgsql
     AS $$
 #variable_conflict use_column
@@ -50,11 +50,13 @@ BEGIN
         PERFORM pg_notify('nps_event_log', '');
     END IF;
 
-    RETURN QUERY
-    SELECT e.event_id, e.position, e.stream_version, e.transaction_id <> pg_current_xact_id()
-      FROM unnest(p_event_ids) WITH ORDINALITY AS incoming(id, ordinal)
-      JOIN event_log e ON e.event_id = incoming.id
-     ORDER BY incoming.ordinal;
+    IF p_report THEN
+        RETURN QUERY
+        SELECT e.event_id, e.position, e.stream_version, e.transaction_id <> pg_current_xact_id()
+          FROM unnest(p_event_ids) WITH ORDINALITY AS incoming(id, ordinal)
+          JOIN event_log e ON e.event_id = incoming.id
+         ORDER BY incoming.ordinal;
+    END IF;
 END
 $$;
 
@@ -779,7 +781,8 @@ BEGIN
         array_agg(CASE WHEN v_replaces[incoming.item] IS NULL THEN incoming.payload
                        ELSE incoming.payload || jsonb_build_object('replaces', v_replaces[incoming.item]) END
                   ORDER BY incoming.item),
-        array_fill(v_metadata, ARRAY[count(*)::int]))
+        array_fill(v_metadata, ARRAY[count(*)::int]),
+        false)
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]
     HAVING count(*) > 0;
@@ -1711,11 +1714,11 @@ ALTER TABLE ONLY public.dashboard_sessions
     ADD CONSTRAINT dashboard_sessions_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.api_tokens(id);
 
 --
--- Name: FUNCTION append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[], p_report boolean); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[]) TO nps_app;
+REVOKE ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[], p_report boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.append_events(p_stream_id text, p_expected_version bigint, p_event_ids uuid[], p_event_types text[], p_schema_versions smallint[], p_payloads jsonb[], p_metadata jsonb[], p_report boolean) TO nps_app;
 
 --
 -- Name: FUNCTION begin_workspace_ingest(p_workspace_id text, p_recorded_at text); Type: ACL; Schema: public; Owner: -

@@ -6,7 +6,9 @@
 -- raises SQLSTATE NP001 (WrongExpectedVersion in Swift) and writes nothing.
 --
 -- An event id already in the log is a repeat: it is reported with its original
--- position and not written again. A batch made only of repeats succeeds
+-- position and not written again. p_report false returns no rows: a caller
+-- that discards them (record_votes) saves a probe of the event id index per
+-- event. A batch made only of repeats succeeds
 -- whatever the expected version, so that a retried append is harmless.
 --
 -- Appends to one stream are serialised by a transaction-level advisory lock
@@ -18,7 +20,8 @@
 -- Sends NOTIFY nps_event_log so that waiting readers wake.
 --
 -- History: 0004; this file reads the stream's version from stream_heads (0098)
--- instead of max(stream_version) over the dropped (stream_id, stream_version) index.
+-- instead of max(stream_version) over the dropped (stream_id, stream_version) index;
+-- p_report (0099).
 CREATE OR REPLACE FUNCTION append_events(
     p_stream_id         text,
     p_expected_version  bigint,
@@ -26,7 +29,8 @@ CREATE OR REPLACE FUNCTION append_events(
     p_event_types       text[],
     p_schema_versions   smallint[],
     p_payloads          jsonb[],
-    p_metadata          jsonb[]
+    p_metadata          jsonb[],
+    p_report            boolean DEFAULT true
 ) RETURNS TABLE (event_id uuid, log_position bigint, stream_version bigint, is_repeat boolean)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -74,14 +78,16 @@ BEGIN
         PERFORM pg_notify('nps_event_log', '');
     END IF;
 
-    RETURN QUERY
-    SELECT e.event_id, e.position, e.stream_version, e.transaction_id <> pg_current_xact_id()
-      FROM unnest(p_event_ids) WITH ORDINALITY AS incoming(id, ordinal)
-      JOIN event_log e ON e.event_id = incoming.id
-     ORDER BY incoming.ordinal;
+    IF p_report THEN
+        RETURN QUERY
+        SELECT e.event_id, e.position, e.stream_version, e.transaction_id <> pg_current_xact_id()
+          FROM unnest(p_event_ids) WITH ORDINALITY AS incoming(id, ordinal)
+          JOIN event_log e ON e.event_id = incoming.id
+         ORDER BY incoming.ordinal;
+    END IF;
 END
 $$;
 
 -- Privileges: the application role (nps_app) may call it; nobody else but the owner.
-REVOKE ALL ON FUNCTION append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[]) FROM PUBLIC, nps_app;
-GRANT EXECUTE ON FUNCTION append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[]) TO nps_app;
+REVOKE ALL ON FUNCTION append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[], boolean) FROM PUBLIC, nps_app;
+GRANT EXECUTE ON FUNCTION append_events(text, bigint, uuid[], text[], smallint[], jsonb[], jsonb[], boolean) TO nps_app;

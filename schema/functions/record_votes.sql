@@ -35,7 +35,8 @@
 -- History: 0009 (always wrote schema version 1); 0049 dropped that one and
 -- added p_schema_version (2 since roles are a sorted set, 3 since the
 -- payload leaves campaign and workspace to the stream id); 0095 added
--- p_receipt_id; this file: version 4, "replaces".
+-- p_receipt_id; this file: version 4, "replaces"; append_events' p_report false
+-- (0099), since nothing here reads what it returns.
 CREATE OR REPLACE FUNCTION record_votes(
     p_stream_id     text,
     p_campaign_id   text,
@@ -101,7 +102,8 @@ BEGIN
         array_agg(CASE WHEN v_replaces[incoming.item] IS NULL THEN incoming.payload
                        ELSE incoming.payload || jsonb_build_object('replaces', v_replaces[incoming.item]) END
                   ORDER BY incoming.item),
-        array_fill(v_metadata, ARRAY[count(*)::int]))
+        array_fill(v_metadata, ARRAY[count(*)::int]),
+        false)
       FROM unnest(p_event_ids, p_payloads) WITH ORDINALITY AS incoming(event_id, payload, item)
      WHERE NOT v_repeat[incoming.item]
     HAVING count(*) > 0;

@@ -6,10 +6,11 @@
 -- raises SQLSTATE NP001 (WrongExpectedVersion in Swift) and writes nothing.
 --
 -- An event id already in the log is a repeat: it is reported with its original
--- position and not written again. p_report false returns no rows: a caller
--- that discards them (record_votes) saves a probe of the event id index per
--- event. A batch made only of repeats succeeds
+-- position and not written again. A batch made only of repeats succeeds
 -- whatever the expected version, so that a retried append is harmless.
+--
+-- p_report false returns no rows: a caller that discards them (record_votes)
+-- saves a probe of the event id index per event.
 --
 -- Appends to one stream are serialised by a transaction-level advisory lock
 -- (class 2, key hashtext(stream)); each statement below takes a fresh snapshot

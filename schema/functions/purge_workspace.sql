@@ -57,7 +57,7 @@ BEGIN
         RETURNING e.stream_id
     ), emptied AS (
         DELETE FROM stream_heads h
-         WHERE h.stream_id IN (SELECT DISTINCT stream_id FROM purged)
+         WHERE h.stream_id IN (SELECT stream_id FROM purged)
            AND NOT EXISTS (SELECT FROM event_log e
                             WHERE e.stream_id = h.stream_id AND e.event_type = 'WorkspacePurged')
     )

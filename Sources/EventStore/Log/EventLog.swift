@@ -191,14 +191,6 @@ extension EventLog {
 
     /// The last event of a stream: a probe of its head (`stream_heads`) and one of the log's key.
     public func lastEvent(of stream: String) async throws -> RecordedEvent? {
-        let rows = try await client.query(
-            """
-            SELECT \(unescaped: RecordedEvent.columns)
-              FROM (SELECT e.* FROM stream_heads h JOIN event_log e ON e.position = h.last_position
-                     WHERE h.stream_id = \(stream)) AS last
-            """,
-            logger: logger
-        )
-        return try await RecordedEvent.collect(rows).first
+        try await lookUp(lastOf: [stream]).last[stream]
     }
 }

@@ -278,12 +278,11 @@ enum EventBatches {
     static func anyAfterHorizon(
         _ checkpoint: Checkpoint, on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
-        let transactionID = String(checkpoint.transactionID)
         let rows = try await connection.query(
             """
             SELECT EXISTS (SELECT FROM event_log e
-                            WHERE (e.transaction_id, e.position) > (\(transactionID)::xid8, \(checkpoint.position))
-                              AND e.transaction_id >= \(transactionID)::xid8)
+                            WHERE (e.transaction_id, e.position)
+                                  > (\(String(checkpoint.transactionID))::xid8, \(checkpoint.position)))
             """,
             logger: logger
         )

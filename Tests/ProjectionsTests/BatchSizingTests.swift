@@ -6,9 +6,18 @@ import Testing
 /// shrink again (no database: the sizing alone).
 @Suite("Batch sizing")
 struct BatchSizingTests {
+    @Test("a projector starts at the catch-up size: it starts behind by whatever the log grew meanwhile")
+    func startsAtCatchUpSize() {
+        var sizing = BatchSizing(ProjectorConfiguration(batchSize: 10, catchUpBatchSize: 50))
+        #expect(sizing.limit == 50)
+        sizing.observe(.caughtUp)
+        #expect(sizing.limit == 10)
+    }
+
     @Test("a full batch raises the limit to the catch-up size; a partial or failed one brings it back")
     func growsWhileBehind() {
         var sizing = BatchSizing(ProjectorConfiguration(batchSize: 10, catchUpBatchSize: 50))
+        sizing.observe(.applied(events: 3))
         var limits: [Int] = []
         for _ in 0..<3 {
             limits.append(sizing.limit)

@@ -800,6 +800,34 @@ END
 $$;
 
 --
+-- Name: replay_copy_indexes(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.replay_copy_indexes(p_table text, p_schema text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_source regclass := format('public.%I', p_table)::regclass;
+    v_item record;
+BEGIN
+    -- pg_get_indexdef names the table schema-qualified ("... ON public.t USING ..."); the copy's is p_schema.
+    FOR v_item IN
+        SELECT pg_get_indexdef(i.indexrelid) AS definition
+          FROM pg_index i
+          JOIN pg_class index_class ON index_class.oid = i.indexrelid
+         WHERE i.indrelid = v_source
+           AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = v_source)
+           AND NOT EXISTS (SELECT FROM pg_indexes copied
+                            WHERE copied.schemaname = p_schema AND copied.tablename = p_table
+                              AND copied.indexname = index_class.relname)
+         ORDER BY i.indexrelid
+    LOOP
+        EXECUTE regexp_replace(v_item.definition, ' ON public\.', format(' ON %I.', p_schema));
+    END LOOP;
+END
+$$;
+
+--
 -- Name: replay_copy_table(text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -825,17 +853,6 @@ BEGIN
          ORDER BY c.conname
     LOOP
         EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, p_table, v_item.conname, v_item.definition);
-    END LOOP;
-
-    -- pg_get_indexdef names the table schema-qualified ("... ON public.t USING ..."); the copy's is p_schema.
-    FOR v_item IN
-        SELECT pg_get_indexdef(i.indexrelid) AS definition
-          FROM pg_index i
-         WHERE i.indrelid = v_source
-           AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = v_source)
-         ORDER BY i.indexrelid
-    LOOP
-        EXECUTE regexp_replace(v_item.definition, ' ON public\.', format(' ON %I.', p_schema));
     END LOOP;
 
     FOR v_item IN
@@ -1832,6 +1849,12 @@ GRANT ALL ON FUNCTION public.read_events(p_after_transaction xid8, p_after_posit
 
 REVOKE ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.record_votes(p_stream_id text, p_campaign_id text, p_workspace_id text, p_identifiers text[], p_fingerprints uuid[], p_event_ids uuid[], p_payloads jsonb[], p_metadata jsonb, p_schema_version smallint, p_receipt_id uuid) TO nps_app;
+
+--
+-- Name: FUNCTION replay_copy_indexes(p_table text, p_schema text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.replay_copy_indexes(p_table text, p_schema text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION replay_copy_table(p_table text, p_schema text); Type: ACL; Schema: public; Owner: -

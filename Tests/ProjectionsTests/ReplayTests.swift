@@ -64,7 +64,8 @@ struct ReplayTests {
             ReadModels.expectEqual(try await ReadModels.snapshot(database), folded)
             #expect(try await replay(readModel, .verify, database).differences == 0)
 
-            // The swapped-in tables are what the migrations made: same indexes, views still read them.
+            // The swapped-in tables are what the migrations made: the same indexes (made just before the swap),
+            // views still read them.
             #expect(try await indexNames(database) == indexes)
             #expect(try await shadowSchemas(database).isEmpty)
             let funnel = try await ReadModels.count("campaign_funnel", in: database)
@@ -175,10 +176,10 @@ func shadowSchemas(_ database: TestDatabase) async throws -> [String] {
     return names
 }
 
-/// Every index of the public schema, by table.
+/// Every index of the public schema with its definition, by table.
 private func indexNames(_ database: TestDatabase) async throws -> [String] {
     let rows = try await database.owner.query(
-        "SELECT tablename || '.' || indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+        "SELECT tablename || '.' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
         logger: database.logger)
     var names: [String] = []
     for try await name in rows.decode(String.self) { names.append(name) }

@@ -102,6 +102,8 @@ public struct ReadModelReplay: Sendable {
         case .swap:
             // What arrived during the build is folded outside the lock first, so the locked moment stays short.
             try await build.run(stayingBehindLive: false) { progress(.building, $0) }
+            // Built once over the folded tables rather than maintained by every batch.
+            try await shadow.createIndexes(on: control, logger: logger)
             progress(.swapping, 0)
             try await swap(build, progress: { progress(.swapping, $0) })
         case .verify:

@@ -4,8 +4,9 @@ import PostgresNIO
 
 /// Where a read model is rebuilt while its live tables keep answering: the
 /// schema `replay_<read model>`, holding an empty copy of each of its tables
-/// (`schema/functions/replay_copy_table.sql`) and a `projections` table of its
-/// own for the rebuild's checkpoints.
+/// (`schema/functions/replay_copy_table.sql`: keys, but no other index until
+/// `createIndexes`) and a `projections` table of its own for the rebuild's
+/// checkpoints.
 ///
 /// Why a schema and not renamed tables: the folds are the live ones, and
 /// their SQL names tables without a schema. A connection whose
@@ -56,6 +57,18 @@ struct ShadowSchema: Sendable {
                     """,
                     logger: logger)
             }
+        }
+    }
+
+    /// Makes the indexes of the live tables that are not keys on the shadow
+    /// tables (`schema/functions/replay_copy_indexes.sql`): the build folds
+    /// without them, and they are built once over the finished tables, just
+    /// before the swap. Those already there are kept.
+    func createIndexes(on connection: PostgresConnection, logger: Logger) async throws {
+        for table in tables {
+            _ = try await connection.query(
+                "SELECT replay_copy_indexes(\(table), \(name))", logger: logger
+            ).collect()
         }
     }
 

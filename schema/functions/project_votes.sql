@@ -55,7 +55,9 @@
 -- dropped in 0094: one per-workspace upsert a batch rather than two; VoteCast
 -- version 3, its ids in the stream id; workspace_reports and campaign_voting, 0096;
 -- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097;
--- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only).
+-- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only; the funnel's
+-- before from the tallies' upsert, 0100, which computes the same tables and so kept the
+-- read model's version).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -192,26 +194,23 @@ AS $$
           FULL JOIN reported ON reported.campaign_id = voted.campaign_id
                             AND reported.workspace_id = voted.workspace_id
     ),
-    -- Each touched workspace as it was before this batch (every part of one statement reads the
-    -- same snapshot) and as the upsert below leaves it: one row per workspace, which no other
-    -- shard writes, so its after follows from its before. (Joining the upsert's RETURNING to the
-    -- before instead, PostgreSQL, which cannot estimate either, re-ran the before once per
-    -- workspace: 13 s for a batch touching 10,000.)
+    -- Each touched workspace's upsert returns it as it was before this batch and as it leaves it:
+    -- one row per workspace, which no other shard writes. (Probing the table for the before
+    -- instead cost a lookup per workspace; joining such a probe to this RETURNING, PostgreSQL,
+    -- which can estimate neither, re-ran the probe once per workspace: 13 s for a batch touching
+    -- 10,000.)
     workspace_moves AS (
-        SELECT changed.campaign_id,
-               coalesce(kept.voters, 0) AS voters_before, coalesce(kept.voters, 0) + changed.voters AS voters_after,
-               kept.reported_total AS total_before, greatest(kept.reported_total, changed.total) AS total_after
-          FROM workspace_changes changed
-          LEFT JOIN workspace_tallies kept USING (campaign_id, workspace_id)
-    ),
-    tallies AS (
         INSERT INTO workspace_tallies AS kept
-               (campaign_id, workspace_id, voters, promoters, detractors, reported_total)
-        SELECT campaign_id, workspace_id, voters, promoters, detractors, total FROM workspace_changes
+               (campaign_id, workspace_id, voters, promoters, detractors, reported_total, voters_before,
+                reported_total_before)
+        SELECT campaign_id, workspace_id, voters, promoters, detractors, total, 0, NULL FROM workspace_changes
             ON CONFLICT (campaign_id, workspace_id) DO UPDATE
            SET voters = kept.voters + excluded.voters, promoters = kept.promoters + excluded.promoters,
                detractors = kept.detractors + excluded.detractors,
-               reported_total = greatest(kept.reported_total, excluded.reported_total)
+               reported_total = greatest(kept.reported_total, excluded.reported_total),
+               voters_before = kept.voters, reported_total_before = kept.reported_total
+        RETURNING campaign_id, voters_before, voters AS voters_after, reported_total_before AS total_before,
+                  reported_total AS total_after
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.

@@ -22,17 +22,19 @@ extension SQLProjection {
         // 6: each workspace's voters and categories (workspace_tallies, in place of workspace_reports).
         // 7: VoteCast version 4 folded by adding and subtracting (what a change replaced is in the
         //    event); current_votes keeps the keys of versions 1 to 3 only, and the vote list reads
-        //    listed_votes.
+        //    listed_votes. (The funnel's before read from the tallies' upsert, 0100, computes the
+        //    same tables and kept version 7.)
         version: 7,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
             "workspace_tallies", "campaign_voting",
         ],
-        // What each upsert replaced, for the counts, and how many batches moved a campaign (for the
-        // privacy rule's cache): both depend on where batches began and ended.
+        // What each upsert replaced, for the counts and the funnel, and how many batches moved a
+        // campaign (for the privacy rule's cache): they depend on where batches began and ended.
         bookkeepingColumns: [
-            "current_votes": ["replaced_score", "replaced_roles", "replaced_at"], "campaign_voting": ["batches"],
+            "current_votes": ["replaced_score", "replaced_roles", "replaced_at"],
+            "workspace_tallies": ["voters_before", "reported_total_before"], "campaign_voting": ["batches"],
         ]
     )
 }

@@ -6,7 +6,11 @@
 -- grants. Its other indexes come just before the swap (replay_copy_indexes):
 -- a fold that maintained them row by row took 2.3-2.8 s to upsert 100,000
 -- workspace_tallies rows against 0.8-1.0 s without their four, every batch,
--- where building them once over the finished table takes a moment. So once
+-- where building them once over the finished table takes a moment. A fold
+-- that looks rows up by such an index (project_campaigns finds a toggling
+-- workspace's campaigns by workspace_campaigns_workspace) reads the table
+-- once per batch instead while the rebuild runs, and a rebuild's batches
+-- take up to the catch-up size (BatchSizing); not measured. So once
 -- swapped into public it is what the migrations made, and the next replay
 -- copies it again.
 --

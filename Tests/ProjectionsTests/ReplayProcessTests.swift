@@ -52,9 +52,9 @@ struct ReplayProcessTests {
 
     /// Starts `replay votes` and kills it once its shards have folded part of the log.
     private func killMidway(_ database: TestDatabase) async throws {
-        // Fixed batches: a catch-up batch would fold the rest of the log at once, past the kill.
+        // Fixed batches: a rebuild batch would fold the rest of the log at once, past the kill.
         let process = try ReplayProcess.start(
-            database, ["votes", "--projection-batch", "1000", "--projection-catch-up-batch", "1000"])
+            database, ["votes", "--projection-batch", "1000", "--rebuild-batch", "1000"])
         defer {
             process.stop()
             process.removeLog()

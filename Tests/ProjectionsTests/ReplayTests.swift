@@ -142,6 +142,32 @@ struct ReplayTests {
         }
     }
 
+    @Test("a rebuild folds up to the rebuild batch while behind, not the live projectors' catch-up batch")
+    func rebuildBatches() async throws {
+        try await TestDatabase.with { database in
+            try await Backlog(workspaces: 20).append(votes: 6_000, using: database.app, logger: database.logger)
+            try await ProjectionCatchUp.untilCurrent(database)
+            let folded = try await ReadModels.snapshot(database)
+
+            /// The batches a swap's build folded, given the rebuild batch.
+            func batches(rebuildBatchSize: Int) async throws -> Int {
+                let reports = Locked<[ReplayProgress]>([])
+                _ = try await ReadModelReplay(
+                    readModel: "votes", owner: database.ownerURL,
+                    configuration: ProjectorConfiguration(
+                        batchSize: 100, catchUpBatchSize: 100, rebuildBatchSize: rebuildBatchSize),
+                    logger: database.logger
+                ).run(.swap) { report in reports.update { $0.append(report) } }
+                let building = reports.value.filter { $0.phase == .building }
+                return zip(building, building.dropFirst()).filter { $1.events > $0.events }.count
+            }
+            let shards = ProjectionCatalog.projections(of: "votes").count
+            #expect(try await batches(rebuildBatchSize: 100_000) == shards)
+            #expect(try await batches(rebuildBatchSize: 100) >= shards * 6_000 / 100)
+            ReadModels.expectEqual(try await ReadModels.snapshot(database), folded)
+        }
+    }
+
     @Test("two replays of one read model at once: the second is refused")
     func oneReplayAtATime() async throws {
         try await TestDatabase.with { database in

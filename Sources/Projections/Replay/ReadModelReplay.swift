@@ -93,7 +93,8 @@ public struct ReadModelReplay: Sendable {
         logger.info(
             "rebuilding", metadata: ["readModel": "\(readModel)", "shadow": "\(shadow.name)", "resumed": "\(resumed)"])
 
-        let build = ShadowBuild(shadow: shadow, client: shadowClient, configuration: configuration, logger: logger)
+        let build = ShadowBuild(
+            shadow: shadow, client: shadowClient, configuration: configuration.rebuilding, logger: logger)
         try await build.run(stayingBehindLive: mode == .verify) { progress(.building, $0) }
 
         var outcome = Outcome(

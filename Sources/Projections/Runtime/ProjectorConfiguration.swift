@@ -11,6 +11,16 @@ public struct ProjectorConfiguration: Sendable {
     /// applies while the projection is behind (a backlog, a rebuild). See
     /// `BatchSizing`.
     public var catchUpBatchSize: Int
+    /// NPS_REBUILD_BATCH: the same for a rebuild's shadow (`replay`, a
+    /// background upgrade). Nobody reads a shadow until its swap, so a large
+    /// batch only risks the work an interruption loses (the next replay
+    /// resumes at the last committed batch) and one long transaction; it
+    /// saves the fixed part of every batch it replaces (one upsert per
+    /// workspace touched). Live projectors keep `catchUpBatchSize`: a long
+    /// live batch would hold back what analysts see, and a replay's swap
+    /// waits for it behind a lock that readers then queue behind. See
+    /// docs/benchmarks.md, "replay".
+    public var rebuildBatchSize: Int
     /// How long a caught-up projector waits for a notification before it
     /// reads anyway (a lost NOTIFY only delays it by this much).
     public var pollInterval: Duration
@@ -41,10 +51,12 @@ public struct ProjectorConfiguration: Sendable {
     public static let batchSizeLimit = 100_000
     public static let defaultCatchUpBatchSize = 1_000_000
     public static let catchUpBatchSizeLimit = 10_000_000
+    public static let defaultRebuildBatchSize = catchUpBatchSizeLimit
 
     public init(
         batchSize: Int = defaultBatchSize,
         catchUpBatchSize: Int = defaultCatchUpBatchSize,
+        rebuildBatchSize: Int = defaultRebuildBatchSize,
         pollInterval: Duration = .seconds(1),
         heldRecheckInterval: Duration = .milliseconds(10),
         takeoverInterval: Duration = .seconds(2),
@@ -56,8 +68,10 @@ public struct ProjectorConfiguration: Sendable {
     ) {
         precondition((1...Self.batchSizeLimit).contains(batchSize), "batch size out of range")
         precondition((1...Self.catchUpBatchSizeLimit).contains(catchUpBatchSize), "catch-up batch size out of range")
+        precondition((1...Self.catchUpBatchSizeLimit).contains(rebuildBatchSize), "rebuild batch size out of range")
         self.batchSize = batchSize
         self.catchUpBatchSize = max(batchSize, catchUpBatchSize)
+        self.rebuildBatchSize = max(batchSize, rebuildBatchSize)
         self.pollInterval = pollInterval
         self.heldRecheckInterval = heldRecheckInterval
         self.takeoverInterval = takeoverInterval
@@ -66,5 +80,12 @@ public struct ProjectorConfiguration: Sendable {
         self.leaseTimeout = leaseTimeout
         self.owner = owner
         self.rebuildOwner = rebuildOwner
+    }
+
+    /// The settings of a rebuild's projectors: behind, they take up to the rebuild's batch.
+    var rebuilding: ProjectorConfiguration {
+        var configuration = self
+        configuration.catchUpBatchSize = rebuildBatchSize
+        return configuration
     }
 }

@@ -38,18 +38,31 @@ struct BenchReplay: AsyncParsableCommand {
     var batchSize = ProjectorConfiguration.defaultBatchSize
 
     @Option(
-        name: .customLong("projection-catch-up-batch"),
-        help: "The most events per projector transaction while behind (set it to --projection-batch for fixed batches)."
+        name: .customLong("rebuild-batch"),
+        help: """
+            The most events per replay transaction while behind, comma-separated: each is replayed in turn on \
+            every log size, so that batch sizes are compared on one log.
+            """
     )
-    var catchUpBatchSize = ProjectorConfiguration.defaultCatchUpBatchSize
+    var rebuildBatchSizes = "\(ProjectorConfiguration.defaultRebuildBatchSize)"
 
     func validate() throws {
         try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
         try BenchOption.check(campaigns, "campaigns", 1...1_000)
         try BenchOption.check(changeEvery, "change-every", 1...1_000_000)
         try BenchOption.check(batchSize, "projection-batch", 1...ProjectorConfiguration.batchSizeLimit)
-        try BenchOption.check(
-            catchUpBatchSize, "projection-catch-up-batch", 1...ProjectorConfiguration.catchUpBatchSizeLimit)
+        for size in try rebuildBatches() {
+            try BenchOption.check(size, "rebuild-batch", 1...ProjectorConfiguration.catchUpBatchSizeLimit)
+        }
+    }
+
+    private func rebuildBatches() throws -> [Int] {
+        let parts = rebuildBatchSizes.split(separator: ",")
+        let sizes = parts.compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
+        guard !sizes.isEmpty, sizes.count == parts.count else {
+            throw ValidationError("--rebuild-batch: numbers of events, comma-separated")
+        }
+        return sizes
     }
 
     func run() async throws {
@@ -65,11 +78,11 @@ struct BenchReplay: AsyncParsableCommand {
         let logger = quietLogger
         let backlog = VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)
         let batchSize = batchSize
-        let catchUpBatchSize = catchUpBatchSize
+        let rebuildBatches = try rebuildBatches()
         print(
             """
             replay of the votes read model, \(workspaces) workspaces, \(campaigns) campaigns, batches of \(batchSize) \
-            growing to \(catchUpBatchSize) while behind:
+            growing to \(rebuildBatches.map(String.init).joined(separator: ", then ")) while behind:
             """
         )
         try await ScratchBenchDatabase.with(logger: logger) { ownerURL, _ in
@@ -83,29 +96,31 @@ struct BenchReplay: AsyncParsableCommand {
                     )
                     written = size
 
-                    let sampler = Task { await BackendMemory.peak(of: owner, logger: logger) }
-                    let started = ContinuousClock.now
-                    let outcome = try await ReadModelReplay(
-                        readModel: "votes", owner: ownerURL,
-                        configuration: ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize),
-                        logger: logger
-                    ).run(.swap)
-                    let seconds = (ContinuousClock.now - started).seconds
-                    sampler.cancel()
-                    let backendPeak = await sampler.value
-                    let collectorPeak = Self.peakRSSMiB()
+                    for rebuildBatch in rebuildBatches {
+                        let sampler = Task { await BackendMemory.peak(of: owner, logger: logger) }
+                        let started = ContinuousClock.now
+                        let outcome = try await ReadModelReplay(
+                            readModel: "votes", owner: ownerURL,
+                            configuration: ProjectorConfiguration(batchSize: batchSize, rebuildBatchSize: rebuildBatch),
+                            logger: logger
+                        ).run(.swap)
+                        let seconds = (ContinuousClock.now - started).seconds
+                        sampler.cancel()
+                        let backendPeak = await sampler.value
+                        let collectorPeak = Self.peakRSSMiB()
 
-                    let groupByStarted = ContinuousClock.now
-                    _ = try await owner.query(VoteBacklog.groupByComputed, logger: logger).collect()
-                    let groupBy = (ContinuousClock.now - groupByStarted).seconds
-                    print(
-                        """
-                          \(size) events: replay \(BenchFigures.format(seconds)) s = \(Int(Double(size) / seconds)) events/s \
-                        (\(outcome.events) shard events), peak RSS collector \(collectorPeak) MiB, \
-                        PostgreSQL backend private \(backendPeak.map { "\($0 / 1024) MiB" } ?? "n/a"); \
-                        SQL GROUP BY \(BenchFigures.format(groupBy)) s; ratio replay / GROUP BY \(BenchFigures.format(seconds / groupBy))
-                        """
-                    )
+                        let groupByStarted = ContinuousClock.now
+                        _ = try await owner.query(VoteBacklog.groupByComputed, logger: logger).collect()
+                        let groupBy = (ContinuousClock.now - groupByStarted).seconds
+                        print(
+                            """
+                              \(size) events, batches up to \(rebuildBatch): replay \(BenchFigures.format(seconds)) s = \(Int(Double(size) / seconds)) events/s \
+                            (\(outcome.events) shard events), peak RSS collector \(collectorPeak) MiB, \
+                            PostgreSQL backend private \(backendPeak.map { "\($0 / 1024) MiB" } ?? "n/a"); \
+                            SQL GROUP BY \(BenchFigures.format(groupBy)) s; ratio replay / GROUP BY \(BenchFigures.format(seconds / groupBy))
+                            """
+                        )
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 7,
             [
-                "functions/project_votes.sql": "ef4f8fdd8499fcfbc6aabb9f7980e292b05a8c93093642941cdec014a8e249da",
+                "functions/project_votes.sql": "77b409a2c3f02e1d291ad8db5d7d6ee7aab7c06a391031efff5238a7f921a845",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 7,
             [
-                "functions/project_votes.sql": "77b409a2c3f02e1d291ad8db5d7d6ee7aab7c06a391031efff5238a7f921a845",
+                "functions/project_votes.sql": "60be6f8e0345edf7218d3b85eabb07e8b5144169bf7d920dc122729931b4f862",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -17,38 +17,21 @@ struct ShadowSchemaTests {
             let logger = database.logger
             try await database.owner.withConnection { connection in
                 try await shadow.create(on: connection, logger: logger)
-                let live = try await indexes(in: "public", of: shadow.tables, on: connection, logger: logger)
-                let keys = try await indexes(
+                let live = try await indexDefinitions(in: "public", of: shadow.tables, on: connection, logger: logger)
+                let keys = try await indexDefinitions(
                     in: "public", of: shadow.tables, keysOnly: true, on: connection, logger: logger)
                 #expect(keys.count < live.count, "the votes read model has indexes besides its keys")
 
-                #expect(try await indexes(in: shadow.name, of: shadow.tables, on: connection, logger: logger) == keys)
+                #expect(
+                    try await indexDefinitions(in: shadow.name, of: shadow.tables, on: connection, logger: logger)
+                        == keys)
                 try await shadow.createIndexes(on: connection, logger: logger)
                 try await shadow.createIndexes(on: connection, logger: logger)
-                #expect(try await indexes(in: shadow.name, of: shadow.tables, on: connection, logger: logger) == live)
+                #expect(
+                    try await indexDefinitions(in: shadow.name, of: shadow.tables, on: connection, logger: logger)
+                        == live)
                 try await shadow.drop(on: connection, logger: logger)
             }
         }
-    }
-
-    /// Each index of `tables` in `schema` with its definition, the schema left out.
-    private func indexes(
-        in schema: String, of tables: [String], keysOnly: Bool = false, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> [String] {
-        let rows = try await connection.query(
-            """
-            SELECT i.tablename || '.' || i.indexname || ': ' || replace(i.indexdef, ' ON ' || i.schemaname || '.', ' ON ')
-              FROM pg_indexes i
-             WHERE i.schemaname = \(schema) AND i.tablename = ANY(\(tables))
-               AND (NOT \(keysOnly)
-                    OR EXISTS (SELECT FROM pg_constraint c
-                                WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass))
-             ORDER BY 1
-            """,
-            logger: logger)
-        var found: [String] = []
-        for try await index in rows.decode(String.self) { found.append(index) }
-        return found
     }
 }

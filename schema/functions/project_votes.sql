@@ -151,11 +151,12 @@ AS $$
           FROM batch_events WHERE is_vote AND schema_version >= 4 AND replaces IS NOT NULL
     ),
     -- The moves summed once, at the finest grain any count below needs; each count sums these sums.
-    -- Votes arrive an upload at a time, so a workspace's moves in a batch share few groups: in a
-    -- replay's batch of ten million events over 100,000 workspaces, 1.7 million sums stand for 5.5
-    -- million moves, and the five counts no longer each read (nor PostgreSQL keep) every move. Where
-    -- nearly every move is a group of its own (a million events dealt round-robin over 100,000
-    -- workspaces), this pass is extra work: 3-25 % slower there (docs/benchmarks.md, "project").
+    -- A workspace holding many votes in a batch (a replay's large batch; an upload brings a
+    -- workspace's votes together) has few groups: a shard's half of ten million events over 100,000
+    -- workspaces is 5.5 million moves in 1.1 million sums, and the five counts no longer each read
+    -- (nor PostgreSQL keep) every move. Where most moves are groups of their own (a million events
+    -- dealt round-robin over 100,000 workspaces: 500,550 moves, 417,116 sums), this pass is extra
+    -- work, 3-25 % slower (docs/benchmarks.md, "replay").
     sums AS (
         SELECT campaign_id, workspace_id, roles, day, score, sum(change)::integer AS change
           FROM moves GROUP BY campaign_id, workspace_id, roles, day, score

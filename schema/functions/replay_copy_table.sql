@@ -10,7 +10,7 @@
 -- that looks rows up by such an index (project_campaigns finds a toggling
 -- workspace's campaigns by workspace_campaigns_workspace) reads the table
 -- once per batch instead while the rebuild runs, and a rebuild's batches
--- take up to the catch-up size (BatchSizing); not measured. So once
+-- take up to NPS_REBUILD_BATCH events (ProjectorConfiguration); not measured. So once
 -- swapped into public it is what the migrations made, and the next replay
 -- copies it again.
 --

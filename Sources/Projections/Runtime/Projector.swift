@@ -260,6 +260,17 @@ enum EventBatches {
         guard let range = try await nextUnbounded(after: checkpoint, limit: limit, on: connection, logger: logger)
         else { return nil }
         guard let end, range.through > end else { return range }
+        let events = try await count(after: checkpoint, through: end, on: connection, logger: logger)
+        return EventRange(after: checkpoint, through: end, events: events)
+    }
+
+    /// The events after `checkpoint`, up to `end` when given: from the read-order index alone
+    /// (`event_log_lag` also reads each event's time from the table).
+    static func count(
+        after checkpoint: Checkpoint, through end: Checkpoint? = nil, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
+        let end = end ?? Checkpoint(transactionID: .max, position: .max)
         let rows = try await connection.query(
             """
             SELECT count(*)::int8 FROM event_log e
@@ -270,7 +281,7 @@ enum EventBatches {
         )
         var events = 0
         for try await count in rows.decode(Int.self) { events = count }
-        return EventRange(after: checkpoint, through: end, events: events)
+        return events
     }
 
     /// Whether committed events follow `checkpoint` that no batch may read

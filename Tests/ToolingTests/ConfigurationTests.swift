@@ -71,6 +71,14 @@ struct ConfigurationTests {
         #expect(output.contains(#""10.244.0.0/33" is neither an IP address nor a network"#), "\(output)")
     }
 
+    @Test("serve refuses a connection wait outside 1-120 seconds, naming the setting", arguments: ["0", "121"])
+    func invalidConnectionWait(seconds: String) async throws {
+        let (status, output) = try await collector(
+            ["serve"], environment: Self.unset.merging(["NPS_DB_CONNECTION_WAIT": seconds]) { $1 })
+        #expect(status != 0)
+        #expect(output.contains("NPS_DB_CONNECTION_WAIT) must be from 1 to 120 seconds"), "\(output)")
+    }
+
     @Test("a database URL from the file is the one the commands use")
     func fileDrivesTheDatabase() async throws {
         try await TestDatabase.with { database in

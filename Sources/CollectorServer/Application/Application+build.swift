@@ -71,6 +71,7 @@ public func buildApplication(
             clock: configuration.clock,
             landing: configuration.landing,
             metricsToken: configuration.metricsToken,
+            connectionWait: configuration.connectionWait,
             changes: changes
         ),
         server: .collector(),
@@ -108,6 +109,7 @@ public func buildRouter(
     clock: any CollectorClock = SystemClock(),
     landing: LandingSettings = LandingSettings(),
     metricsToken: String? = nil,
+    connectionWait: Duration = ConnectionWait.defaultLimit,
     changes: ChangeNotifications? = nil
 ) -> Router<CollectorRequestContext> {
     let services = CollectorServices(
@@ -116,6 +118,7 @@ public func buildRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ConnectionWaitMiddleware(limit: connectionWait))
 
     HealthController(readiness: DatabaseReadiness(database: database, logger: logger))
         .register(on: router.group("health"))

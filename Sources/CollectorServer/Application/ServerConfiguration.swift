@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Ingest
 import NPSDomain
@@ -27,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var statisticsRetention: TimeInterval
     /// NPS_METRICS_TOKEN: the bearer token `/metrics` requires; nil serves it to anyone.
     public var metricsToken: String?
+    /// NPS_DB_CONNECTION_WAIT: how long a request waits for a pooled database connection before its 503.
+    public var connectionWait: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -38,9 +41,11 @@ public struct ServerConfiguration: Sendable {
         clock: any CollectorClock = SystemClock(),
         landing: LandingSettings = LandingSettings(),
         statisticsRetention: TimeInterval = TimeInterval(StatisticsDocuments.defaultRetentionDays * 86_400),
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        connectionWait: Duration = ConnectionWait.defaultLimit
     ) {
         self.metricsToken = metricsToken
+        self.connectionWait = connectionWait
         self.landing = landing
         self.statisticsRetention = statisticsRetention
         self.privacy = privacy

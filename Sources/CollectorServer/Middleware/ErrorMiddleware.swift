@@ -45,7 +45,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, detail: error.body ?? defaultDetail(error.status), headers: error.headers)
         case let error as PSQLError where isUnavailable(error):
             return unavailable
-        case is ConnectionPoolError, is DeadlineExceeded:
+        case is ConnectionPoolError, is DeadlineExceeded, is ConnectionLeaseTimedOut:
             return unavailable
         default:
             return APIError(status: .internalServerError, detail: "internal error; the request id names it in our logs")

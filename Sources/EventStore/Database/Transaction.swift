@@ -4,12 +4,13 @@ import PostgresNIO
 extension PostgresClient {
     /// Runs `body` in a transaction on one pooled connection: COMMIT when it
     /// returns, ROLLBACK when it throws, and the body's own error rethrown
-    /// unwrapped (PostgresNIO's `withTransaction` wraps it).
+    /// unwrapped (PostgresNIO's `withTransaction` wraps it). The connection is
+    /// `leased`: a request waits for it at most its `ConnectionWait`.
     public func inTransaction<Result: Sendable>(
         logger: Logger,
-        _ body: @Sendable (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withConnection { connection in
+        try await leased { connection in
             try await connection.inTransaction(logger: logger, body)
         }
     }

@@ -31,7 +31,7 @@ public struct EventLog: Sendable {
         to stream: String,
         expectedVersion: ExpectedVersion = .any
     ) async throws -> AppendResult {
-        try await client.withConnection { connection in
+        try await client.leased { connection in
             try await Self.append(
                 events, to: stream, expectedVersion: expectedVersion, recordingTime: recordingTime,
                 on: connection, logger: logger)
@@ -104,7 +104,7 @@ public struct EventLog: Sendable {
     /// (see `schema/functions/read_events.sql`: events of a transaction still open are
     /// never jumped over; the read waits for them instead).
     public func read(after checkpoint: Checkpoint, limit: Int) async throws -> ReadBatch {
-        try await client.withConnection { connection in
+        try await client.leased { connection in
             try await Self.read(after: checkpoint, limit: limit, on: connection, logger: logger)
         }
     }
@@ -128,14 +128,15 @@ public struct EventLog: Sendable {
 
     /// How far a reader at `checkpoint` is behind the committed head.
     public func lag(after checkpoint: Checkpoint) async throws -> Lag {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT events, coalesce(extract(epoch FROM now() - oldest_unread_at), 0)::float8
               FROM event_log_lag(\(String(checkpoint.transactionID))::xid8, \(checkpoint.position))
             """,
             logger: logger
         )
-        for try await (events, seconds) in rows.decode((Int64, Double).self) {
+        for row in rows {
+            let (events, seconds) = try row.decode((Int64, Double).self)
             return Lag(events: events, seconds: max(0, seconds))
         }
         return Lag(events: 0, seconds: 0)
@@ -143,22 +144,24 @@ public struct EventLog: Sendable {
 
     /// The stream's events in version order (for deciding against current state).
     public func readStream(_ stream: String) async throws -> [RecordedEvent] {
-        let rows = try await client.query(
-            """
-            SELECT \(unescaped: RecordedEvent.columns)
-              FROM event_log WHERE stream_id = \(stream) ORDER BY stream_version
-            """,
-            logger: logger
-        )
-        return try await RecordedEvent.collect(rows)
+        try await client.leased { [logger] connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: RecordedEvent.columns)
+                  FROM event_log WHERE stream_id = \(stream) ORDER BY stream_version
+                """,
+                logger: logger
+            )
+            return try await RecordedEvent.collect(rows)
+        }
     }
 }
 
 extension EventLog {
     /// Whether an event with this id is in the log (for facts with name-based ids).
     public func contains(_ eventID: UUID) async throws -> Bool {
-        let rows = try await client.query("SELECT 1 FROM event_log WHERE event_id = \(eventID)", logger: logger)
-        return try await rows.collect().isEmpty == false
+        try await client.leasedQuery("SELECT 1 FROM event_log WHERE event_id = \(eventID)", logger: logger).isEmpty
+            == false
     }
 
     /// What a request decides on, in one round trip: the last event of each of
@@ -166,7 +169,7 @@ extension EventLog {
     public func lookUp(
         lastOf streams: [String], eventIDs: [UUID] = []
     ) async throws -> (last: [String: RecordedEvent], found: [UUID: RecordedEvent]) {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT \(unescaped: RecordedEvent.columns), true
               FROM unnest(\(streams)::text[]) AS wanted(stream),
@@ -180,9 +183,9 @@ extension EventLog {
         )
         var last: [String: RecordedEvent] = [:]
         var found: [UUID: RecordedEvent] = [:]
-        for try await row in rows.decode(
-            (Int64, String, UUID, String, Int64, String, Int16, String, String, Date, Bool).self
-        ) {
+        for row in rows {
+            let row = try row.decode(
+                (Int64, String, UUID, String, Int64, String, Int16, String, String, Date, Bool).self)
             let event = RecordedEvent(columns: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9))
             if row.10 { last[event.streamID] = event } else { found[event.id] = event }
         }

@@ -94,7 +94,7 @@ public struct LandingPageIngest: Sendable {
 
     /// The contact details left on the campaign's landing page, by voter identifier (admins only).
     public func contacts(of campaignID: String) async throws -> [LandingContactRecord] {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT identifier, first_name, last_name, email, consented_at
               FROM landing_contacts
@@ -104,9 +104,9 @@ public struct LandingPageIngest: Sendable {
             logger: logger
         )
         var records: [LandingContactRecord] = []
-        for try await (identifier, first, last, email, consented) in rows.decode(
-            (String, String?, String?, String?, Date).self)
-        {
+        for row in rows {
+            let (identifier, first, last, email, consented) = try row.decode(
+                (String, String?, String?, String?, Date).self)
             records.append(
                 .init(identifier: identifier, firstName: first, lastName: last, email: email, consentedAt: consented))
         }
@@ -143,8 +143,8 @@ public struct LandingPageIngest: Sendable {
     /// the database; read once per process (it never changes).
     func signingKey() async throws -> SymmetricKey {
         if let key = keyCache.key.withLock({ $0 }) { return SymmetricKey(data: key) }
-        let rows = try await client.query("SELECT key FROM landing_page_key", logger: logger)
-        guard let key = try await rows.collect().first?.decode(ByteBuffer.self).readableBytesView.map({ $0 }) else {
+        let rows = try await client.leasedQuery("SELECT key FROM landing_page_key", logger: logger)
+        guard let key = try rows.first?.decode(ByteBuffer.self).readableBytesView.map({ $0 }) else {
             throw LandingPageKeyMissing()
         }
         keyCache.key.withLock { $0 = key }

@@ -39,7 +39,7 @@ public struct QuarantineStore: Sendable {
     }
 
     public func list(status: String = "held", limit: Int = 100) async throws -> [Entry] {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT id, received_at, request_id, workspace_id, campaign_id, item_index, reason, status, raw
               FROM quarantine WHERE status = \(status) ORDER BY id LIMIT \(Int32(clamping: limit))
@@ -47,7 +47,8 @@ public struct QuarantineStore: Sendable {
             logger: logger
         )
         var entries: [Entry] = []
-        for try await row in rows.decode((Int64, Date, String, String?, String?, Int32?, String, String, Data).self) {
+        for row in rows {
+            let row = try row.decode((Int64, Date, String, String?, String?, Int32?, String, String, Data).self)
             entries.append(
                 Entry(
                     id: row.0,
@@ -133,10 +134,10 @@ public struct QuarantineStore: Sendable {
 
     /// Marks an entry as given up on; false when there was no held entry with that id.
     public func discard(id: Int64) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             "UPDATE quarantine SET status = 'discarded', resolved_at = now() WHERE id = \(id) AND status = 'held' RETURNING id",
             logger: logger
         )
-        return try await rows.collect().count == 1
+        return rows.count == 1
     }
 }

@@ -10,13 +10,13 @@ struct QuarantineWriter: Sendable {
     let upload: ResultsUpload
 
     func keepBody(reason: String, client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
+        try await client.leased { connection in
             try await insert([(nil, upload.body, reason)], on: connection, logger: logger)
         }
     }
 
     func keepItems(_ items: [(Int, JSONValue, String)], client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
+        try await client.leased { connection in
             try await keepItems(items, on: connection, logger: logger)
         }
     }

@@ -24,7 +24,7 @@ public struct StatisticsDocuments: Sendable {
         reportID: UUID, workspaceID: String, verified: Bool, receivedAt: Date, document: JSONValue
     ) async throws {
         let text = try EventJSON.encode(document)
-        try await client.query(
+        try await client.leasedQuery(
             """
             INSERT INTO statistics_documents (report_id, workspace_id, verified, received_at, document)
             VALUES (\(reportID), \(workspaceID), \(verified), \(receivedAt), \(text)::jsonb)
@@ -35,19 +35,19 @@ public struct StatisticsDocuments: Sendable {
 
     /// Deletes the documents received before `cutoff`; returns how many.
     public func deleteReceived(before cutoff: Date) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             WITH gone AS (DELETE FROM statistics_documents WHERE received_at < \(cutoff) RETURNING 1)
             SELECT count(*)::int8 FROM gone
             """,
             logger: logger)
-        return try await rows.collect().first?.decode(Int.self) ?? 0
+        return try rows.first?.decode(Int.self) ?? 0
     }
 
     /// How many documents of the workspace are kept.
     public func count(of workspaceID: String) async throws -> Int {
-        try await client.query(
+        try await client.leasedQuery(
             "SELECT count(*)::int8 FROM statistics_documents WHERE workspace_id = \(workspaceID)", logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
+        ).first?.decode(Int.self) ?? 0
     }
 }

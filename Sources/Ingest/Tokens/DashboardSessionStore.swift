@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Logging
 import NPSDomain
@@ -23,7 +24,7 @@ public struct DashboardSessionStore: Sendable {
     public func open(for identity: Identity) async throws -> String {
         let id = TokenSecret.randomBits()
         let now = clock.now
-        try await client.query(
+        try await client.leasedQuery(
             """
             INSERT INTO dashboard_sessions (session_hash, token_id, created_at, expires_at)
             VALUES (\(Data(TokenSecret.hash(id))), \(identity.tokenID), \(now), \(now.addingTimeInterval(Self.lifetime)))
@@ -35,14 +36,15 @@ public struct DashboardSessionStore: Sendable {
     /// The identity of a session that is neither expired, signed out, nor of a revoked token.
     public func authenticate(_ id: String) async throws -> Identity? {
         guard id.utf8.count < 256 else { return nil }
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT t.id, t.scope FROM dashboard_sessions s JOIN api_tokens t ON t.id = s.token_id
              WHERE s.session_hash = \(Data(TokenSecret.hash(id))) AND s.revoked_at IS NULL
                AND s.expires_at > \(clock.now) AND t.revoked_at IS NULL
             """,
             logger: logger)
-        for try await (tokenID, scope) in rows.decode((UUID, String).self) {
+        for row in rows {
+            let (tokenID, scope) = try row.decode((UUID, String).self)
             return Scope(rawValue: scope).map { Identity(tokenID: tokenID, scope: $0, workspaceID: nil) }
         }
         return nil
@@ -51,7 +53,7 @@ public struct DashboardSessionStore: Sendable {
     /// Signs the session out; unknown ids are ignored.
     public func revoke(_ id: String) async throws {
         guard id.utf8.count < 256 else { return }
-        try await client.query(
+        try await client.leasedQuery(
             """
             UPDATE dashboard_sessions SET revoked_at = \(clock.now)
              WHERE session_hash = \(Data(TokenSecret.hash(id))) AND revoked_at IS NULL

@@ -22,7 +22,7 @@ public struct TokenStore: Sendable {
         precondition((scope == .workspace) == (workspaceID != nil), "only workspace tokens name a workspace")
         let token = TokenSecret.generate()
         let id = EventID.make()
-        try await client.query(
+        try await client.leasedQuery(
             """
             INSERT INTO api_tokens (id, token_hash, scope, workspace_id, label)
             VALUES (\(id), \(Data(TokenSecret.hash(token))), \(scope.rawValue), \(workspaceID), \(label))
@@ -39,14 +39,15 @@ public struct TokenStore: Sendable {
         if let identity = verified?.identity(forHash: Data(presented)) { return identity }
         // Read before the query: a revocation that commits meanwhile makes what it answers stale.
         let generation = verified?.changes.generation(of: .tokens)
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             SELECT id, token_hash, scope, workspace_id FROM api_tokens
              WHERE token_hash = \(Data(presented)) AND revoked_at IS NULL
             """,
             logger: logger
         )
-        for try await (id, stored, scope, workspaceID) in rows.decode((UUID, Data, String, String?).self) {
+        for row in rows {
+            let (id, stored, scope, workspaceID) = try row.decode((UUID, Data, String, String?).self)
             guard TokenSecret.constantTimeEquals(Array(stored), presented), let scope = Scope(rawValue: scope) else {
                 return nil
             }
@@ -60,18 +61,18 @@ public struct TokenStore: Sendable {
     /// Revokes one token; false when there was no live token with that id.
     @discardableResult
     public func revoke(id: UUID) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             "UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
             logger: logger
         )
         defer { verified?.changes.changed(.tokens) }
-        return try await rows.collect().count == 1
+        return rows.count == 1
     }
 
     /// Revokes every token of a workspace; returns how many.
     @discardableResult
     public func revokeAll(workspaceID: String) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.leasedQuery(
             """
             UPDATE api_tokens SET revoked_at = now()
              WHERE workspace_id = \(workspaceID) AND revoked_at IS NULL RETURNING id
@@ -79,6 +80,6 @@ public struct TokenStore: Sendable {
             logger: logger
         )
         defer { verified?.changes.changed(.tokens) }
-        return try await rows.collect().count
+        return rows.count
     }
 }

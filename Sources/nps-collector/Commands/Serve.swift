@@ -65,6 +65,15 @@ struct Serve: AsyncParsableCommand {
     )
     var trustedProxies: String = EnvironmentSettings.value("NPS_TRUSTED_PROXIES") ?? ""
 
+    @Option(
+        help: """
+            Seconds a request waits for a pooled database connection before it answers 503 with Retry-After, \
+            1-120 (env NPS_DB_CONNECTION_WAIT).
+            """)
+    var dbConnectionWait: Int =
+        EnvironmentSettings.value("NPS_DB_CONNECTION_WAIT").flatMap { Int($0) }
+        ?? Int(ConnectionWait.defaultLimit.components.seconds)
+
     @OptionGroup var projection: ProjectionOptions
 
     func validate() throws {
@@ -76,6 +85,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...10_000).contains(landingRate) else {
             throw ValidationError("--landing-rate (NPS_LANDING_RATE) must be from 1 to 10000")
+        }
+        guard (1...120).contains(dbConnectionWait) else {
+            throw ValidationError("--db-connection-wait (NPS_DB_CONNECTION_WAIT) must be from 1 to 120 seconds")
         }
         do { _ = try TrustedProxies(parsing: trustedProxies) } catch { throw ValidationError("\(error)") }
     }
@@ -116,7 +128,8 @@ struct Serve: AsyncParsableCommand {
                     postsPerMinute: landingRate,
                     trustedProxies: try TrustedProxies(parsing: trustedProxies)),
                 statisticsRetention: try EnvironmentSettings.statisticsRetention(),
-                metricsToken: metricsToken
+                metricsToken: metricsToken,
+                connectionWait: .seconds(dbConnectionWait)
             ),
             database: database,
             queryClient: queryDatabase,

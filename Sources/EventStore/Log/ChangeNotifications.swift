@@ -32,7 +32,8 @@ public final class ChangeNotifications: Sendable {
     public static let channel = "nps_changes"
     /// How often the listener sends itself a heartbeat.
     public static let heartbeatInterval = Duration.milliseconds(200)
-    /// Without a heartbeat sent this recently and received back, nothing is used from memory.
+    /// Without a heartbeat sent this recently and received back, nothing is used from memory
+    /// (the default of `init`, and what `serve` runs with).
     public static let staleAfter = Duration.seconds(1)
     /// Without one for this long, the listener gives its connection up and connects again.
     public static let reconnectAfter = Duration.seconds(5)
@@ -49,15 +50,25 @@ public final class ChangeNotifications: Sendable {
     /// Tells this listener's heartbeats from other processes' on the shared channel.
     private let heartbeatPrefix = "heartbeat:\(UUID().uuidString.lowercased()):"
     private let logger: Logger
+    private let staleAfter: Duration
+    private let reconnectAfter: Duration
 
-    public init(logger: Logger) {
+    /// `staleAfter` and `reconnectAfter` other than the defaults are for tests that prove a copy is
+    /// used: on a loaded machine a heartbeat can come back later than a second, and then nothing is
+    /// used from memory, which is the point in production but not what such a test checks.
+    public init(
+        logger: Logger, staleAfter: Duration = ChangeNotifications.staleAfter,
+        reconnectAfter: Duration = ChangeNotifications.reconnectAfter
+    ) {
         self.logger = logger
+        self.staleAfter = staleAfter
+        self.reconnectAfter = reconnectAfter
     }
 
     /// The topic's generation, or nil while copies in memory may not be trusted.
     public func generation(of topic: Topic) -> UInt64? {
         state.withLock { state in
-            guard let confirmedAt = state.confirmedAt, ContinuousClock.now - confirmedAt < Self.staleAfter else {
+            guard let confirmedAt = state.confirmedAt, ContinuousClock.now - confirmedAt < staleAfter else {
                 return nil
             }
             return state.generations[topic, default: 0]
@@ -145,7 +156,7 @@ public final class ChangeNotifications: Sendable {
 
     private func heartbeatOverdue() -> Bool {
         state.withLock { state in
-            state.confirmedAt.map { ContinuousClock.now - $0 > Self.reconnectAfter } ?? false
+            state.confirmedAt.map { ContinuousClock.now - $0 > reconnectAfter } ?? false
         }
     }
 

@@ -50,12 +50,19 @@ struct Collector {
         landing: LandingSettings = LandingSettings(),
         clock: SimulatedClock = SimulatedClock(startingAt: Collector.nextNoon()),
         server: HTTPServerBuilder = .collector(),
+        patientListener: Bool = false,
         _ body: @Sendable (Collector) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
             // As `serve` runs: tokens and campaigns kept in memory, told of changes by the listener.
             // The test's own services share it, so what a test changes through them shows at once.
-            let changes = ChangeNotifications(logger: database.logger)
+            // A patient listener keeps trusting its copies however late its heartbeats come back
+            // (`ChangeNotificationTests.Process.patience`), for a test that proves a copy is used.
+            let patience = ChangeNotificationTests.Process.patience
+            let changes =
+                patientListener
+                ? ChangeNotifications(logger: database.logger, staleAfter: patience, reconnectAfter: patience)
+                : ChangeNotifications(logger: database.logger)
             let listener = Task { await changes.listen(using: database.app) }
             ChangeListeners.register(changes, for: database)
             defer {

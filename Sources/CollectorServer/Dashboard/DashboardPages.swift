@@ -105,24 +105,24 @@ struct DashboardPages {
         let order: SortOrder = try parameters.choice("order", default: .desc)
         let category: NPSCategory? = try parameters.optionalChoice("category")
         let body = try await reader.read { layer in
-            let disclosed = try await layer.requireSummary(id)
-            let nps = disclosed.summary.nps
-            let withheld = !disclosed.disclosure.isTotalPublished
-            var body = headline(nps, withheld: withheld)
+            let campaign = try await layer.requireCampaign(id)
+            let disclosed = try await layer.roleBreakdown(of: campaign)
+            let withheld = !campaign.isPublished
+            var body = headline(disclosed.summary.nps, withheld: withheld)
             if !withheld {
                 body += figures(disclosed)
             }
             body += funnel(try await layer.funnel(of: id))
             body += try await workspaceTable(
-                id, disclosed.disclosure, layer, sort: sort, order: order, category: category)
-            body += try await comments(
-                id, disclosed.disclosure, layer, category: category, sort: sort, order: order)
+                id, try await layer.workspaceDisclosure(of: campaign), layer, sort: sort, order: order,
+                category: category)
+            body += try await comments(campaign, layer, category: category, sort: sort, order: order)
             return body
         }
         return HTML.page(title: "Campaign \(id)", body)
     }
 
-    private func figures(_ disclosed: PrivacyLayer.DisclosedSummary) -> String {
+    private func figures(_ disclosed: PrivacyLayer.DisclosedRoles) -> String {
         let summary = disclosed.summary
         let nps = summary.nps
         let percentages = NPSStatistics.largestRemainderPercentages([nps.promoters, nps.passives, nps.detractors])
@@ -135,7 +135,7 @@ struct DashboardPages {
             let distribution = summary.roles[role] ?? ScoreDistribution()
             return """
                 <tr data-role="\(HTML.escape(role))"><td>\(HTML.escape(role))</td>\
-                \(cell(distribution.summary, votes: distribution.n, withheld: disclosed.disclosure.isRoleWithheld(role)))</tr>
+                \(cell(distribution.summary, votes: distribution.n, withheld: disclosed.roles.isWithheld(role)))</tr>
                 """
         }.joined()
         return """
@@ -173,15 +173,15 @@ struct DashboardPages {
     }
 
     private func workspaceTable(
-        _ id: String, _ disclosure: Disclosure, _ layer: PrivacyLayer, sort: WorkspaceSort, order: SortOrder,
-        category: NPSCategory?
+        _ id: String, _ disclosure: WorkspaceDisclosure, _ layer: PrivacyLayer, sort: WorkspaceSort,
+        order: SortOrder, category: NPSCategory?
     )
         async throws -> String
     {
         var rows = ""
         try await layer.workspaces(
             of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows),
-            disclosure: disclosure.workspaces
+            disclosure: disclosure
         ) { figures, _ in
             let rate = figures.responseRate.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
             rows += """
@@ -208,12 +208,12 @@ struct DashboardPages {
     }
 
     private func comments(
-        _ id: String, _ disclosure: Disclosure, _ layer: PrivacyLayer, category: NPSCategory?, sort: WorkspaceSort,
-        order: SortOrder
+        _ campaign: PrivacyLayer.PublishedCampaign, _ layer: PrivacyLayer, category: NPSCategory?,
+        sort: WorkspaceSort, order: SortOrder
     ) async throws -> String {
         var items = ""
         try await layer.votes(
-            of: id, .init(category: category, hasComment: true, limit: Self.commentRows), disclosure: disclosure
+            of: campaign, .init(category: category, hasComment: true, limit: Self.commentRows)
         ) { vote, _ in
             let category = vote.category?.rawValue ?? ""
             items += """

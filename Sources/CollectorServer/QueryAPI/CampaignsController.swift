@@ -148,11 +148,10 @@ struct CampaignsController {
         let pageSize = try parameters.limit
         var query = try Self.voteListRequest(parameters)
         query.limit = pageSize + 1
-        let campaign = try await layer.requireCampaign(id).campaign
-        let disclosure = try await layer.disclosure(of: campaign)
+        let campaign = try await layer.requireCampaign(id)
         var votes: [ListedVote] = []
         var positions: [VotePosition] = []
-        try await layer.votes(of: id, query, disclosure: disclosure) { vote, position in
+        try await layer.votes(of: campaign, query) { vote, position in
             votes.append(vote)
             positions.append(position)
         }

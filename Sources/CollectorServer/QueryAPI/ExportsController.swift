@@ -36,9 +36,8 @@ struct ExportsController {
             header: ["identifier", "workspaceId", "roles", "score", "category", "comment", "time"]
         ) { stream in
             try await reader.read { layer in
-                guard let campaign = try await layer.campaign(id)?.campaign else { return }
-                let disclosure = try await layer.disclosure(of: campaign)
-                try await layer.votes(of: id, query, disclosure: disclosure) { vote, _ in
+                guard let campaign = try await layer.campaign(id) else { return }
+                try await layer.votes(of: campaign, query) { vote, _ in
                     try await stream.row([
                         vote.identifier, vote.workspaceID ?? "", vote.roles.joined(separator: ";"), String(vote.score),
                         vote.category?.rawValue ?? "", vote.comment ?? "",

@@ -18,13 +18,6 @@ extension PrivacyLayer {
         return breakdown
     }
 
-    func requireSummary(_ id: String) async throws -> DisclosedSummary {
-        guard Identifiers.isValid(id), let summary = try await summary(of: id) else {
-            throw APIError.notFound("no campaign \(id)")
-        }
-        return summary
-    }
-
     func requireWorkspace(_ id: String) async throws -> (WorkspaceEntry, [WorkspaceCampaign]) {
         guard Identifiers.isValid(id), let found = try await workspace(id) else {
             throw APIError.notFound("no workspace \(id)")

@@ -318,10 +318,7 @@ public struct Disclosure: Sendable, Equatable {
 
     /// The attributes a listed vote of `workspaceID` with `roles` carries.
     public func record(workspaceID: String, roles: [String]) -> DisclosedRecord {
-        guard let shownRoles = recordRoles[workspaceID] else {
-            return DisclosedRecord(workspaceID: nil, roles: [], showsTime: false)
-        }
-        return DisclosedRecord(workspaceID: workspaceID, roles: roles.filter(shownRoles.contains), showsTime: true)
+        DisclosedRecord(workspaceID: workspaceID, roles: roles, shownRoles: recordRoles[workspaceID])
     }
 }
 
@@ -335,6 +332,17 @@ public struct DisclosedRecord: Sendable, Equatable {
         self.workspaceID = workspaceID
         self.roles = roles
         self.showsTime = showsTime
+    }
+
+    /// A vote of `workspaceID` with `roles`, where the records of that
+    /// workspace carry `shownRoles`; nil for a workspace that is not
+    /// published, whose records carry no workspace, role or time.
+    public init(workspaceID: String, roles: [String], shownRoles: Set<String>?) {
+        guard let shownRoles else {
+            self.init(workspaceID: nil, roles: [], showsTime: false)
+            return
+        }
+        self.init(workspaceID: workspaceID, roles: roles.filter(shownRoles.contains), showsTime: true)
     }
 }
 

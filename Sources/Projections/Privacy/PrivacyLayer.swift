@@ -36,13 +36,6 @@ public struct PrivacyLayer: Sendable {
         public var campaign: Campaign { overview.campaign }
     }
 
-    /// A campaign's summary with the disclosure that governs every cell of it.
-    public struct DisclosedSummary: Sendable {
-        public var summary: CampaignSummary
-        public var campaign: Campaign
-        public var disclosure: Disclosure
-    }
-
     /// One campaign a workspace took part in, and whether its cell is withheld.
     public struct WorkspaceCampaign: Sendable {
         public var campaignID: String
@@ -104,35 +97,49 @@ public struct PrivacyLayer: Sendable {
     /// roles' counts (`RoleDisclosure`, `RoleHoldingQuery`) rather than from
     /// every voter group; nil for an unknown campaign.
     public func roleBreakdown(of campaignID: String) async throws -> DisclosedRoles? {
-        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)
-        else { return nil }
-        let campaign = published(overview)
-        let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: overview)
+        guard let campaign = try await campaign(campaignID) else { return nil }
+        return try await roleBreakdown(of: campaign)
+    }
+
+    public func roleBreakdown(of campaign: PublishedCampaign) async throws -> DisclosedRoles {
+        let decided = try await roleDecision(of: campaign)
+        return DisclosedRoles(summary: decided.summary, campaign: campaign.campaign, roles: decided.roles)
+    }
+
+    /// Rules 3, 4 and 6 for a campaign's totals, from counts, with the counts
+    /// they were decided from: what the role breakdown shows and what a vote
+    /// page starts from.
+    struct RoleDecision {
+        var summary: CampaignSummary
+        var workspaces: WorkspaceDisclosure
+        var roleVotes: [String: Int]
+        var byRuleFour: Set<String>
+        /// Each role's votes in the pool; empty while the total is withheld.
+        var inPool: [String: Int]
+        var roles: RoleDisclosure
+    }
+
+    func roleDecision(of campaign: PublishedCampaign) async throws -> RoleDecision {
+        let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: campaign.overview)
         let roleVotes = summary.roles.mapValues(\.n).filter { $0.value > 0 }
         let byRuleFour = RoleDisclosure.byRuleFour(
-            roleVotes: roleVotes, totalVotes: overview.distribution.n, threshold: threshold)
+            roleVotes: roleVotes, totalVotes: campaign.distribution.n, threshold: threshold)
+        let workspaces = try await workspaceDisclosure(of: campaign)
         var holdings: [String: RoleDisclosure.Holding] = [:]
-        var pool = 0
+        var inPool: [String: Int] = [:]
         if campaign.isPublished {
-            let workspaces = try await workspaceDisclosure(of: campaign)
-            pool = workspaces.pool
-            holdings = try await RoleHoldingQuery(client: source, logger: logger).holdings(
-                of: campaignID, roles: roleVotes.keys.filter { !byRuleFour.contains($0) }.sorted(),
-                workspaces: workspaces, byRuleFour: byRuleFour)
+            let query = RoleHoldingQuery(client: source, logger: logger)
+            inPool = try await query.rolesInPool(of: campaign.campaign.id, workspaces: workspaces)
+            holdings = try await query.holdings(
+                of: campaign.campaign.id, roles: roleVotes.keys.filter { !byRuleFour.contains($0) }.sorted(),
+                workspaces: workspaces, byRuleFour: byRuleFour, inPool: inPool)
         }
         let roles = RoleDisclosure(
             threshold: threshold, isTotalPublished: campaign.isPublished, roleVotes: roleVotes,
-            byRuleFour: byRuleFour, pool: pool, holdings: holdings)
-        return DisclosedRoles(summary: summary, campaign: overview.campaign, roles: roles)
-    }
-
-    /// The summary (pooled and per role) and its disclosure; nil for an unknown campaign.
-    public func summary(of campaignID: String) async throws -> DisclosedSummary? {
-        guard let overview = try await CampaignOverviewQuery(client: source, logger: logger).campaign(campaignID)
-        else { return nil }
-        let summary = try await CampaignSummaryQuery(client: source, logger: logger).summary(of: overview)
-        return DisclosedSummary(
-            summary: summary, campaign: overview.campaign, disclosure: try await disclosure(of: overview.campaign))
+            byRuleFour: byRuleFour, pool: workspaces.pool, holdings: holdings)
+        return RoleDecision(
+            summary: summary, workspaces: workspaces, roleVotes: roleVotes, byRuleFour: byRuleFour, inPool: inPool,
+            roles: roles)
     }
 
     /// Counts of workspaces, never of votes by score: shown whatever the rule.
@@ -146,15 +153,6 @@ public struct PrivacyLayer: Sendable {
         _ body: (WorkspaceFigures, WorkspacePosition) async throws -> Void
     ) async throws {
         try await WorkspaceBreakdownQuery(client: source, logger: logger).rows(
-            of: campaignID, request, disclosure: disclosure, body)
-    }
-
-    /// The vote list, each record with the attributes `disclosure` allows, and its position for a cursor.
-    public func votes(
-        of campaignID: String, _ request: VoteListRequest, disclosure: Disclosure,
-        _ body: (ListedVote, VotePosition) async throws -> Void
-    ) async throws {
-        try await VoteListQuery(client: source, logger: logger).votes(
             of: campaignID, request, disclosure: disclosure, body)
     }
 

@@ -17,10 +17,8 @@ public struct RoleHoldingQuery: Sendable {
         self.logger = logger
     }
 
-    /// For each of `roles`, under a campaign whose total is published.
-    public func holdings(
-        of campaignID: String, roles: [String], workspaces: WorkspaceDisclosure, byRuleFour: Set<String>
-    ) async throws -> [String: RoleDisclosure.Holding] {
+    /// Each role's votes in the withheld workspaces (the pool), under a campaign whose total is published.
+    public func rolesInPool(of campaignID: String, workspaces: WorkspaceDisclosure) async throws -> [String: Int] {
         let k = Int64(workspaces.threshold.k)
         var inPool: [String: Int] = [:]
         let pooled = try await client.rows(
@@ -38,6 +36,14 @@ public struct RoleHoldingQuery: Sendable {
             logger: logger
         )
         for try await (role, votes) in pooled.decode((String, Int64).self) { inPool[role] = Int(votes) }
+        return inPool
+    }
+
+    /// For each of `roles`, under a campaign whose total is published; `inPool` from `rolesInPool`.
+    public func holdings(
+        of campaignID: String, roles: [String], workspaces: WorkspaceDisclosure, byRuleFour: Set<String>,
+        inPool: [String: Int]
+    ) async throws -> [String: RoleDisclosure.Holding] {
         let holders = try await publishedHolders(of: campaignID, roles: roles, workspaces: workspaces)
         // Rule 5 for the roles' only published holders outside the pool: their groups in one statement.
         let onlyHolders = Set(
@@ -65,6 +71,49 @@ public struct RoleHoldingQuery: Sendable {
                 onlyHolderHidingIt: onlyHolderHidingIt)
         }
         return holdings
+    }
+
+    /// Published workspaces with a voter group of 1 to k − 1 votes, the only
+    /// ones whose records can hide a role (`RoleRemainderProof`), in id order
+    /// after `after`, at most `limit` of them, each with its groups. Found in
+    /// the primary key's order, so a proof that needs a few stops early.
+    public func workspacesThatCanHideRoles(
+        of campaignID: String, workspaces: WorkspaceDisclosure, after: String?, limit: Int
+    ) async throws -> [(workspaceID: String, groups: [VoterGroup])] {
+        let k = Int64(workspaces.threshold.k)
+        let rows = try await client.rows(
+            """
+            SELECT g.workspace_id, g.roles::text, g.votes
+              FROM (SELECT DISTINCT s.workspace_id
+                      FROM voter_groups s
+                     WHERE s.campaign_id = \(campaignID) AND s.votes BETWEEN 1 AND \(k - 1)
+                       AND (\(after)::text IS NULL OR s.workspace_id > \(after))
+                       AND EXISTS (SELECT FROM workspace_tallies t
+                                    WHERE t.campaign_id = s.campaign_id AND t.workspace_id = s.workspace_id
+                                      AND workspace_is_published(t.voters, t.workspace_id,
+                                                                 \(workspaces.publishedFrom), \(workspaces.complement))
+                                   OFFSET 0)
+                     ORDER BY s.workspace_id
+                     LIMIT \(Int64(limit))) AS candidate
+              JOIN voter_groups g ON g.campaign_id = \(campaignID) AND g.workspace_id = candidate.workspace_id
+             WHERE g.votes > 0
+             ORDER BY g.workspace_id
+            """,
+            logger: logger
+        )
+        var found: [(workspaceID: String, groups: [VoterGroup])] = []
+        var roleSets: [String: Set<String>] = [:]
+        for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
+            let roles = try roleSets[rolesText] ?? VoterGroupQuery.roleSet(rolesText)
+            roleSets[rolesText] = roles
+            let group = VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes))
+            if found.last?.workspaceID == workspaceID {
+                found[found.count - 1].groups.append(group)
+            } else {
+                found.append((workspaceID, [group]))
+            }
+        }
+        return found
     }
 
     /// Up to two published workspaces holding each of `roles`, in one statement.

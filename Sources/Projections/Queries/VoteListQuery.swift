@@ -60,21 +60,52 @@ public struct VoteListRequest: Sendable {
     }
 }
 
-/// The current votes of a campaign, every one of them while the campaign's
-/// total is published (so that list and summary add up), with the
-/// attributes `Disclosure.record` allows; ordered by the workspace as
-/// listed, then identifier; in keyset pages or as one stream.
-public struct VoteListQuery: Sendable {
-    public let client: any ReadModelSource
-    public let logger: Logger
+/// A current vote as the read models hold it, before the privacy rule: only
+/// `PrivacyLayer` sees it, and lists it as a `ListedVote`.
+struct StoredVote: Sendable {
+    var identifier: String
+    var workspaceID: String
+    var roles: [String]
+    var score: Int
+    var comment: String?
+    var changedAt: Date
+    /// Read from the pool (the withheld workspaces).
+    var isPooled: Bool
 
-    public init(client: any ReadModelSource, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    /// The vote with the attributes `shown` leaves it.
+    func listed(_ shown: DisclosedRecord) -> ListedVote {
+        ListedVote(
+            identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: score,
+            comment: comment, changedAt: shown.showsTime ? changedAt : nil)
     }
+}
+
+/// Which votes the list reads, as the privacy rule decides it: whether any
+/// is listed (rules 1 and 2), the pool and the published workspaces (rule
+/// 3), and with a role asked for, the workspaces whose records carry it
+/// (rules 5 and 6). What a listed vote shows is the caller's business.
+struct VoteListScope: Sendable {
+    var listsRecords: Bool
+    var workspaces: WorkspaceDisclosure
+    /// The pool: every workspace with votes that is not published.
+    var withheldWorkspaces: [String]
+    /// Every published workspace, for a whole export (hashed once); nil to
+    /// look each vote's up (a page).
+    var publishedWorkspaces: [String]?
+    /// With a role asked for: the published workspaces whose records carry it.
+    var carryingRole: [String]?
+}
+
+/// The current votes of a campaign, every one of them while the campaign's
+/// total is published (so that list and summary add up), as stored; ordered
+/// by the workspace as listed, then identifier; in keyset pages or as one
+/// stream.
+struct VoteListQuery: Sendable {
+    let client: any ReadModelSource
+    let logger: Logger
 
     /// Calls `body` with each vote in order, as the database streams them.
-    /// `disclosure` must have been read in the same snapshot.
+    /// `scope` must have been decided in the same snapshot.
     ///
     /// Read in two ordered parts, the pool first (its workspace listed as
     /// `''`, which sorts before every id) and then the published workspaces
@@ -83,19 +114,19 @@ public struct VoteListQuery: Sendable {
     /// an index scan that stops at the page's end. The pool is the withheld
     /// workspaces, which in the same snapshot are every workspace with votes
     /// that is not published.
-    public func votes(
+    func votes(
         of campaignID: String,
         _ request: VoteListRequest,
-        disclosure: Disclosure,
-        _ body: (ListedVote, VotePosition) async throws -> Void
+        scope: VoteListScope,
+        _ body: (StoredVote, VotePosition) async throws -> Void
     ) async throws {
-        guard disclosure.listsRecords else { return }
+        guard scope.listsRecords else { return }
         // The votes at the cursor's own key come first; OFFSET skips the ones already listed.
         var previous = request.after.map { ($0.workspaceID, $0.identifier, $0.tie) }
         var remaining = request.limit
         func list(_ part: ListedPart, after: VotePosition?) async throws {
             let rows = try await rows(
-                of: campaignID, part, request, disclosure: disclosure, after: after, limit: remaining)
+                of: campaignID, part, request, scope: scope, after: after, limit: remaining)
             for try await (identifier, workspaceID, roles, score, comment, changedAt) in rows.decode(
                 (String, String, [String], Int16, String?, Date).self)
             {
@@ -103,11 +134,10 @@ public struct VoteListQuery: Sendable {
                 let tie = previous.map { $0.0 == listedWorkspace && $0.1 == identifier ? $0.2 + 1 : 1 } ?? 1
                 previous = (listedWorkspace, identifier, tie)
                 remaining = remaining.map { $0 - 1 }
-                let shown = disclosure.record(workspaceID: workspaceID, roles: roles)
                 try await body(
-                    ListedVote(
-                        identifier: identifier, workspaceID: shown.workspaceID, roles: shown.roles, score: Int(score),
-                        comment: comment, changedAt: shown.showsTime ? changedAt : nil),
+                    StoredVote(
+                        identifier: identifier, workspaceID: workspaceID, roles: roles, score: Int(score),
+                        comment: comment, changedAt: changedAt, isPooled: part == .pool),
                     VotePosition(workspaceID: listedWorkspace, identifier: identifier, tie: tie))
             }
         }
@@ -131,21 +161,19 @@ public struct VoteListQuery: Sendable {
     }
 
     private func rows(
-        of campaignID: String, _ part: ListedPart, _ request: VoteListRequest, disclosure: Disclosure,
+        of campaignID: String, _ part: ListedPart, _ request: VoteListRequest, scope: VoteListScope,
         after: VotePosition?, limit: Int?
     ) async throws -> PostgresRowSequence {
         // The pool's workspaces by id. The published ones: for a page, by the counts rule 3 decides
         // from (WorkspaceDisclosure), looked up for the rows read rather than passed as an array of
         // every published id (100,000 of them cost more than the page); for a whole export, whose
         // rows are every vote, by id, hashed once.
-        let withheld = part == .pool ? disclosure.withheldWorkspaces.sorted() : []
-        let isExport = part == .published && limit == nil
-        let publishedIDs = isExport ? disclosure.publishedWorkspaces : []
+        let withheld = part == .pool ? scope.withheldWorkspaces : []
+        let isExport = part == .published && scope.publishedWorkspaces != nil
+        let publishedIDs = isExport ? scope.publishedWorkspaces ?? [] : []
         let order = part == .pool ? "v.identifier, v.workspace_id" : "v.workspace_id, v.identifier"
-        let published = disclosure.workspaces
-        let carryingRole = request.role.map { role in
-            disclosure.recordRoles.filter { $0.value.contains(role) }.keys.sorted()
-        }
+        let published = scope.workspaces
+        let carryingRole = request.role.map { _ in scope.carryingRole ?? [] }
         let scores = request.category?.scores ?? ScoreDistribution.scores
         let pattern = request.text.map { "%" + Self.escapedForLike($0) + "%" }
         // In the pool the cursor's workspace is '' and only its identifier orders.

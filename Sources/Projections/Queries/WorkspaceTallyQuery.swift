@@ -43,4 +43,21 @@ public struct WorkspaceTallyQuery: Sendable {
         return WorkspaceDisclosure(
             threshold: threshold, isTotalPublished: true, belowThreshold: (0, 0), smallestAtThreshold: nil)
     }
+
+    /// The pool: the workspaces `disclosure` withholds that hold votes, through the same index.
+    public func withheldWorkspaces(of campaignID: String, disclosure: WorkspaceDisclosure) async throws -> [String] {
+        guard disclosure.isTotalPublished else { return [] }
+        let rows = try await client.rows(
+            """
+            SELECT workspace_id FROM workspace_tallies
+             WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(Int64(disclosure.threshold.k) - 1)
+            UNION ALL
+            SELECT \(disclosure.complement)::text WHERE \(disclosure.complement)::text IS NOT NULL
+            """,
+            logger: logger
+        )
+        var withheld: [String] = []
+        for try await workspaceID in rows.decode(String.self) { withheld.append(workspaceID) }
+        return withheld
+    }
 }

@@ -1,0 +1,106 @@
+import CollectorServer
+import HTTPTypes
+import Ingest
+import NPSDomain
+import TestSupport
+import Testing
+
+@testable import Projections
+
+/// A page of the vote list decides its records' roles from its own
+/// workspaces' groups when counts prove that rule 6 takes no role off any
+/// record (`RoleRemainderProof`), and from the whole campaign otherwise.
+/// Either way every record shows what `Disclosure` decides (k = 5).
+@Suite("Vote page decided from its own workspaces", .timeLimit(.minutes(3)))
+struct VotePageTests {
+    struct Fleet {
+        var name: String
+        /// Per workspace, its votes' role sets.
+        var votes: [String: [[String]]]
+        /// Whether counts settle rule 6 (the page reads only its workspaces' groups).
+        var isSettledByCounts: Bool
+    }
+
+    static func repeated(_ roles: [String], _ count: Int) -> [[String]] { Array(repeating: roles, count: count) }
+
+    static let fleets = [
+        // p and q are the pool (3 votes each). c's records cannot show admin (its 2 admins would
+        // stand out), so admin's remainder is c's 2 votes: rule 6 takes admin off a's records too
+        // (the smaller of a and b), which only the whole campaign decides.
+        Fleet(
+            name: "rule 6 takes admin off a's records",
+            votes: [
+                "p": repeated(["user"], 3), "q": repeated(["user"], 3),
+                "a": repeated(["user"], 10) + repeated(["user", "admin"], 5),
+                "b": repeated(["user"], 10) + repeated(["user", "admin"], 6),
+                "c": repeated(["user"], 8) + repeated(["user", "admin"], 2),
+            ],
+            isSettledByCounts: false),
+        // Every published workspace hides its lone moderator, so no record shows a moderator and
+        // the moderators' remainder is safe once two of them (5 votes or more) are found.
+        Fleet(
+            name: "moderators hidden in every workspace",
+            votes: [
+                "p": repeated(["user"], 3), "q": repeated(["user"], 3),
+                "a": repeated(["user"], 8) + repeated(["moderator"], 2),
+                "b": repeated(["user"], 8) + repeated(["moderator"], 2),
+                "c": repeated(["user"], 8) + repeated(["moderator"], 2),
+                "d": repeated(["user", "admin"], 5) + repeated(["user"], 6),
+            ],
+            isSettledByCounts: true),
+        // Every vote of the pool is an admin and a user: each role's remainder is the pool's share
+        // (or more, with a's hidden admin), safe whatever the published workspaces hide.
+        Fleet(
+            name: "settled by the pool alone",
+            votes: [
+                "p": repeated(["user", "admin"], 3), "q": repeated(["user", "admin"], 3),
+                "a": repeated(["user"], 8) + repeated(["user", "admin"], 1),
+                "b": repeated(["user"], 8) + repeated(["user", "admin"], 5),
+            ],
+            isSettledByCounts: true),
+    ]
+
+    @Test("each shape through the router: the records show what Disclosure decides", arguments: fleets.indices)
+    func recordsAsTheRuleSays(_ index: Int) async throws {
+        let fleet = Self.fleets[index]
+        let threshold = PrivacyThreshold(k: 5)
+        try await Collector.with(workspaces: fleet.votes.keys.sorted(), privacy: threshold) { collector in
+            let analyst = try await collector.services.tokens.create(scope: .analyst).token
+            try await collector.campaign("c1")
+            var number = 0
+            var groups: [VoterGroup] = []
+            var cast: [Int: (workspace: String, roles: [String])] = [:]
+            for (workspace, votes) in fleet.votes.sorted(by: { $0.key < $1.key }) {
+                let items = votes.map { roles in
+                    number += 1
+                    cast[number] = (workspace, roles)
+                    return Votes.item(number, score: number % 11, roles: roles)
+                }
+                try await collector.expectUpload("c1", workspace, accepted: items.count, items, total: items.count)
+                groups += votes.map { VoterGroup(workspaceID: workspace, roles: Set($0), votes: 1) }
+            }
+            try await ProjectionCatchUp.untilCurrent(collector.database)
+            let rule = Disclosure(groups: groups, threshold: threshold)
+
+            let layer = PrivacyLayer(
+                source: collector.database.app, threshold: threshold, policy: .live,
+                logger: collector.database.logger)
+            let campaign = try #require(try await layer.campaign("c1"))
+            let page = try await layer.pageRules(of: campaign)
+            #expect((page != nil) == fleet.isSettledByCounts, "\(fleet.name)")
+
+            let answer = try await collector.request(.get, "/api/v1/campaigns/c1/votes?limit=100", token: analyst)
+            #expect(answer.status == .ok)
+            let rows = answer.json["rows"]?.arrayValue ?? []
+            #expect(rows.count == number, "\(fleet.name): every vote listed")
+            for row in rows {
+                let voted = try #require(cast[Int(row["identifier"]?.stringValue ?? "", radix: 16) ?? -1])
+                let expected = rule.record(workspaceID: voted.workspace, roles: voted.roles)
+                let roles = (row["roles"]?.arrayValue ?? []).compactMap(\.stringValue)
+                #expect(
+                    row["workspaceId"]?.stringValue == expected.workspaceID && Set(roles) == Set(expected.roles),
+                    "\(fleet.name): \(row) against \(expected)")
+            }
+        }
+    }
+}

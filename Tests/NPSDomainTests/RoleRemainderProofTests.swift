@@ -1,0 +1,95 @@
+import NPSDomain
+import Testing
+
+/// The vote page decides its records' roles from its own workspaces' groups
+/// when `RoleRemainderProof` proves that rule 6 takes no role off any record.
+/// Held to `Disclosure` on random campaigns: the proof never holds where
+/// `Disclosure` took a role off, and where it holds, every published
+/// workspace's roles from its own groups are `Disclosure`'s.
+@Suite("RoleRemainderProof: rule 6 proven from counts, as Disclosure decides it")
+struct RoleRemainderProofTests {
+    @Test("4,000 random campaigns: the proof holds exactly when rule 6 takes nothing off")
+    func randomCampaigns() {
+        var random = SplitMix64(seed: 23)
+        var provenEarly = 0
+        var provenAtTheEnd = 0
+        var refuted = 0
+        for _ in 0..<4_000 {
+            let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
+            let groups = DisclosureEquivalenceTests.randomGroups(workspaces: 1...25, using: &random)
+            let disclosure = Disclosure(groups: groups, threshold: threshold)
+            guard disclosure.isTotalPublished else { continue }
+            let counted = groups.filter { $0.votes > 0 }
+            let byWorkspace = Dictionary(grouping: counted, by: \.workspaceID)
+            let byRuleFour = RoleDisclosure.byRuleFour(
+                roleVotes: disclosure.roleVotes, totalVotes: disclosure.totalVotes, threshold: threshold)
+            var inPool: [String: Int] = [:]
+            for group in counted where disclosure.withheldWorkspaces.contains(group.workspaceID) {
+                for role in group.roles { inPool[role, default: 0] += group.votes }
+            }
+            var proof = RoleRemainderProof(
+                threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
+                byRuleFour: byRuleFour, inPool: inPool, pool: disclosure.workspaces.pool)
+            // The workspaces that can hide a role, in the order the database hands them over.
+            let canHide = disclosure.publishedWorkspaces
+                .filter { byWorkspace[$0, default: []].contains { threshold.isBelow(count: $0.votes) } }
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var wasProvenEarly = false
+            for workspace in canHide {
+                if proof.isProven {
+                    wasProvenEarly = true
+                    break
+                }
+                proof.takeIn(workspace: byWorkspace[workspace, default: []])
+            }
+            let isProven = proof.isProven || proof.isExactlyProven
+            let fromOwnGroups = Dictionary(
+                uniqueKeysWithValues: disclosure.publishedWorkspaces.map {
+                    (
+                        $0,
+                        proof.recordRoles(
+                            ofWorkspace: byWorkspace[$0, default: []], withheldRoles: disclosure.withheldRoles)
+                    )
+                })
+            let ruleSixTookNothing = fromOwnGroups == disclosure.recordRoles
+            #expect(isProven == ruleSixTookNothing, "k \(threshold.k): \(groups)")
+            if wasProvenEarly { #expect(proof.isExactlyProven) }
+            if !isProven {
+                refuted += 1
+            } else if wasProvenEarly {
+                provenEarly += 1
+            } else {
+                provenAtTheEnd += 1
+            }
+        }
+        // Each way out was taken often enough for the comparison to mean something.
+        #expect(
+            provenEarly > 100 && provenAtTheEnd > 100 && refuted > 20,
+            "early \(provenEarly), at the end \(provenAtTheEnd), refuted \(refuted)")
+    }
+
+    @Test("A role most published workspaces hide is proven by the first two of them")
+    func provenByTheFirstHidingWorkspaces() {
+        // Every workspace: 20 users and one moderator. Rule 5 hides both roles (the moderator
+        // alone would stand out), so neither role is on any record and no pool holds them.
+        let groups = (0..<1_000).flatMap { workspace in
+            [
+                VoterGroup(workspaceID: "w\(workspace)", roles: ["user"], votes: 20),
+                VoterGroup(workspaceID: "w\(workspace)", roles: ["moderator"], votes: 1),
+            ]
+        }
+        let threshold = PrivacyThreshold()
+        var proof = RoleRemainderProof(
+            threshold: threshold, roleVotes: ["user": 20_000, "moderator": 1_000], withheldRoles: [],
+            byRuleFour: [], inPool: [:], pool: 0)
+        #expect(!proof.isProven)
+        proof.takeIn(workspace: Array(groups[0..<2]))
+        #expect(!proof.isProven)
+        proof.takeIn(workspace: Array(groups[2..<4]))
+        // Moderator: 2 hidden votes in two workspaces, still under k.
+        #expect(!proof.isProven)
+        for workspace in 2..<5 { proof.takeIn(workspace: Array(groups[(2 * workspace)..<(2 * workspace + 2)])) }
+        #expect(proof.isProven)
+        #expect(proof.recordRoles(ofWorkspace: Array(groups[0..<2]), withheldRoles: []) == [])
+    }
+}

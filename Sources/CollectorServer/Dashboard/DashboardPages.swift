@@ -212,9 +212,7 @@ struct DashboardPages {
         sort: WorkspaceSort, order: SortOrder
     ) async throws -> String {
         var items = ""
-        try await layer.votes(
-            of: campaign, .init(category: category, hasComment: true, limit: Self.commentRows)
-        ) { vote, _ in
+        try await layer.comments(of: campaign, category: category, limit: Self.commentRows) { vote, _ in
             let category = vote.category?.rawValue ?? ""
             items += """
                 <div class="comment" data-category="\(category)"><span class="\(category)">\(vote.score)</span> \

@@ -7,12 +7,12 @@ import Synchronization
 /// not the one a request was routed by. Equal tags mean equal groups (every
 /// batch that moved the campaign, every rebuild and purge is in the tag), so
 /// a kept rule governs the figures of any later snapshot with the same tag:
-/// the vote page, its export and the dashboard of one campaign then decide
+/// the vote export and the vote pages the counts do not settle then decide
 /// it once, and a campaign read while another one's results arrive is not
 /// decided again at every batch. At 100,000 workspaces a decision is 0.5 to
-/// 0.9 s of reading and deciding. (The role breakdown and the workspace page
-/// decide their parts of the rule from counts: `RoleDisclosure`,
-/// `WorkspaceDisclosure`.)
+/// 0.9 s of reading and deciding. (The role breakdown, the workspace page,
+/// the dashboard and most vote pages decide their parts of the rule from
+/// counts: `RoleDisclosure`, `WorkspaceDisclosure`, `RoleRemainderProof`.)
 ///
 /// Bounded: the last few decisions only (each can hold a campaign's every
 /// workspace id).

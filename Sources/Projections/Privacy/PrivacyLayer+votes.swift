@@ -102,13 +102,37 @@ extension PrivacyLayer {
                 }
             }
         }
-        let withheld = try await WorkspaceTallyQuery(client: source, logger: logger).withheldWorkspaces(
-            of: campaign.campaign.id, disclosure: decided.workspaces)
         return PageRules(
-            scope: VoteListScope(
-                listsRecords: campaign.isPublished, workspaces: decided.workspaces,
-                withheldWorkspaces: withheld.sorted(),
-                publishedWorkspaces: nil, carryingRole: nil),
-            proof: proof, withheldRoles: decided.roles.withheldRoles)
+            scope: try await pageScope(of: campaign, workspaces: decided.workspaces), proof: proof,
+            withheldRoles: decided.roles.withheldRoles)
+    }
+
+    /// Which votes a page lists: rules 1 to 3 alone, from counts.
+    private func pageScope(
+        of campaign: PublishedCampaign, workspaces: WorkspaceDisclosure
+    ) async throws
+        -> VoteListScope
+    {
+        let withheld = try await WorkspaceTallyQuery(client: source, logger: logger).withheldWorkspaces(
+            of: campaign.campaign.id, disclosure: workspaces)
+        return VoteListScope(
+            listsRecords: campaign.isPublished, workspaces: workspaces, withheldWorkspaces: withheld.sorted(),
+            publishedWorkspaces: nil, carryingRole: nil)
+    }
+
+    /// A page of the votes with a comment, showing scores and comments alone (the
+    /// dashboard's comments): no vote carries a workspace, a role or a time,
+    /// so rules 5 and 6 do not apply, and rules 1 to 3, which choose the
+    /// votes listed and their order, are decided from counts.
+    public func comments(
+        of campaign: PublishedCampaign, category: NPSCategory?, limit: Int,
+        _ body: (ListedVote, VotePosition) async throws -> Void
+    ) async throws {
+        let request = VoteListRequest(category: category, hasComment: true, limit: limit)
+        let scope = try await pageScope(of: campaign, workspaces: try await workspaceDisclosure(of: campaign))
+        try await VoteListQuery(client: source, logger: logger).votes(of: campaign.campaign.id, request, scope: scope) {
+            vote, position in
+            try await body(vote.listed(DisclosedRecord(workspaceID: nil, roles: [], showsTime: false)), position)
+        }
     }
 }

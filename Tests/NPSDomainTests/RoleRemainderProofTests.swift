@@ -68,6 +68,50 @@ struct RoleRemainderProofTests {
             "early \(provenEarly), at the end \(provenAtTheEnd), refuted \(refuted)")
     }
 
+    /// What a page does with the roles the proof leaves open: rule 6 for each
+    /// of them from the groups of its published holders alone.
+    @Test("4,000 random campaigns: rule 6 for one role from its holders' groups, as Disclosure decides it")
+    func oneRoleFromItsHolders() {
+        var random = SplitMix64(seed: 31)
+        var takenOff = 0
+        for _ in 0..<4_000 {
+            let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
+            let groups = DisclosureEquivalenceTests.randomGroups(workspaces: 1...25, using: &random)
+            let disclosure = Disclosure(groups: groups, threshold: threshold)
+            guard disclosure.isTotalPublished else { continue }
+            let counted = groups.filter { $0.votes > 0 }
+            let byWorkspace = Dictionary(grouping: counted, by: \.workspaceID)
+            let byRuleFour = RoleDisclosure.byRuleFour(
+                roleVotes: disclosure.roleVotes, totalVotes: disclosure.totalVotes, threshold: threshold)
+            let proof = RoleRemainderProof(
+                threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
+                byRuleFour: byRuleFour, inPool: [:], pool: 0)
+            for (role, votes) in disclosure.roleVotes where !disclosure.withheldRoles.contains(role) {
+                let holders = disclosure.publishedWorkspaces.filter { workspace in
+                    byWorkspace[workspace, default: []].contains { $0.roles.contains(role) }
+                }
+                let inPool = counted.filter {
+                    disclosure.withheldWorkspaces.contains($0.workspaceID) && $0.roles.contains(role)
+                }
+                .reduce(0) { $0 + $1.votes }
+                let givingUp = Disclosure.workspacesGivingUp(
+                    role, votes: votes, inPool: inPool, pool: disclosure.workspaces.pool,
+                    holders: holders.flatMap { byWorkspace[$0, default: []] }, byRuleFour: byRuleFour,
+                    withheldRoles: disclosure.withheldRoles, threshold: threshold)
+                let expected = Set(
+                    holders.filter { workspace in
+                        proof.recordRoles(
+                            ofWorkspace: byWorkspace[workspace, default: []], withheldRoles: disclosure.withheldRoles
+                        )
+                        .contains(role) && !(disclosure.recordRoles[workspace] ?? []).contains(role)
+                    })
+                #expect(givingUp == expected, "\(role), k \(threshold.k): \(groups)")
+                if !expected.isEmpty { takenOff += 1 }
+            }
+        }
+        #expect(takenOff > 100, "\(takenOff)")
+    }
+
     @Test("A role most published workspaces hide is proven by the first two of them")
     func provenByTheFirstHidingWorkspaces() {
         // Every workspace: 20 users and one moderator. Rule 5 hides both roles (the moderator

@@ -138,8 +138,8 @@ public struct Disclosure: Sendable, Equatable {
         // Each role moves only its own place on the records, so the order of roles does not matter.
         for role in campaign.roleNames.indices where !isRoleWithheld[role] {
             Self.makeRoleTotalSafe(
-                role, in: campaign, published: published, shown: &shown, inPool: rolesInPool[role], pool: pool,
-                threshold: threshold)
+                role, votes: campaign.roleVotes[role], in: campaign, published: published, shown: &shown,
+                inPool: rolesInPool[role], pool: pool, threshold: threshold)
         }
         // Few distinct sets: each named once and shared.
         var named: [(roles: [Int], names: Set<String>)] = []
@@ -207,6 +207,34 @@ public struct Disclosure: Sendable, Equatable {
         return Set(shown.map { workspace.roleNames[$0] })
     }
 
+    /// Rule 6 for one role not withheld, from the groups of every published
+    /// workspace that holds it: the workspaces whose records give the role up
+    /// although rule 5 lets them carry it, as the whole campaign's decision
+    /// takes it off. `votes` is the role's total in the campaign and `inPool`
+    /// its votes in the pool, whose votes are `pool`.
+    public static func workspacesGivingUp(
+        _ role: String, votes: Int, inPool: Int, pool: Int, holders groups: [VoterGroup],
+        byRuleFour: Set<String>, withheldRoles: Set<String>, threshold: PrivacyThreshold
+    ) -> Set<String> {
+        let holders = IndexedGroups(groups)
+        guard let index = holders.roleNames.firstIndex(of: role) else { return [] }
+        let published = Array(holders.workspaces)
+        var shown = published.map { workspace in
+            kAnonymousRoles(
+                of: workspace, in: holders,
+                candidates: holders.cells[workspace].map(\.role).filter { !byRuleFour.contains(holders.roleNames[$0]) }
+                    .sorted(),
+                threshold: threshold
+            ).filter { !withheldRoles.contains(holders.roleNames[$0]) }
+        }
+        let carriedByRuleFive = shown.map { $0.contains(index) }
+        makeRoleTotalSafe(
+            index, votes: votes, in: holders, published: published, shown: &shown, inPool: inPool, pool: pool,
+            threshold: threshold)
+        return Set(
+            published.filter { carriedByRuleFive[$0] && !shown[$0].contains(index) }.map { holders.workspaceNames[$0] })
+    }
+
     /// The roles (indices, ascending) a published workspace's records may
     /// carry: starting from `candidates`, the role with the fewest votes in
     /// the workspace (ties: the smallest name) is dropped until every class
@@ -246,8 +274,8 @@ public struct Disclosure: Sendable, Equatable {
     /// shapes `RoleDisclosure` withholds, so the loop always ends there.
     /// Each workspace is visited once per role, not once per step.
     static func makeRoleTotalSafe(
-        _ role: Int, in campaign: IndexedGroups, published: [Int], shown: inout [[Int]], inPool: Int,
-        pool: Int, threshold: PrivacyThreshold
+        _ role: Int, votes roleVotes: Int, in campaign: IndexedGroups, published: [Int], shown: inout [[Int]],
+        inPool: Int, pool: Int, threshold: PrivacyThreshold
     ) {
         var carrying: [(workspace: Int, votes: Int)] = []
         // Published workspaces whose records hold votes of the role without showing it.
@@ -263,7 +291,7 @@ public struct Disclosure: Sendable, Equatable {
         var carried = carrying.reduce(0) { $0 + $1.votes }
         var taken = 0
         while !isRoleRemainderSafe(
-            campaign.roleVotes[role] - carried, inPool: inPool, hiddenIn: hiddenIn.count,
+            roleVotes - carried, inPool: inPool, hiddenIn: hiddenIn.count,
             votesOfOnlyHidden: hiddenIn.count == 1 ? campaign.workspaceVotes[hiddenIn[0]] : 0, pool: pool,
             threshold: threshold)
         {

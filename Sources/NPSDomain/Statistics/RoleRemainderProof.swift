@@ -87,19 +87,27 @@ public struct RoleRemainderProof: Sendable {
         }
     }
 
+    /// The roles not yet proven safe.
+    public var openRoles: [String] { open.keys.sorted() }
+
     /// Once every published workspace with a group of 1 to k − 1 votes has been
-    /// taken in: whether rule 6 takes no role off any record. A role whose
-    /// remainder is unsafe is taken off records unless no record carries it.
-    public var isExactlyProven: Bool {
-        open.values.allSatisfy { remainder in
-            let unshown = remainder.inPool + remainder.hidden
-            return unshown == remainder.votes
-                || Disclosure.isRoleRemainderSafe(
-                    unshown, inPool: remainder.inPool, hiddenIn: remainder.hidingWorkspaces,
-                    votesOfOnlyHidden: remainder.hidingWorkspaces == 1 ? remainder.firstHidingWorkspaceVotes : 0,
-                    pool: pool, threshold: threshold)
-        }
+    /// taken in: the roles rule 6 takes off some records, those whose
+    /// remainder is unsafe while some record carries them
+    /// (`Disclosure.workspacesGivingUp` says whose).
+    public var rolesTakenOffRecords: Set<String> {
+        Set(
+            open.filter { _, remainder in
+                let unshown = remainder.inPool + remainder.hidden
+                return unshown != remainder.votes
+                    && !Disclosure.isRoleRemainderSafe(
+                        unshown, inPool: remainder.inPool, hiddenIn: remainder.hidingWorkspaces,
+                        votesOfOnlyHidden: remainder.hidingWorkspaces == 1 ? remainder.firstHidingWorkspaceVotes : 0,
+                        pool: pool, threshold: threshold)
+            }.keys)
     }
+
+    /// Once every such workspace has been taken in: whether rule 6 takes no role off any record.
+    public var isExactlyProven: Bool { rolesTakenOffRecords.isEmpty }
 
     /// The roles the records of a published workspace carry, from its own
     /// groups, once rule 6 is proven to take none off.

@@ -2,20 +2,24 @@ import NPSDomain
 
 extension PrivacyLayer {
     /// How many workspaces that can hide a role a page's proof reads at a
-    /// time, and at most, before it decides the whole campaign instead.
+    /// time, and at most, before it decides the roles left open one by one.
     static let hidingWorkspacesPerRead = 256
-    static let hidingWorkspacesRead = 4_096
+    static let hidingWorkspacesRead = 1_024
+    /// The most published holders of one role whose groups a page reads to
+    /// decide rule 6 for that role, before it decides the whole campaign.
+    static let holdersRead = 20_000
 
     /// The vote list, each record with the attributes the rule allows (rules
     /// 5 and 6), and its position for a cursor.
     ///
     /// A page with no role asked for decides the roles of its records from
-    /// its own workspaces' groups when the roles' counts prove that rule 6
-    /// takes no role off any record (`RoleRemainderProof`): at 100,000
-    /// workspaces that is a few statements instead of every voter group. A
-    /// page the proof cannot settle within `hidingWorkspacesRead` workspaces,
-    /// a page of one role (which needs every workspace whose records carry
-    /// it) and a whole export read the campaign's whole decision
+    /// its own workspaces' groups, and rule 6 from counts where they prove it
+    /// takes no role off any record (`RoleRemainderProof`) and from the
+    /// holders' groups of each role they leave open (`pageRules`): at
+    /// 100,000 workspaces that is a few statements instead of every voter
+    /// group. A page with a role left open that too many workspaces hold, a
+    /// page of one role (which needs every workspace whose records carry it)
+    /// and a whole export read the campaign's whole decision
     /// (`disclosure(of:)`, kept per state of the groups).
     public func votes(
         of campaign: PublishedCampaign, _ request: VoteListRequest,
@@ -33,7 +37,7 @@ extension PrivacyLayer {
                     of: campaign.campaign.id, workspaces: listed)
             var recordRoles: [String: Set<String>] = [:]
             for (workspaceID, own) in Dictionary(grouping: groups, by: \.workspaceID) {
-                recordRoles[workspaceID] = page.proof.recordRoles(ofWorkspace: own, withheldRoles: page.withheldRoles)
+                recordRoles[workspaceID] = page.recordRoles(ofWorkspace: own)
             }
             for (vote, position) in stored {
                 let shown = vote.isPooled ? nil : recordRoles[vote.workspaceID]
@@ -66,45 +70,70 @@ extension PrivacyLayer {
         }
     }
 
-    /// What a page needs of the rule when counts settle rule 6.
+    /// What a page needs of rules 5 and 6 beyond its own workspaces' groups.
     struct PageRules {
         var scope: VoteListScope
         var proof: RoleRemainderProof
         var withheldRoles: Set<String>
+        /// For each role rule 6 takes off some records: the workspaces whose records give it up.
+        var givingUp: [String: Set<String>]
+
+        /// The roles the records of a listed published workspace carry, from its own groups.
+        func recordRoles(ofWorkspace groups: [VoterGroup]) -> Set<String> {
+            var roles = proof.recordRoles(ofWorkspace: groups, withheldRoles: withheldRoles)
+            if let workspaceID = groups.first?.workspaceID {
+                roles = roles.filter { givingUp[$0]?.contains(workspaceID) != true }
+            }
+            return roles
+        }
     }
 
-    /// Rules 1 to 4 and 6 from counts, and the proof that rule 6 takes no
-    /// role off a record; nil when the proof needs more than
-    /// `hidingWorkspacesRead` workspaces or fails (rule 6 takes a role off
-    /// the records of some workspaces, which only the whole campaign's
-    /// groups decide).
-    func pageRules(of campaign: PublishedCampaign) async throws -> PageRules? {
+    /// Rules 1 to 4 from counts, and rule 6 without the whole campaign: first
+    /// the proof from the pool's counts and the workspaces that can hide a
+    /// role (`RoleRemainderProof`, at most `hidingWorkspacesRead` of them),
+    /// then, for each role it leaves open, rule 6 decided from the groups of
+    /// that role's published holders (`Disclosure.workspacesGivingUp`). Nil
+    /// when a role left open has more than `holdersRead` published holders:
+    /// the whole campaign's groups are then read once rather than most of
+    /// them role by role.
+    func pageRules(of campaign: PublishedCampaign, holdersRead: Int = holdersRead) async throws -> PageRules? {
         let decided = try await roleDecision(of: campaign)
         var proof = RoleRemainderProof(
             threshold: threshold, roleVotes: decided.roleVotes, withheldRoles: decided.roles.withheldRoles,
             byRuleFour: decided.byRuleFour, inPool: decided.inPool, pool: decided.workspaces.pool)
+        var givingUp: [String: Set<String>] = [:]
         if campaign.isPublished {
             let holdings = RoleHoldingQuery(client: source, logger: logger)
             var after: String?
             var read = 0
-            while !proof.isProven {
-                guard read < Self.hidingWorkspacesRead else { return nil }
+            var isExhausted = false
+            while !proof.isProven && read < Self.hidingWorkspacesRead {
                 let found = try await holdings.workspacesThatCanHideRoles(
                     of: campaign.campaign.id, workspaces: decided.workspaces, after: after,
                     limit: Self.hidingWorkspacesPerRead)
                 for workspace in found where !proof.isProven { proof.takeIn(workspace: workspace.groups) }
                 read += found.count
                 after = found.last?.workspaceID
-                if found.count < Self.hidingWorkspacesPerRead {
-                    // Every workspace that can hide a role has been taken in: the remainders are exact.
-                    if !proof.isProven && !proof.isExactlyProven { return nil }
-                    break
-                }
+                isExhausted = found.count < Self.hidingWorkspacesPerRead
+                if isExhausted { break }
+            }
+            // Once every workspace that can hide a role is taken in, the remainders are exact.
+            let undecided = isExhausted ? proof.rolesTakenOffRecords.sorted() : proof.openRoles
+            for role in undecided {
+                guard
+                    let holders = try await holdings.groupsOfPublishedHolders(
+                        of: campaign.campaign.id, role: role, workspaces: decided.workspaces, limit: holdersRead)
+                else { return nil }
+                let taken = Disclosure.workspacesGivingUp(
+                    role, votes: decided.roleVotes[role] ?? 0, inPool: decided.inPool[role] ?? 0,
+                    pool: decided.workspaces.pool, holders: holders, byRuleFour: decided.byRuleFour,
+                    withheldRoles: decided.roles.withheldRoles, threshold: threshold)
+                if !taken.isEmpty { givingUp[role] = taken }
             }
         }
         return PageRules(
             scope: try await pageScope(of: campaign, workspaces: decided.workspaces), proof: proof,
-            withheldRoles: decided.roles.withheldRoles)
+            withheldRoles: decided.roles.withheldRoles, givingUp: givingUp)
     }
 
     /// Which votes a page lists: rules 1 to 3 alone, from counts.

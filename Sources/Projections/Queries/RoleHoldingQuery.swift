@@ -116,6 +116,46 @@ public struct RoleHoldingQuery: Sendable {
         return found
     }
 
+    /// The groups of every published workspace holding `role`, which rule 6
+    /// for that role is decided from (`Disclosure.workspacesGivingUp`); nil
+    /// when more than `limit` published workspaces hold it. Every group of a
+    /// holder is read, so whether it is published follows from its votes:
+    /// one hash join over the campaign's groups, where a lookup per holder
+    /// cost twice as much at 10,000 holders.
+    public func groupsOfPublishedHolders(
+        of campaignID: String, role: String, workspaces: WorkspaceDisclosure, limit: Int
+    ) async throws -> [VoterGroup]? {
+        let rows = try await client.rows(
+            """
+            SELECT g.workspace_id, g.roles::text, g.votes
+              FROM voter_groups g
+             WHERE g.campaign_id = \(campaignID) AND g.votes > 0
+               AND g.workspace_id IN (SELECT h.workspace_id FROM voter_groups h
+                                       WHERE h.campaign_id = \(campaignID) AND h.votes > 0 AND h.roles ? \(role))
+            """,
+            logger: logger
+        )
+        var byWorkspace: [String: [VoterGroup]] = [:]
+        var roleSets: [String: Set<String>] = [:]
+        var isOverLimit = false
+        for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
+            // Read to the end (the snapshot's connection stays in step), kept only up to the limit.
+            if isOverLimit { continue }
+            let roles = try roleSets[rolesText] ?? VoterGroupQuery.roleSet(rolesText)
+            roleSets[rolesText] = roles
+            byWorkspace[workspaceID, default: []].append(
+                VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes)))
+            isOverLimit = byWorkspace.count > limit
+        }
+        if isOverLimit { return nil }
+        var groups: [VoterGroup] = []
+        for (workspaceID, own) in byWorkspace
+        where workspaces.isPublished(workspaceID, votes: own.reduce(0) { $0 + $1.votes }) {
+            groups += own
+        }
+        return groups
+    }
+
     /// Up to two published workspaces holding each of `roles`, in one statement.
     private func publishedHolders(
         of campaignID: String, roles: [String], workspaces: WorkspaceDisclosure

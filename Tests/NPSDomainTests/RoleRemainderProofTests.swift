@@ -15,21 +15,11 @@ struct RoleRemainderProofTests {
         var provenAtTheEnd = 0
         var refuted = 0
         for _ in 0..<4_000 {
-            let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
-            let groups = DisclosureEquivalenceTests.randomGroups(workspaces: 1...25, using: &random)
-            let disclosure = Disclosure(groups: groups, threshold: threshold)
-            guard disclosure.isTotalPublished else { continue }
-            let counted = groups.filter { $0.votes > 0 }
-            let byWorkspace = Dictionary(grouping: counted, by: \.workspaceID)
-            let byRuleFour = RoleDisclosure.byRuleFour(
-                roleVotes: disclosure.roleVotes, totalVotes: disclosure.totalVotes, threshold: threshold)
-            var inPool: [String: Int] = [:]
-            for group in counted where disclosure.withheldWorkspaces.contains(group.workspaceID) {
-                for role in group.roles { inPool[role, default: 0] += group.votes }
-            }
-            var proof = RoleRemainderProof(
-                threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
-                byRuleFour: byRuleFour, inPool: inPool, pool: disclosure.workspaces.pool)
+            guard let campaign = Campaign.random(using: &random) else { continue }
+            let (threshold, groups, disclosure, byWorkspace) = (
+                campaign.threshold, campaign.groups, campaign.disclosure, campaign.byWorkspace
+            )
+            var proof = campaign.proof
             // The workspaces that can hide a role, in the order the database hands them over.
             let canHide = disclosure.publishedWorkspaces
                 .filter { byWorkspace[$0, default: []].contains { threshold.isBelow(count: $0.votes) } }
@@ -75,17 +65,11 @@ struct RoleRemainderProofTests {
         var random = SplitMix64(seed: 31)
         var takenOff = 0
         for _ in 0..<4_000 {
-            let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
-            let groups = DisclosureEquivalenceTests.randomGroups(workspaces: 1...25, using: &random)
-            let disclosure = Disclosure(groups: groups, threshold: threshold)
-            guard disclosure.isTotalPublished else { continue }
-            let counted = groups.filter { $0.votes > 0 }
-            let byWorkspace = Dictionary(grouping: counted, by: \.workspaceID)
-            let byRuleFour = RoleDisclosure.byRuleFour(
-                roleVotes: disclosure.roleVotes, totalVotes: disclosure.totalVotes, threshold: threshold)
-            let proof = RoleRemainderProof(
-                threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
-                byRuleFour: byRuleFour, inPool: [:], pool: 0)
+            guard let campaign = Campaign.random(using: &random) else { continue }
+            let (threshold, groups, disclosure, byWorkspace) = (
+                campaign.threshold, campaign.groups, campaign.disclosure, campaign.byWorkspace
+            )
+            let (counted, byRuleFour, proof) = (campaign.counted, campaign.byRuleFour, campaign.proof)
             for (role, votes) in disclosure.roleVotes where !disclosure.withheldRoles.contains(role) {
                 let holders = disclosure.publishedWorkspaces.filter { workspace in
                     byWorkspace[workspace, default: []].contains { $0.roles.contains(role) }
@@ -135,5 +119,36 @@ struct RoleRemainderProofTests {
         for workspace in 2..<5 { proof.takeIn(workspace: Array(groups[(2 * workspace)..<(2 * workspace + 2)])) }
         #expect(proof.isProven)
         #expect(proof.recordRoles(ofWorkspace: Array(groups[0..<2]), withheldRoles: []) == [])
+    }
+
+    /// A random campaign whose total is published, with what the tests read of it.
+    struct Campaign {
+        var threshold: PrivacyThreshold
+        var groups: [VoterGroup]
+        var disclosure: Disclosure
+        var counted: [VoterGroup]
+        var byWorkspace: [String: [VoterGroup]]
+        var byRuleFour: Set<String>
+        var proof: RoleRemainderProof
+
+        static func random(using random: inout SplitMix64) -> Campaign? {
+            let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
+            let groups = DisclosureEquivalenceTests.randomGroups(workspaces: 1...25, using: &random)
+            let disclosure = Disclosure(groups: groups, threshold: threshold)
+            guard disclosure.isTotalPublished else { return nil }
+            let counted = groups.filter { $0.votes > 0 }
+            let byRuleFour = RoleDisclosure.byRuleFour(
+                roleVotes: disclosure.roleVotes, totalVotes: disclosure.totalVotes, threshold: threshold)
+            var inPool: [String: Int] = [:]
+            for group in counted where disclosure.withheldWorkspaces.contains(group.workspaceID) {
+                for role in group.roles { inPool[role, default: 0] += group.votes }
+            }
+            return Campaign(
+                threshold: threshold, groups: groups, disclosure: disclosure, counted: counted,
+                byWorkspace: Dictionary(grouping: counted, by: \.workspaceID), byRuleFour: byRuleFour,
+                proof: RoleRemainderProof(
+                    threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
+                    byRuleFour: byRuleFour, inPool: inPool, pool: disclosure.workspaces.pool))
+        }
     }
 }

@@ -14,8 +14,8 @@ import Synchronization
 /// the dashboard and most vote pages decide their parts of the rule from
 /// counts: `RoleDisclosure`, `WorkspaceDisclosure`, `RoleRemainderProof`.)
 ///
-/// Bounded: the last few decisions only (each can hold a campaign's every
-/// workspace id).
+/// Bounded: the last few decisions of each kind only (each can hold a
+/// campaign's every workspace id).
 public final class DisclosureCache: Sendable {
     public static let capacity = 4
 
@@ -27,11 +27,25 @@ public final class DisclosureCache: Sendable {
     }
 
     private let kept = Mutex<[(key: Key, disclosure: Disclosure)]>([])
+    /// A vote page's rules (`PrivacyLayer.pageRules`), nil where they send a page to the whole decision.
+    private let keptPages = Mutex<[(key: Key, disclosure: PrivacyLayer.PageRules?)]>([])
 
     public init() {}
 
     func disclosure(for key: Key, _ decide: () async throws -> Disclosure) async throws -> Disclosure {
-        if let found = kept.withLock({ $0.first { $0.key == key }?.disclosure }) { return found }
+        try await Self.keep(in: kept, key, decide)
+    }
+
+    func pageRules(
+        for key: Key, _ decide: () async throws -> PrivacyLayer.PageRules?
+    ) async throws -> PrivacyLayer.PageRules? {
+        try await Self.keep(in: keptPages, key, decide)
+    }
+
+    private static func keep<Decided: Sendable>(
+        in kept: borrowing Mutex<[(key: Key, disclosure: Decided)]>, _ key: Key, _ decide: () async throws -> Decided
+    ) async throws -> Decided {
+        if let found = kept.withLock({ $0.first { $0.key == key } }) { return found.disclosure }
         let decided = try await decide()
         kept.withLock { kept in
             kept.removeAll { $0.key == key }

@@ -26,7 +26,7 @@ extension PrivacyLayer {
         _ body: (ListedVote, VotePosition) async throws -> Void
     ) async throws {
         let query = VoteListQuery(client: source, logger: logger)
-        if request.limit != nil, request.role == nil, let page = try await pageRules(of: campaign) {
+        if request.limit != nil, request.role == nil, let page = try await keptPageRules(of: campaign) {
             var stored: [(StoredVote, VotePosition)] = []
             try await query.votes(of: campaign.campaign.id, request, scope: page.scope) { stored.append(($0, $1)) }
             let listed = Set(stored.lazy.filter { !$0.0.isPooled }.map(\.0.workspaceID)).sorted()
@@ -70,8 +70,18 @@ extension PrivacyLayer {
         }
     }
 
+    /// `pageRules`, kept per state of the campaign's groups like the whole
+    /// decision, so that another campaign's results do not make every page
+    /// decide them again.
+    private func keptPageRules(of campaign: PublishedCampaign) async throws -> PageRules? {
+        guard let disclosures, source is ReadSnapshot else { return try await pageRules(of: campaign) }
+        return try await disclosures.pageRules(for: try await keptKey(of: campaign.campaign)) {
+            try await pageRules(of: campaign)
+        }
+    }
+
     /// What a page needs of rules 5 and 6 beyond its own workspaces' groups.
-    struct PageRules {
+    struct PageRules: Sendable {
         var scope: VoteListScope
         var proof: RoleRemainderProof
         var withheldRoles: Set<String>

@@ -65,16 +65,22 @@ public struct PrivacyLayer: Sendable {
     /// What may be shown of a campaign's cells and records.
     public func disclosure(of campaign: Campaign) async throws -> Disclosure {
         let isReleased = policy.isReleased(campaign)
-        let groups = VoterGroupQuery(client: source, logger: logger)
         let decide = {
-            Disclosure(groups: try await groups.groups(of: campaign.id), threshold: threshold, isReleased: isReleased)
+            Disclosure(
+                groups: try await VoterGroupQuery(client: self.source, logger: self.logger).groups(of: campaign.id),
+                threshold: self.threshold, isReleased: isReleased)
         }
         guard let disclosures, source is ReadSnapshot else { return try await decide() }
-        return try await disclosures.disclosure(
-            for: .init(
-                campaignID: campaign.id, groupsTag: try await groups.stateTag(of: campaign.id),
-                isReleased: isReleased, k: threshold.k),
-            decide)
+        return try await disclosures.disclosure(for: try await keptKey(of: campaign), decide)
+    }
+
+    /// What a decision about `campaign` is kept under: the state of its
+    /// groups read in this answer's snapshot, the release and k.
+    func keptKey(of campaign: Campaign) async throws -> DisclosureCache.Key {
+        DisclosureCache.Key(
+            campaignID: campaign.id,
+            groupsTag: try await VoterGroupQuery(client: source, logger: logger).stateTag(of: campaign.id),
+            isReleased: policy.isReleased(campaign), k: threshold.k)
     }
 
     /// Which of a campaign's workspaces show their figures (rules 1 to 3),

@@ -37,6 +37,8 @@ public struct RoleRemainderProof: Sendable {
     let pool: Int
     /// The roles not yet proven safe.
     private(set) var open: [String: Remainder] = [:]
+    /// How many workspaces taken in hid a role not yet proven safe: what the proof has learnt.
+    public private(set) var hidingWorkspaces = 0
 
     /// - Parameters:
     ///   - roleVotes: each role's current votes.
@@ -73,6 +75,7 @@ public struct RoleRemainderProof: Sendable {
                 hiddenVotes[role, default: 0] += group.votes
             }
         }
+        if !hiddenVotes.isEmpty { hidingWorkspaces += 1 }
         for (role, votes) in hiddenVotes {
             guard var remainder = open[role] else { continue }
             remainder.hidden += votes

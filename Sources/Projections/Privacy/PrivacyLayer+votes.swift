@@ -2,7 +2,8 @@ import NPSDomain
 
 extension PrivacyLayer {
     /// How many workspaces that can hide a role a page's proof reads at a
-    /// time, and at most, before it decides the roles left open one by one.
+    /// time, and at most, before it decides the roles left open one by one
+    /// (sooner when a read finds no workspace hiding one of them).
     static let hidingWorkspacesPerRead = 256
     static let hidingWorkspacesRead = 1_024
     /// The most published holders of one role whose groups a page reads to
@@ -121,11 +122,14 @@ extension PrivacyLayer {
                 let found = try await holdings.workspacesThatCanHideRoles(
                     of: campaign.campaign.id, workspaces: decided.workspaces, after: after,
                     limit: Self.hidingWorkspacesPerRead)
+                let hidingBefore = proof.hidingWorkspaces
                 for workspace in found where !proof.isProven { proof.takeIn(workspace: workspace.groups) }
                 read += found.count
                 after = found.last?.workspaceID
                 isExhausted = found.count < Self.hidingWorkspacesPerRead
-                if isExhausted { break }
+                // A read in which no workspace hid an open role says those roles are seldom hidden:
+                // their holders decide them sooner than the rest of the scan would.
+                if isExhausted || proof.hidingWorkspaces == hidingBefore { break }
             }
             // Once every workspace that can hide a role is taken in, the remainders are exact.
             let undecided = isExhausted ? proof.rolesTakenOffRecords.sorted() : proof.openRoles

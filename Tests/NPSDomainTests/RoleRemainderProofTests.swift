@@ -32,18 +32,11 @@ struct RoleRemainderProofTests {
                 }
                 proof.takeIn(workspace: byWorkspace[workspace, default: []])
             }
-            let isProven = proof.isProven || proof.isExactlyProven
+            let isProven = proof.isProven || proof.rolesTakenOffRecords.isEmpty
             let fromOwnGroups = Dictionary(
-                uniqueKeysWithValues: disclosure.publishedWorkspaces.map {
-                    (
-                        $0,
-                        proof.recordRoles(
-                            ofWorkspace: byWorkspace[$0, default: []], withheldRoles: disclosure.withheldRoles)
-                    )
-                })
+                uniqueKeysWithValues: disclosure.publishedWorkspaces.map { ($0, campaign.shownByRuleFive($0)) })
             let ruleSixTookNothing = fromOwnGroups == disclosure.recordRoles
             #expect(isProven == ruleSixTookNothing, "k \(threshold.k): \(groups)")
-            if wasProvenEarly { #expect(proof.isExactlyProven) }
             if !isProven {
                 refuted += 1
             } else if wasProvenEarly {
@@ -69,25 +62,19 @@ struct RoleRemainderProofTests {
             let (threshold, groups, disclosure, byWorkspace) = (
                 campaign.threshold, campaign.groups, campaign.disclosure, campaign.byWorkspace
             )
-            let (counted, byRuleFour, proof) = (campaign.counted, campaign.byRuleFour, campaign.proof)
+            let byRuleFour = campaign.byRuleFour
             for (role, votes) in disclosure.roleVotes where !disclosure.withheldRoles.contains(role) {
                 let holders = disclosure.publishedWorkspaces.filter { workspace in
                     byWorkspace[workspace, default: []].contains { $0.roles.contains(role) }
                 }
-                let inPool = counted.filter {
-                    disclosure.withheldWorkspaces.contains($0.workspaceID) && $0.roles.contains(role)
-                }
-                .reduce(0) { $0 + $1.votes }
                 let givingUp = Disclosure.workspacesGivingUp(
-                    role, votes: votes, inPool: inPool, pool: disclosure.workspaces.pool,
+                    role, votes: votes, inPool: campaign.inPool[role, default: 0], pool: disclosure.workspaces.pool,
                     holders: holders.flatMap { byWorkspace[$0, default: []] }, byRuleFour: byRuleFour,
                     withheldRoles: disclosure.withheldRoles, threshold: threshold)
                 let expected = Set(
                     holders.filter { workspace in
-                        proof.recordRoles(
-                            ofWorkspace: byWorkspace[workspace, default: []], withheldRoles: disclosure.withheldRoles
-                        )
-                        .contains(role) && !(disclosure.recordRoles[workspace] ?? []).contains(role)
+                        campaign.shownByRuleFive(workspace).contains(role)
+                            && !(disclosure.recordRoles[workspace] ?? []).contains(role)
                     })
                 #expect(givingUp == expected, "\(role), k \(threshold.k): \(groups)")
                 if !expected.isEmpty { takenOff += 1 }
@@ -118,7 +105,8 @@ struct RoleRemainderProofTests {
         #expect(!proof.isProven)
         for workspace in 2..<5 { proof.takeIn(workspace: Array(groups[(2 * workspace)..<(2 * workspace + 2)])) }
         #expect(proof.isProven)
-        #expect(proof.recordRoles(ofWorkspace: Array(groups[0..<2]), withheldRoles: []) == [])
+        #expect(
+            Disclosure.recordRoles(ofWorkspace: Array(groups[0..<2]), withheldRoles: [], threshold: threshold) == [])
     }
 
     /// A random campaign whose total is published, with what the tests read of it.
@@ -126,10 +114,18 @@ struct RoleRemainderProofTests {
         var threshold: PrivacyThreshold
         var groups: [VoterGroup]
         var disclosure: Disclosure
-        var counted: [VoterGroup]
         var byWorkspace: [String: [VoterGroup]]
         var byRuleFour: Set<String>
+        var inPool: [String: Int]
         var proof: RoleRemainderProof
+
+        /// Rule 5 for one published workspace from its own groups, less the withheld roles: what
+        /// its records carry when rule 6 takes nothing off it.
+        func shownByRuleFive(_ workspace: String) -> Set<String> {
+            Disclosure.recordRoles(
+                ofWorkspace: byWorkspace[workspace, default: []], withheldRoles: byRuleFour, threshold: threshold
+            ).subtracting(disclosure.withheldRoles)
+        }
 
         static func random(using random: inout SplitMix64) -> Campaign? {
             let threshold = PrivacyThreshold(k: Int.random(in: 2...8, using: &random))
@@ -144,8 +140,8 @@ struct RoleRemainderProofTests {
                 for role in group.roles { inPool[role, default: 0] += group.votes }
             }
             return Campaign(
-                threshold: threshold, groups: groups, disclosure: disclosure, counted: counted,
-                byWorkspace: Dictionary(grouping: counted, by: \.workspaceID), byRuleFour: byRuleFour,
+                threshold: threshold, groups: groups, disclosure: disclosure,
+                byWorkspace: Dictionary(grouping: counted, by: \.workspaceID), byRuleFour: byRuleFour, inPool: inPool,
                 proof: RoleRemainderProof(
                     threshold: threshold, roleVotes: disclosure.roleVotes, withheldRoles: disclosure.withheldRoles,
                     byRuleFour: byRuleFour, inPool: inPool, pool: disclosure.workspaces.pool))

@@ -103,9 +103,7 @@ public struct Disclosure: Sendable, Equatable {
         var shown = [[Int]](repeating: [], count: campaign.workspaceNames.count)
         for workspace in published {
             shown[workspace] = Self.kAnonymousRoles(
-                of: workspace, in: campaign,
-                candidates: campaign.cells[workspace].map(\.role).filter { !isRoleWithheld[$0] }.sorted(),
-                threshold: threshold)
+                of: workspace, in: campaign, withheld: { isRoleWithheld[$0] }, threshold: threshold)
         }
         // Each role's votes in the withheld pool: the pool does not change from here on.
         var rolesInPool = [Int](repeating: 0, count: campaign.roleNames.count)
@@ -200,10 +198,7 @@ public struct Disclosure: Sendable, Equatable {
         let workspace = IndexedGroups(groups)
         guard workspace.workspaceNames.count == 1 else { return [] }
         let shown = kAnonymousRoles(
-            of: 0, in: workspace,
-            candidates: workspace.cells[0].map(\.role).filter { !withheldRoles.contains(workspace.roleNames[$0]) }
-                .sorted(),
-            threshold: threshold)
+            of: 0, in: workspace, withheld: { withheldRoles.contains(workspace.roleNames[$0]) }, threshold: threshold)
         return Set(shown.map { workspace.roleNames[$0] })
     }
 
@@ -221,9 +216,7 @@ public struct Disclosure: Sendable, Equatable {
         let published = Array(holders.workspaces)
         var shown = published.map { workspace in
             kAnonymousRoles(
-                of: workspace, in: holders,
-                candidates: holders.cells[workspace].map(\.role).filter { !byRuleFour.contains(holders.roleNames[$0]) }
-                    .sorted(),
+                of: workspace, in: holders, withheld: { byRuleFour.contains(holders.roleNames[$0]) },
                 threshold: threshold
             ).filter { !withheldRoles.contains(holders.roleNames[$0]) }
         }
@@ -236,14 +229,16 @@ public struct Disclosure: Sendable, Equatable {
     }
 
     /// The roles (indices, ascending) a published workspace's records may
-    /// carry: starting from `candidates`, the role with the fewest votes in
+    /// carry: starting from the roles it holds that are not `withheld`
+    /// (rule 4's, as every caller passes), the role with the fewest votes in
     /// the workspace (ties: the smallest name) is dropped until every class
     /// of records with the same shown roles holds zero or at least k votes.
     /// With no role shown there is one class, the workspace, which holds at
     /// least k since it is published.
     static func kAnonymousRoles(
-        of workspace: Int, in campaign: IndexedGroups, candidates: [Int], threshold: PrivacyThreshold
+        of workspace: Int, in campaign: IndexedGroups, withheld: (Int) -> Bool, threshold: PrivacyThreshold
     ) -> [Int] {
+        let candidates = campaign.cells[workspace].map(\.role).filter { !withheld($0) }.sorted()
         let roleSets = campaign.roleSets[workspace]
         // One role set, or nothing to show: one class, the whole workspace.
         if roleSets.count == 1 || candidates.isEmpty { return candidates }

@@ -1,8 +1,9 @@
 /// Proves, without every voter group of a campaign, that rule 6 of
-/// `Disclosure` takes no role off any record. Then the roles a published
-/// workspace's records carry are rule 5's for that workspace alone
-/// (`Disclosure.recordRoles(ofWorkspace:)`) less the withheld roles, and a
-/// page of the vote list needs its own workspaces' groups and nothing else.
+/// `Disclosure` takes no role off any record, or names the roles it cannot
+/// prove safe. For a role proven safe, the records of a published workspace
+/// carry it as rule 5 decides for that workspace alone
+/// (`Disclosure.recordRoles(ofWorkspace:)`), so a page of the vote list
+/// needs its own workspaces' groups for it and nothing else.
 ///
 /// Rule 6 takes a role off records when the role's remainder, its votes that
 /// no record shows, is unsafe (`Disclosure.isRoleRemainderSafe`). Those votes
@@ -15,7 +16,7 @@
 /// votes can hide a role: when every group holds k or more, so does every
 /// class of its records, and rule 5 shows every role it may. Once all such
 /// workspaces are taken in, the remainders are exact, and the verdict is
-/// `Disclosure`'s own test (`isExactlyProven`).
+/// `Disclosure`'s own test (`rolesTakenOffRecords`).
 ///
 /// A role with k votes or more in the pool, whose pool minus it is none or
 /// k or more, is safe whatever the published workspaces hide: with no
@@ -107,15 +108,5 @@ public struct RoleRemainderProof: Sendable {
                         votesOfOnlyHidden: remainder.hidingWorkspaces == 1 ? remainder.firstHidingWorkspaceVotes : 0,
                         pool: pool, threshold: threshold)
             }.keys)
-    }
-
-    /// Once every such workspace has been taken in: whether rule 6 takes no role off any record.
-    public var isExactlyProven: Bool { rolesTakenOffRecords.isEmpty }
-
-    /// The roles the records of a published workspace carry, from its own
-    /// groups, once rule 6 is proven to take none off.
-    public func recordRoles(ofWorkspace groups: [VoterGroup], withheldRoles: Set<String>) -> Set<String> {
-        Disclosure.recordRoles(ofWorkspace: groups, withheldRoles: byRuleFour, threshold: threshold)
-            .subtracting(withheldRoles)
     }
 }

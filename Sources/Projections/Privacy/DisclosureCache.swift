@@ -26,9 +26,9 @@ public final class DisclosureCache: Sendable {
         var k: Int
     }
 
-    private let kept = Mutex<[(key: Key, disclosure: Disclosure)]>([])
+    private let kept = Mutex<[(key: Key, decided: Disclosure)]>([])
     /// A vote page's rules (`PrivacyLayer.pageRules`), nil where they send a page to the whole decision.
-    private let keptPages = Mutex<[(key: Key, disclosure: PrivacyLayer.PageRules?)]>([])
+    private let keptPages = Mutex<[(key: Key, decided: PrivacyLayer.PageRules?)]>([])
 
     public init() {}
 
@@ -43,9 +43,9 @@ public final class DisclosureCache: Sendable {
     }
 
     private static func keep<Decided: Sendable>(
-        in kept: borrowing Mutex<[(key: Key, disclosure: Decided)]>, _ key: Key, _ decide: () async throws -> Decided
+        in kept: borrowing Mutex<[(key: Key, decided: Decided)]>, _ key: Key, _ decide: () async throws -> Decided
     ) async throws -> Decided {
-        if let found = kept.withLock({ $0.first { $0.key == key } }) { return found.disclosure }
+        if let found = kept.withLock({ $0.first { $0.key == key } }) { return found.decided }
         let decided = try await decide()
         kept.withLock { kept in
             kept.removeAll { $0.key == key }

@@ -84,18 +84,18 @@ extension PrivacyLayer {
     /// What a page needs of rules 5 and 6 beyond its own workspaces' groups.
     struct PageRules: Sendable {
         var scope: VoteListScope
-        var proof: RoleRemainderProof
+        var threshold: PrivacyThreshold
+        /// Rule 5 chooses among the roles rule 4 leaves, as in `Disclosure`.
+        var byRuleFour: Set<String>
         var withheldRoles: Set<String>
         /// For each role rule 6 takes off some records: the workspaces whose records give it up.
         var givingUp: [String: Set<String>]
 
         /// The roles the records of a listed published workspace carry, from its own groups.
         func recordRoles(ofWorkspace groups: [VoterGroup]) -> Set<String> {
-            var roles = proof.recordRoles(ofWorkspace: groups, withheldRoles: withheldRoles)
-            if let workspaceID = groups.first?.workspaceID {
-                roles = roles.filter { givingUp[$0]?.contains(workspaceID) != true }
-            }
-            return roles
+            guard let workspaceID = groups.first?.workspaceID else { return [] }
+            return Disclosure.recordRoles(ofWorkspace: groups, withheldRoles: byRuleFour, threshold: threshold)
+                .filter { !withheldRoles.contains($0) && givingUp[$0]?.contains(workspaceID) != true }
         }
     }
 
@@ -146,8 +146,8 @@ extension PrivacyLayer {
             }
         }
         return PageRules(
-            scope: try await pageScope(of: campaign, workspaces: decided.workspaces), proof: proof,
-            withheldRoles: decided.roles.withheldRoles, givingUp: givingUp)
+            scope: try await pageScope(of: campaign, workspaces: decided.workspaces), threshold: threshold,
+            byRuleFour: decided.byRuleFour, withheldRoles: decided.roles.withheldRoles, givingUp: givingUp)
     }
 
     /// Which votes a page lists: rules 1 to 3 alone, from counts.
@@ -159,7 +159,7 @@ extension PrivacyLayer {
         let withheld = try await WorkspaceTallyQuery(client: source, logger: logger).withheldWorkspaces(
             of: campaign.campaign.id, disclosure: workspaces)
         return VoteListScope(
-            listsRecords: campaign.isPublished, workspaces: workspaces, withheldWorkspaces: withheld.sorted(),
+            listsRecords: campaign.isPublished, workspaces: workspaces, withheldWorkspaces: withheld,
             publishedWorkspaces: nil, carryingRole: nil)
     }
 

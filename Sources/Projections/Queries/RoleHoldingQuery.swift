@@ -102,15 +102,11 @@ public struct RoleHoldingQuery: Sendable {
             logger: logger
         )
         var found: [(workspaceID: String, groups: [VoterGroup])] = []
-        var roleSets: [String: Set<String>] = [:]
-        for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
-            let roles = try roleSets[rolesText] ?? VoterGroupQuery.roleSet(rolesText)
-            roleSets[rolesText] = roles
-            let group = VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes))
-            if found.last?.workspaceID == workspaceID {
+        try await VoterGroupQuery.decode(rows) { group in
+            if found.last?.workspaceID == group.workspaceID {
                 found[found.count - 1].groups.append(group)
             } else {
-                found.append((workspaceID, [group]))
+                found.append((group.workspaceID, [group]))
             }
         }
         return found
@@ -120,8 +116,9 @@ public struct RoleHoldingQuery: Sendable {
     /// for that role is decided from (`Disclosure.workspacesGivingUp`); nil
     /// when more than `limit` published workspaces hold it. Every group of a
     /// holder is read, so whether it is published follows from its votes:
-    /// one hash join over the campaign's groups, where a lookup per holder
-    /// cost twice as much at 10,000 holders.
+    /// one hash join over the campaign's groups (42–49 ms in `psql` for
+    /// 10,000 holders of 100,000 workspaces, where a lookup per holder took
+    /// 116–149 ms).
     public func groupsOfPublishedHolders(
         of campaignID: String, role: String, workspaces: WorkspaceDisclosure, limit: Int
     ) async throws -> [VoterGroup]? {
@@ -136,15 +133,11 @@ public struct RoleHoldingQuery: Sendable {
             logger: logger
         )
         var byWorkspace: [String: [VoterGroup]] = [:]
-        var roleSets: [String: Set<String>] = [:]
         var isOverLimit = false
-        for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
-            // Read to the end (the snapshot's connection stays in step), kept only up to the limit.
-            if isOverLimit { continue }
-            let roles = try roleSets[rolesText] ?? VoterGroupQuery.roleSet(rolesText)
-            roleSets[rolesText] = roles
-            byWorkspace[workspaceID, default: []].append(
-                VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes)))
+        // Read to the end (the snapshot's connection stays in step), kept only up to the limit.
+        try await VoterGroupQuery.decode(rows) { group in
+            if isOverLimit { return }
+            byWorkspace[group.workspaceID, default: []].append(group)
             isOverLimit = byWorkspace.count > limit
         }
         if isOverLimit { return nil }

@@ -27,13 +27,19 @@ public struct VoterGroupQuery: Sendable {
             logger: logger
         )
         var groups: [VoterGroup] = []
+        try await Self.decode(rows) { groups.append($0) }
+        return groups
+    }
+
+    /// Decodes rows of `workspace_id, roles::text, votes`, as every statement
+    /// that reads voter groups selects them, in the rows' order.
+    static func decode(_ rows: PostgresRowSequence, _ body: (VoterGroup) throws -> Void) async throws {
         var roleSets: [String: Set<String>] = [:]
         for try await (workspaceID, rolesText, votes) in rows.decode((String, String, Int64).self) {
             let roles = try roleSets[rolesText] ?? Self.roleSet(rolesText)
             roleSets[rolesText] = roles
-            groups.append(VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes)))
+            try body(VoterGroup(workspaceID: workspaceID, roles: roles, votes: Int(votes)))
         }
-        return groups
     }
 
     /// Names the state of a campaign's voter groups: the same tag, the same

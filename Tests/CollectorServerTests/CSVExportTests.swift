@@ -184,9 +184,9 @@ struct CSVExportTests {
             logger: database.logger)
         try await database.owner.query(
             """
-            INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
+            INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors, has_siblings)
             SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
-                   count(*) FILTER (WHERE score <= 6)
+                   count(*) FILTER (WHERE score <= 6), count(*) OVER (PARTITION BY campaign_id, workspace_id) > 1
               FROM current_votes WHERE campaign_id = \(campaign) GROUP BY 1, 2, 3
             """,
             logger: database.logger)

@@ -21,6 +21,8 @@ struct VotePageTests {
         var votes: [String: [[String]]]
         /// The workspaces whose records give a role up (rule 6), by role.
         var givingUp: [String: Set<String>]
+        /// Decided from counts alone: no workspace that can hide a role read, no holder's groups.
+        var fromCounts = false
     }
 
     static func repeated(_ roles: [String], _ count: Int) -> [[String]] { Array(repeating: roles, count: count) }
@@ -59,7 +61,17 @@ struct VotePageTests {
                 "a": repeated(["user"], 8) + repeated(["user", "admin"], 1),
                 "b": repeated(["user"], 8) + repeated(["user", "admin"], 5),
             ],
-            givingUp: [:]),
+            givingUp: [:], fromCounts: true),
+        // Admins vote only in workspaces where every vote is an admin and a user: no record can
+        // hide an admin, so the admins' remainder is the pool's share (none), known without reading
+        // the groups of admin's holders (the pool settles user).
+        Fleet(
+            name: "admin only in workspaces of one role set",
+            votes: [
+                "p": repeated(["user"], 3), "q": repeated(["user"], 3), "a": repeated(["user"], 10),
+                "c": repeated(["user", "admin"], 6), "d": repeated(["user", "admin"], 6),
+            ],
+            givingUp: [:], fromCounts: true),
     ]
 
     @Test("each shape through the router: the records show what Disclosure decides", arguments: fleets.indices)
@@ -92,6 +104,8 @@ struct VotePageTests {
             #expect(page?.givingUp == fleet.givingUp, "\(fleet.name)")
             // With fewer holders allowed than a role left open has, the whole campaign decides.
             if !fleet.givingUp.isEmpty { #expect(try await layer.pageRules(of: campaign, holdersRead: 1) == nil) }
+            let fromCounts = try await layer.pageRules(of: campaign, holdersRead: 0, hidingWorkspacesRead: 0)
+            #expect((fromCounts != nil) == fleet.fromCounts, "\(fleet.name)")
 
             let answer = try await collector.request(.get, "/api/v1/campaigns/c1/votes?limit=100", token: analyst)
             #expect(answer.status == .ok)

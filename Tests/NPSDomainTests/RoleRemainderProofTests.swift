@@ -51,6 +51,41 @@ struct RoleRemainderProofTests {
             "early \(provenEarly), at the end \(provenAtTheEnd), refuted \(refuted)")
     }
 
+    /// A page first settles the roles no workspace of two role sets or more
+    /// holds (`takeIn(rolesThatCanBeHidden:)`, from the fold's `has_siblings`),
+    /// then scans. Such a role is never one `Disclosure` takes off a record,
+    /// and the verdict after the scan is unchanged.
+    @Test("4,000 random campaigns: a role no workspace of several role sets holds is settled from counts alone")
+    func rolesThatCannotBeHidden() {
+        var random = SplitMix64(seed: 29)
+        var settled = 0
+        for _ in 0..<4_000 {
+            guard let campaign = Campaign.random(using: &random) else { continue }
+            let (threshold, disclosure, byWorkspace) = (campaign.threshold, campaign.disclosure, campaign.byWorkspace)
+            // As the fold keeps it: every group row counts, a group at zero votes too.
+            var canBeHidden: Set<String> = []
+            for (_, rows) in Dictionary(grouping: campaign.groups, by: \.workspaceID) where rows.count > 1 {
+                for row in rows { canBeHidden.formUnion(row.roles) }
+            }
+            var proof = campaign.proof
+            let openBefore = Set(proof.openRoles)
+            proof.takeIn(rolesThatCanBeHidden: canBeHidden)
+            let settledHere = openBefore.subtracting(proof.openRoles)
+            settled += settledHere.count
+            let takenOff = Set(
+                disclosure.publishedWorkspaces.flatMap { workspace in
+                    campaign.shownByRuleFive(workspace).subtracting(disclosure.recordRoles[workspace] ?? [])
+                })
+            #expect(settledHere.isDisjoint(with: takenOff), "k \(threshold.k): \(campaign.groups)")
+            for workspace in disclosure.publishedWorkspaces
+            where byWorkspace[workspace, default: []].contains(where: { threshold.isBelow(count: $0.votes) }) {
+                proof.takeIn(workspace: byWorkspace[workspace, default: []])
+            }
+            #expect(proof.rolesTakenOffRecords == takenOff, "k \(threshold.k): \(campaign.groups)")
+        }
+        #expect(settled > 50, "settled \(settled)")
+    }
+
     /// What a page does with the roles the proof leaves open: rule 6 for each
     /// of them from the groups of its published holders alone.
     @Test("4,000 random campaigns: rule 6 for one role from its holders' groups, as Disclosure decides it")

@@ -13,9 +13,9 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 7,
+            "votes", 8,
             [
-                "functions/project_votes.sql": "60be6f8e0345edf7218d3b85eabb07e8b5144169bf7d920dc122729931b4f862",
+                "functions/project_votes.sql": "f5221298b6dee71a08a779606e4d9967cd050eea598614e399297f00cce54141",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
             ]

@@ -11,7 +11,10 @@
 -- order; and the funnel's vote side: per campaign the workspaces holding a
 -- vote, and the voters and totals of those that reported one
 -- (campaign_voting), which move by each touched workspace's before and
--- after, so that nothing is counted when a summary is read.
+-- after, so that nothing is counted when a summary is read. Each voter group
+-- also says whether its workspace holds another (has_siblings, 0101): the
+-- roles of such groups are the only ones a published record can hide, which
+-- a page of the vote list reads instead of every workspace holding a role.
 --
 -- The ingest appends a VoteCast only for a new key or a changed content, so
 -- every event replaces what its key held before, if anything. Each event
@@ -57,7 +60,8 @@
 -- workspace_tallies, with each workspace's voters, in place of workspace_reports, 0097;
 -- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only; the funnel's
 -- before from the tallies' upsert, 0100, which computes the same tables and so kept the
--- read model's version; the moves summed once before the counts, the same tables too).
+-- read model's version; the moves summed once before the counts, the same tables too; each
+-- group's has_siblings, 0101).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -161,14 +165,50 @@ AS $$
         SELECT campaign_id, workspace_id, roles, day, score, sum(change)::integer AS change
           FROM moves GROUP BY campaign_id, workspace_id, roles, day, score
     ),
-    group_counts AS (
-        INSERT INTO voter_groups AS counted (campaign_id, workspace_id, roles, votes, promoters, detractors)
-        SELECT campaign_id, workspace_id, roles, sum(change), coalesce(sum(change) FILTER (WHERE score >= 9), 0),
-               coalesce(sum(change) FILTER (WHERE score <= 6), 0)
+    batch_groups AS (
+        SELECT campaign_id, workspace_id, roles, sum(change) AS votes,
+               coalesce(sum(change) FILTER (WHERE score >= 9), 0) AS promoters,
+               coalesce(sum(change) FILTER (WHERE score <= 6), 0) AS detractors
           FROM sums GROUP BY campaign_id, workspace_id, roles
+    ),
+    -- Each touched workspace's role sets in this batch, and the group rows it held before (none,
+    -- one and its roles, or more): a look-up per workspace, not per group.
+    batch_workspaces AS (
+        SELECT touched.campaign_id, touched.workspace_id, touched.sets, held.row_count, held.only_roles
+          FROM (SELECT campaign_id, workspace_id, count(*) AS sets FROM batch_groups GROUP BY 1, 2) AS touched
+         CROSS JOIN LATERAL (
+               SELECT count(*) AS row_count, (array_agg(g.roles))[1] AS only_roles
+                 FROM (SELECT roles FROM voter_groups
+                        WHERE campaign_id = touched.campaign_id AND workspace_id = touched.workspace_id
+                        LIMIT 2) AS g) AS held
+    ),
+    -- A group has siblings once its workspace holds another group row (0101): another group in
+    -- this batch, or one folded before. A row is never deleted but by a purge, so the flag only
+    -- turns on, whatever the batches.
+    group_counts AS (
+        INSERT INTO voter_groups AS counted
+               (campaign_id, workspace_id, roles, votes, promoters, detractors, has_siblings)
+        SELECT b.campaign_id, b.workspace_id, b.roles, b.votes, b.promoters, b.detractors,
+               w.sets > 1 OR w.row_count > 1 OR (w.row_count = 1 AND w.only_roles <> b.roles)
+          FROM batch_groups b
+          JOIN batch_workspaces w ON w.campaign_id = b.campaign_id AND w.workspace_id = b.workspace_id
             ON CONFLICT (campaign_id, workspace_id, roles) DO UPDATE
            SET votes = counted.votes + excluded.votes, promoters = counted.promoters + excluded.promoters,
-               detractors = counted.detractors + excluded.detractors
+               detractors = counted.detractors + excluded.detractors,
+               has_siblings = counted.has_siblings OR excluded.has_siblings
+    ),
+    -- A workspace's one group folded before gains a sibling when this batch brings others and
+    -- leaves that one alone (a group this batch touched was set by the upsert above; a statement
+    -- cannot change a row twice).
+    lone_groups_joined AS (
+        UPDATE voter_groups g
+           SET has_siblings = true
+          FROM batch_workspaces w
+         WHERE w.row_count = 1 AND g.campaign_id = w.campaign_id AND g.workspace_id = w.workspace_id
+           AND g.roles = w.only_roles AND NOT g.has_siblings
+           AND NOT EXISTS (SELECT FROM batch_groups b
+                            WHERE b.campaign_id = w.campaign_id AND b.workspace_id = w.workspace_id
+                              AND b.roles = w.only_roles)
     ),
     campaign_counts AS (
         INSERT INTO campaign_scores AS counted (campaign_id, shard, score, votes)

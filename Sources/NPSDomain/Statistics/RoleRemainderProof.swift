@@ -91,6 +91,17 @@ public struct RoleRemainderProof: Sendable {
         }
     }
 
+    /// Takes in which roles any published workspace could hide: those of
+    /// the groups whose workspace holds another role set. A workspace of one
+    /// role set shows every role it may (rule 5 drops none), so a role
+    /// outside `roles` is hidden nowhere but in the pool, its remainder is
+    /// exact already, and `Disclosure`'s own test settles it.
+    public mutating func takeIn(rolesThatCanBeHidden roles: Set<String>) {
+        for (role, remainder) in open where !roles.contains(role) && !isTakenOffRecords(remainder) {
+            open[role] = nil
+        }
+    }
+
     /// The roles not yet proven safe.
     public var openRoles: [String] { open.keys.sorted() }
 
@@ -99,14 +110,17 @@ public struct RoleRemainderProof: Sendable {
     /// remainder is unsafe while some record carries them
     /// (`Disclosure.workspacesGivingUp` says whose).
     public var rolesTakenOffRecords: Set<String> {
-        Set(
-            open.filter { _, remainder in
-                let unshown = remainder.inPool + remainder.hidden
-                return unshown != remainder.votes
-                    && !Disclosure.isRoleRemainderSafe(
-                        unshown, inPool: remainder.inPool, hiddenIn: remainder.hidingWorkspaces,
-                        votesOfOnlyHidden: remainder.hidingWorkspaces == 1 ? remainder.firstHidingWorkspaceVotes : 0,
-                        pool: pool, threshold: threshold)
-            }.keys)
+        Set(open.filter { isTakenOffRecords($0.value) }.keys)
+    }
+
+    /// `Disclosure`'s test on a remainder known to be exact: some record
+    /// carries the role and what none shows is unsafe.
+    private func isTakenOffRecords(_ remainder: Remainder) -> Bool {
+        let unshown = remainder.inPool + remainder.hidden
+        return unshown != remainder.votes
+            && !Disclosure.isRoleRemainderSafe(
+                unshown, inPool: remainder.inPool, hiddenIn: remainder.hidingWorkspaces,
+                votesOfOnlyHidden: remainder.hidingWorkspaces == 1 ? remainder.firstHidingWorkspaceVotes : 0,
+                pool: pool, threshold: threshold)
     }
 }

@@ -100,14 +100,19 @@ extension PrivacyLayer {
     }
 
     /// Rules 1 to 4 from counts, and rule 6 without the whole campaign: first
-    /// the proof from the pool's counts and the workspaces that can hide a
-    /// role (`RoleRemainderProof`, at most `hidingWorkspacesRead` of them),
+    /// the proof from the pool's counts, from which roles any workspace of
+    /// several role sets holds (the others are hidden nowhere but in the
+    /// pool), and from the workspaces that can hide a role
+    /// (`RoleRemainderProof`, at most `hidingWorkspacesRead` of them),
     /// then, for each role it leaves open, rule 6 decided from the groups of
     /// that role's published holders (`Disclosure.workspacesGivingUp`). Nil
     /// when a role left open has more than `holdersRead` published holders:
     /// the whole campaign's groups are then read once rather than most of
     /// them role by role.
-    func pageRules(of campaign: PublishedCampaign, holdersRead: Int = holdersRead) async throws -> PageRules? {
+    func pageRules(
+        of campaign: PublishedCampaign, holdersRead: Int = holdersRead,
+        hidingWorkspacesRead: Int = hidingWorkspacesRead
+    ) async throws -> PageRules? {
         let decided = try await roleDecision(of: campaign)
         var proof = RoleRemainderProof(
             threshold: threshold, roleVotes: decided.roleVotes, withheldRoles: decided.roles.withheldRoles,
@@ -115,10 +120,13 @@ extension PrivacyLayer {
         var givingUp: [String: Set<String>] = [:]
         if campaign.isPublished {
             let holdings = RoleHoldingQuery(client: source, logger: logger)
+            if !proof.isProven {
+                proof.takeIn(rolesThatCanBeHidden: try await holdings.rolesThatCanBeHidden(of: campaign.campaign.id))
+            }
             var after: String?
             var read = 0
             var isExhausted = false
-            while !proof.isProven && read < Self.hidingWorkspacesRead {
+            while !proof.isProven && read < hidingWorkspacesRead {
                 let found = try await holdings.workspacesThatCanHideRoles(
                     of: campaign.campaign.id, workspaces: decided.workspaces, after: after,
                     limit: Self.hidingWorkspacesPerRead)

@@ -73,6 +73,32 @@ public struct RoleHoldingQuery: Sendable {
         return holdings
     }
 
+    /// The roles of the groups whose workspace holds another group row
+    /// (`has_siblings`, kept by the votes fold): the only roles rule 5 can
+    /// hide (`RoleRemainderProof.takeIn(rolesThatCanBeHidden:)`). Read as the
+    /// distinct role sets of the partial index, one probe each, not a row a
+    /// workspace.
+    public func rolesThatCanBeHidden(of campaignID: String) async throws -> Set<String> {
+        let rows = try await client.rows(
+            """
+            WITH RECURSIVE role_sets(roles) AS (
+                (SELECT roles FROM voter_groups
+                  WHERE campaign_id = \(campaignID) AND has_siblings ORDER BY roles LIMIT 1)
+                UNION ALL
+                SELECT (SELECT g.roles FROM voter_groups g
+                         WHERE g.campaign_id = \(campaignID) AND g.has_siblings AND g.roles > role_sets.roles
+                         ORDER BY g.roles LIMIT 1)
+                  FROM role_sets WHERE role_sets.roles IS NOT NULL
+            )
+            SELECT DISTINCT role FROM role_sets CROSS JOIN LATERAL jsonb_array_elements_text(role_sets.roles) AS role
+            """,
+            logger: logger
+        )
+        var roles: Set<String> = []
+        for try await role in rows.decode(String.self) { roles.insert(role) }
+        return roles
+    }
+
     /// Published workspaces with a voter group of 1 to k − 1 votes, the only
     /// ones whose records can hide a role (`RoleRemainderProof`), in id order
     /// after `after`, at most `limit` of them, each with its groups. Found in

@@ -24,7 +24,9 @@ extension SQLProjection {
         //    event); current_votes keeps the keys of versions 1 to 3 only, and the vote list reads
         //    listed_votes. (The funnel's before read from the tallies' upsert, 0100, computes the
         //    same tables and kept version 7.)
-        version: 7,
+        // 8: each voter group says whether its workspace holds another (has_siblings, 0101), which
+        //    a vote page reads to settle the roles no published record can hide.
+        version: 8,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",

@@ -52,9 +52,9 @@ struct QueryBenchFixture {
               FROM generate_series(0, \(votes - 1)) AS i
             """,
             """
-            INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors)
+            INSERT INTO voter_groups (campaign_id, workspace_id, roles, votes, promoters, detractors, has_siblings)
             SELECT campaign_id, workspace_id, roles, count(*), count(*) FILTER (WHERE score >= 9),
-                   count(*) FILTER (WHERE score <= 6)
+                   count(*) FILTER (WHERE score <= 6), count(*) OVER (PARTITION BY campaign_id, workspace_id) > 1
               FROM bench_votes GROUP BY 1, 2, 3
             """,
             """

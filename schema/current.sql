@@ -1306,21 +1306,26 @@ CREATE VIEW public.listed_votes AS
  SELECT k.campaign_id,
     k.workspace_id,
     k.identifier,
-    ((e.payload ->> 'score'::text))::smallint AS score,
-        CASE
-            WHEN (e.schema_version = 1) THEN public.vote_cast_roles_v2((e.payload -> 'roles'::text))
-            ELSE (e.payload -> 'roles'::text)
-        END AS roles,
-    (e.payload ->> 'comment'::text) AS comment,
-    e.recorded_at AS changed_at
+    e.score,
+    e.roles,
+    e.comment,
+    e.changed_at
    FROM (public.vote_keys k
-     JOIN public.event_log e ON ((e.event_id = k.event_id)))
-  WHERE ((e.transaction_id, e."position") <= ( SELECT p.transaction_id,
-            p."position"
-           FROM public.projections p
-          WHERE (p.name ~~ 'votes/%'::text)
-          ORDER BY p.transaction_id, p."position"
-         LIMIT 1));
+     CROSS JOIN LATERAL ( SELECT ((e_1.payload ->> 'score'::text))::smallint AS score,
+                CASE
+                    WHEN (e_1.schema_version = 1) THEN public.vote_cast_roles_v2((e_1.payload -> 'roles'::text))
+                    ELSE (e_1.payload -> 'roles'::text)
+                END AS roles,
+            (e_1.payload ->> 'comment'::text) AS comment,
+            e_1.recorded_at AS changed_at
+           FROM public.event_log e_1
+          WHERE ((e_1.event_id = k.event_id) AND ((e_1.transaction_id, e_1."position") <= ( SELECT p.transaction_id,
+                    p."position"
+                   FROM public.projections p
+                  WHERE (p.name ~~ 'votes/%'::text)
+                  ORDER BY p.transaction_id, p."position"
+                 LIMIT 1)))
+         OFFSET 0) e);
 
 --
 -- Name: quarantine; Type: TABLE; Schema: public; Owner: -

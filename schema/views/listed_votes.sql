@@ -20,19 +20,27 @@
 -- Columns may only be added at the end (CREATE OR REPLACE VIEW); anything
 -- else needs a numbered migration that drops the view first.
 --
--- History: this file (in place of reading current_votes).
+-- History: this file (in place of reading current_votes); the log probed through a fenced
+-- LATERAL subquery, so that no estimate turns a page into a hash of the log.
 CREATE OR REPLACE VIEW listed_votes AS
-SELECT k.campaign_id, k.workspace_id, k.identifier,
-       (e.payload->>'score')::smallint AS score,
-       CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
-            ELSE e.payload->'roles' END AS roles,
-       e.payload->>'comment' AS comment,
-       e.recorded_at AS changed_at
+SELECT k.campaign_id, k.workspace_id, k.identifier, e.score, e.roles, e.comment, e.changed_at
   FROM vote_keys k
-  JOIN event_log e ON e.event_id = k.event_id
- WHERE (e.transaction_id, e.position) <= (SELECT p.transaction_id, p.position FROM projections p
-                                            WHERE p.name LIKE 'votes/%'
-                                            ORDER BY p.transaction_id, p.position LIMIT 1);
+ CROSS JOIN LATERAL (
+       SELECT (e.payload->>'score')::smallint AS score,
+              CASE WHEN e.schema_version = 1 THEN vote_cast_roles_v2(e.payload->'roles')
+                   ELSE e.payload->'roles' END AS roles,
+              e.payload->>'comment' AS comment,
+              e.recorded_at AS changed_at
+         FROM event_log e
+        WHERE e.event_id = k.event_id
+          AND (e.transaction_id, e.position) <= (SELECT p.transaction_id, p.position FROM projections p
+                                                  WHERE p.name LIKE 'votes/%'
+                                                  ORDER BY p.transaction_id, p.position LIMIT 1)
+       -- A fence: the log is probed once per key read, in vote_keys' order. As a join, PostgreSQL
+       -- pushed a page's score range into the log's scan, estimated it with the checkpoint's row
+       -- comparison at 83 of 50,000 events, hashed the log and sorted every vote of the campaign
+       -- for a page of 50 (139-490 ms, JIT-compiled, at 1,000 workspaces; 0.7 ms with the fence).
+       OFFSET 0) AS e;
 
 -- Privileges: the application role reads it (the query API).
 REVOKE ALL ON TABLE listed_votes FROM PUBLIC, nps_app;

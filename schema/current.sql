@@ -1007,6 +1007,19 @@ CREATE FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id te
 $$;
 
 --
+-- Name: workspace_pool(text, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.workspace_pool(p_campaign_id text, p_published_from bigint, p_complement text) RETURNS SETOF text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT workspace_id FROM workspace_tallies
+     WHERE campaign_id = p_campaign_id AND voters BETWEEN 1 AND p_published_from - 1
+    UNION ALL
+    SELECT p_complement WHERE p_complement IS NOT NULL
+$$;
+
+--
 -- Name: api_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1946,6 +1959,13 @@ GRANT ALL ON FUNCTION public.vote_cast_roles_v2(p_roles jsonb) TO nps_app;
 
 REVOKE ALL ON FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.workspace_is_published(p_voters bigint, p_workspace_id text, p_published_from bigint, p_complement text) TO nps_app;
+
+--
+-- Name: FUNCTION workspace_pool(p_campaign_id text, p_published_from bigint, p_complement text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.workspace_pool(p_campaign_id text, p_published_from bigint, p_complement text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.workspace_pool(p_campaign_id text, p_published_from bigint, p_complement text) TO nps_app;
 
 --
 -- Name: TABLE api_tokens; Type: ACL; Schema: public; Owner: -

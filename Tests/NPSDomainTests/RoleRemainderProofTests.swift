@@ -10,33 +10,21 @@ import Testing
 struct RoleRemainderProofTests {
     @Test("4,000 random campaigns: the proof holds exactly when rule 6 takes nothing off")
     func randomCampaigns() {
-        var random = SplitMix64(seed: 23)
         var provenEarly = 0
         var provenAtTheEnd = 0
         var refuted = 0
-        for _ in 0..<4_000 {
-            guard let campaign = Campaign.random(using: &random) else { continue }
-            let (threshold, groups, disclosure, byWorkspace) = (
-                campaign.threshold, campaign.groups, campaign.disclosure, campaign.byWorkspace
-            )
+        for campaign in Campaign.samples(seed: 23) {
             var proof = campaign.proof
-            // The workspaces that can hide a role, in the order the database hands them over.
-            let canHide = disclosure.publishedWorkspaces
-                .filter { byWorkspace[$0, default: []].contains { threshold.isBelow(count: $0.votes) } }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             var wasProvenEarly = false
-            for workspace in canHide {
+            for workspace in campaign.canHide {
                 if proof.isProven {
                     wasProvenEarly = true
                     break
                 }
-                proof.takeIn(workspace: byWorkspace[workspace, default: []])
+                proof.takeIn(workspace: campaign.byWorkspace[workspace, default: []])
             }
             let isProven = proof.isProven || proof.rolesTakenOffRecords.isEmpty
-            let fromOwnGroups = Dictionary(
-                uniqueKeysWithValues: disclosure.publishedWorkspaces.map { ($0, campaign.shownByRuleFive($0)) })
-            let ruleSixTookNothing = fromOwnGroups == disclosure.recordRoles
-            #expect(isProven == ruleSixTookNothing, "k \(threshold.k): \(groups)")
+            #expect(isProven == campaign.rolesTakenOff.isEmpty, "k \(campaign.threshold.k): \(campaign.groups)")
             if !isProven {
                 refuted += 1
             } else if wasProvenEarly {
@@ -57,11 +45,8 @@ struct RoleRemainderProofTests {
     /// and the verdict after the scan is unchanged.
     @Test("4,000 random campaigns: a role no workspace of several role sets holds is settled from counts alone")
     func rolesThatCannotBeHidden() {
-        var random = SplitMix64(seed: 29)
         var settled = 0
-        for _ in 0..<4_000 {
-            guard let campaign = Campaign.random(using: &random) else { continue }
-            let (threshold, disclosure, byWorkspace) = (campaign.threshold, campaign.disclosure, campaign.byWorkspace)
+        for campaign in Campaign.samples(seed: 29) {
             // As the fold keeps it: every group row counts, a group at zero votes too.
             var canBeHidden: Set<String> = []
             for (_, rows) in Dictionary(grouping: campaign.groups, by: \.workspaceID) where rows.count > 1 {
@@ -72,16 +57,10 @@ struct RoleRemainderProofTests {
             proof.takeIn(rolesThatCanBeHidden: canBeHidden)
             let settledHere = openBefore.subtracting(proof.openRoles)
             settled += settledHere.count
-            let takenOff = Set(
-                disclosure.publishedWorkspaces.flatMap { workspace in
-                    campaign.shownByRuleFive(workspace).subtracting(disclosure.recordRoles[workspace] ?? [])
-                })
-            #expect(settledHere.isDisjoint(with: takenOff), "k \(threshold.k): \(campaign.groups)")
-            for workspace in disclosure.publishedWorkspaces
-            where byWorkspace[workspace, default: []].contains(where: { threshold.isBelow(count: $0.votes) }) {
-                proof.takeIn(workspace: byWorkspace[workspace, default: []])
-            }
-            #expect(proof.rolesTakenOffRecords == takenOff, "k \(threshold.k): \(campaign.groups)")
+            let takenOff = campaign.rolesTakenOff
+            #expect(settledHere.isDisjoint(with: takenOff), "k \(campaign.threshold.k): \(campaign.groups)")
+            for workspace in campaign.canHide { proof.takeIn(workspace: campaign.byWorkspace[workspace, default: []]) }
+            #expect(proof.rolesTakenOffRecords == takenOff, "k \(campaign.threshold.k): \(campaign.groups)")
         }
         #expect(settled > 50, "settled \(settled)")
     }
@@ -90,10 +69,8 @@ struct RoleRemainderProofTests {
     /// of them from the groups of its published holders alone.
     @Test("4,000 random campaigns: rule 6 for one role from its holders' groups, as Disclosure decides it")
     func oneRoleFromItsHolders() {
-        var random = SplitMix64(seed: 31)
         var takenOff = 0
-        for _ in 0..<4_000 {
-            guard let campaign = Campaign.random(using: &random) else { continue }
+        for campaign in Campaign.samples(seed: 31) {
             let (threshold, groups, disclosure, byWorkspace) = (
                 campaign.threshold, campaign.groups, campaign.disclosure, campaign.byWorkspace
             )
@@ -160,6 +137,28 @@ struct RoleRemainderProofTests {
             Disclosure.recordRoles(
                 ofWorkspace: byWorkspace[workspace, default: []], withheldRoles: byRuleFour, threshold: threshold
             ).subtracting(disclosure.withheldRoles)
+        }
+
+        /// The published workspaces that can hide a role (a group of 1 to k − 1 votes), in the
+        /// order the database hands them over.
+        var canHide: [String] {
+            disclosure.publishedWorkspaces
+                .filter { byWorkspace[$0, default: []].contains { threshold.isBelow(count: $0.votes) } }
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+
+        /// The roles rule 6 takes off some published workspace's records.
+        var rolesTakenOff: Set<String> {
+            Set(
+                disclosure.publishedWorkspaces.flatMap { workspace in
+                    shownByRuleFive(workspace).subtracting(disclosure.recordRoles[workspace] ?? [])
+                })
+        }
+
+        /// The campaigns among 4,000 random draws whose total is published.
+        static func samples(seed: UInt64) -> [Campaign] {
+            var generator = SplitMix64(seed: seed)
+            return (0..<4_000).compactMap { _ in Campaign.random(using: &generator) }
         }
 
         static func random(using random: inout SplitMix64) -> Campaign? {

@@ -19,15 +19,12 @@ public struct RoleHoldingQuery: Sendable {
 
     /// Each role's votes in the withheld workspaces (the pool), under a campaign whose total is published.
     public func rolesInPool(of campaignID: String, workspaces: WorkspaceDisclosure) async throws -> [String: Int] {
-        let k = Int64(workspaces.threshold.k)
         var inPool: [String: Int] = [:]
         let pooled = try await client.rows(
             """
             SELECT role, sum(g.votes)::bigint
-              FROM (SELECT workspace_id FROM workspace_tallies
-                     WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(k - 1)
-                    UNION ALL
-                    SELECT \(workspaces.complement)::text WHERE \(workspaces.complement)::text IS NOT NULL) AS pool
+              FROM workspace_pool(\(campaignID), \(workspaces.publishedFrom), \(workspaces.complement)::text)
+                   AS pool(workspace_id)
               JOIN voter_groups g ON g.campaign_id = \(campaignID) AND g.workspace_id = pool.workspace_id
              CROSS JOIN LATERAL jsonb_array_elements_text(g.roles) AS role
              WHERE g.votes > 0

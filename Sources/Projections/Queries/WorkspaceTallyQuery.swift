@@ -44,15 +44,14 @@ public struct WorkspaceTallyQuery: Sendable {
             threshold: threshold, isTotalPublished: true, belowThreshold: (0, 0), smallestAtThreshold: nil)
     }
 
-    /// The pool: the workspaces `disclosure` withholds that hold votes, through the same index.
+    /// The pool: the workspaces `disclosure` withholds that hold votes (`workspace_pool`).
     public func withheldWorkspaces(of campaignID: String, disclosure: WorkspaceDisclosure) async throws -> [String] {
         guard disclosure.isTotalPublished else { return [] }
         let rows = try await client.rows(
             """
-            SELECT workspace_id FROM workspace_tallies
-             WHERE campaign_id = \(campaignID) AND voters BETWEEN 1 AND \(Int64(disclosure.threshold.k) - 1)
-            UNION ALL
-            SELECT \(disclosure.complement)::text WHERE \(disclosure.complement)::text IS NOT NULL
+            SELECT workspace_id
+              FROM workspace_pool(\(campaignID), \(disclosure.publishedFrom), \(disclosure.complement)::text)
+                   AS pool(workspace_id)
             """,
             logger: logger
         )

@@ -116,7 +116,7 @@ public func buildRouter(
         database: database, logger: logger, noticePeriod: noticePeriod, clock: clock, changes: changes)
     let router = Router(context: CollectorRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: ConnectionWaitMiddleware(limit: connectionWait))
 

@@ -1,7 +1,7 @@
 import Ingest
 import Metrics
 
-/// The ingest's own figures, next to Hummingbird's per-route request counts.
+/// The ingest's own figures, next to the per-route request counts (`RequestMetricsMiddleware`).
 struct IngestMetrics: Sendable {
     private let accepted = Counter(label: "nps_votes_total", dimensions: [("outcome", "accepted")])
     private let repeated = Counter(label: "nps_votes_total", dimensions: [("outcome", "repeat")])

@@ -374,6 +374,7 @@ struct CommandLineTests {
                 ],
                 "trend, while ingesting"
             ),
+
             (["bench", "replay", "--sizes", "2000", "--workspaces", "20"], "GROUP BY"),
             (["bench", "privacy", "--workspaces", "50", "--runs", "1"], "privacy rule over"),
             (
@@ -385,7 +386,15 @@ struct CommandLineTests {
                 "check: the collector's answers equal the ground truth"
             ),
         ]
-        for (arguments, expected) in runs {
+        let wrkInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/wrk") }
+        let wrkRun = (
+            [
+                "bench", "query", "--workspaces", "20", "--votes", "2000", "--connections", "2", "--seconds", "1",
+                "--ingest-rate", "0", "--load-generator", "wrk",
+            ], "(wrk)"
+        )
+        for (arguments, expected) in runs + (wrkInstalled ? [wrkRun] : []) {
             let run = try await Self.collector(arguments, environment: environment, timeout: .seconds(300))
             #expect(run.status == 0, "\(arguments.joined(separator: " ")): \(run)")
             #expect(run.output.contains(expected), "\(arguments.joined(separator: " ")): \(run)")

@@ -41,6 +41,18 @@ struct BenchQuery: AsyncParsableCommand {
     )
     var ingestRate = 10_000
 
+    /// Who sends the load: a client in this process, on the collector's own event loops (the
+    /// default, as in every run recorded before wrk), or `wrk` in a process of its own, as
+    /// `pgbench` is in the anchor. Under ingest wrk takes more of the cores than the uploads
+    /// and projectors get, which then catch up in bursts that the next first answer meets.
+    enum LoadGenerator: String, ExpressibleByArgument, CaseIterable {
+        case inProcess = "in-process"
+        case wrk
+    }
+
+    @Option(help: "Who sends the load: in-process (the default) or wrk (Debian's package).")
+    var loadGenerator = LoadGenerator.inProcess
+
     func validate() throws {
         try BenchOption.check(workspaces, "workspaces", 1...10_000_000)
         try BenchOption.check(votes, "votes", 1...100_000_000)
@@ -162,19 +174,34 @@ struct BenchQuery: AsyncParsableCommand {
             }
             return ContinuousClock.now - started
         }
-        let load = try await LoadRun.run(
-            port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
-        let sorted = load.latencies.sorted()
-        let rate = Double(sorted.count) / load.elapsed.seconds
+        let figures = try await loadFigures(uri, headers: headers, port: port)
         print(
             """
             \(name): first answer \(BenchFigures.format(first.seconds * 1000)) ms; \
-            \(connections) connections for \(seconds) s: \(Int(rate)) req/s, \
-            p50 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.50) * 1000)) ms, \
-            p99 \(BenchFigures.format(BenchFigures.percentile(sorted, 0.99) * 1000)) ms, \
-            \(load.failures) failed
+            \(connections) connections for \(seconds) s (\(loadGenerator.rawValue)): \
+            \(Int(figures.requestsPerSecond)) req/s, \
+            p50 \(BenchFigures.format(figures.p50.seconds * 1000)) ms, \
+            p99 \(BenchFigures.format(figures.p99.seconds * 1000)) ms, \
+            \(figures.failures) failed
             """)
-        return rate
+        return figures.requestsPerSecond
+    }
+
+    private func loadFigures(_ uri: String, headers: HTTPHeaders, port: Int) async throws -> WrkLoad.Figures {
+        if loadGenerator == .wrk {
+            guard let wrk = WrkLoad.installed() else { throw ValidationError("wrk is not installed (Debian: wrk)") }
+            return try await wrk.run(
+                port: port, uri: uri, authorization: headers.first(name: "Authorization") ?? "",
+                connections: connections, seconds: seconds)
+        }
+        let load = try await LoadRun.run(
+            port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
+        let sorted = load.latencies.sorted()
+        return WrkLoad.Figures(
+            requestsPerSecond: Double(sorted.count) / load.elapsed.seconds,
+            p50: .nanoseconds(Int64(BenchFigures.percentile(sorted, 0.50) * 1e9)),
+            p99: .nanoseconds(Int64(BenchFigures.percentile(sorted, 0.99) * 1e9)),
+            failures: load.failures)
     }
 }
 

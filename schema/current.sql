@@ -46,6 +46,8 @@ BEGIN
                WITH ORDINALITY AS incoming(id, event_type, schema_version, payload, metadata, ordinal)
          WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id)
          ORDER BY incoming.ordinal;
+
+        PERFORM pg_notify('nps_event_log', '');
     END IF;
 
     IF p_report THEN

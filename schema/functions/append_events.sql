@@ -18,14 +18,11 @@
 -- That version is the stream's head (stream_heads, moved by the trigger
 -- event_log_stream_heads, which also refuses a numbering that does not
 -- follow it, should anyone insert around this function).
--- Sends no notification: a NOTIFY makes its transaction take one lock per
--- database at commit and hold it until the commit is flushed, so writers that
--- notify commit one fsync at a time (docs/benchmarks.md, "e2e"). The writer
--- wakes readers after its commit instead (AppendAnnouncer.swift).
+-- Sends NOTIFY nps_event_log so that waiting readers wake.
 --
 -- History: 0004; this file reads the stream's version from stream_heads (0098)
 -- instead of max(stream_version) over the dropped (stream_id, stream_version) index;
--- p_report (0099); no NOTIFY nps_event_log (this file).
+-- p_report (0099).
 CREATE OR REPLACE FUNCTION append_events(
     p_stream_id         text,
     p_expected_version  bigint,
@@ -78,6 +75,8 @@ BEGIN
                WITH ORDINALITY AS incoming(id, event_type, schema_version, payload, metadata, ordinal)
          WHERE NOT EXISTS (SELECT FROM event_log e WHERE e.event_id = incoming.id)
          ORDER BY incoming.ordinal;
+
+        PERFORM pg_notify('nps_event_log', '');
     END IF;
 
     IF p_report THEN

@@ -12,17 +12,14 @@ public struct EventLog: Sendable {
     /// The time events are recorded at (`recorded_at`) and every decision
     /// that depends on the date is taken at.
     public let clock: any CollectorClock
-    /// Wakes the log's readers once appends have committed.
-    public let announcer: AppendAnnouncer
 
-    /// The NOTIFY channel `AppendAnnouncer` signals after appends commit.
+    /// The NOTIFY channel `append_events` signals after every append.
     public static let notificationChannel = "nps_event_log"
 
     public init(client: PostgresClient, logger: Logger, clock: any CollectorClock = SystemClock()) {
         self.client = client
         self.logger = logger
         self.clock = clock
-        self.announcer = AppendAnnouncer(client: client, logger: logger)
     }
 
     /// Appends `events` to `stream` in one round trip. Event ids already in the
@@ -34,24 +31,11 @@ public struct EventLog: Sendable {
         to stream: String,
         expectedVersion: ExpectedVersion = .any
     ) async throws -> AppendResult {
-        let result = try await client.leased { connection in
+        try await client.leased { connection in
             try await Self.append(
                 events, to: stream, expectedVersion: expectedVersion, recordingTime: recordingTime,
                 on: connection, logger: logger)
         }
-        if result.appendedCount > 0 { announcer.announce() }
-        return result
-    }
-
-    /// Runs `body` in a transaction on a pooled connection (`PostgresClient.inTransaction`)
-    /// and wakes the log's readers once it has committed: for writers that append
-    /// with the static `append(_:to:on:)` or the SQL functions that call `append_events`.
-    public func inTransaction<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        let result = try await client.inTransaction(logger: logger, body)
-        announcer.announce()
-        return result
     }
 
     /// On a simulated clock, makes the events the current transaction

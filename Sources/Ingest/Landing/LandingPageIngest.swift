@@ -72,7 +72,7 @@ public struct LandingPageIngest: Sendable {
         let contact = answer.contact
         let logger = self.logger
         let log = self.log
-        return try await log.inTransaction { connection in
+        return try await client.inTransaction(logger: logger) { connection in
             let recorded = try await batch.record(receipt, on: connection, log: log)
             if let contact, !contact.isEmpty {
                 try await connection.query(

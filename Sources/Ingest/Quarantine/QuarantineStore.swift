@@ -80,7 +80,7 @@ public struct QuarantineStore: Sendable {
         let now = now ?? campaigns.log.clock.now
         let book = try await campaigns.load()
         let logger = self.logger
-        return try await campaigns.log.inTransaction { connection in
+        return try await client.inTransaction(logger: logger) { connection in
             // The votes stream's lock comes before anything that takes a transaction id (FOR UPDATE
             // does): the log is read in transaction-id order, so a transaction that got its id before
             // waiting for the lock could be decided after an upload of the same identifier yet be

@@ -118,7 +118,7 @@ public struct ResultsIngest: Sendable {
         let logger = self.logger
         let log = campaigns.log
         let workspaceID = upload.workspaceID
-        let answer: ResultsAnswer? = try await log.inTransaction { connection in
+        let answer: ResultsAnswer? = try await client.inTransaction(logger: logger) { connection in
             // A purge of this workspace waits for this transaction, or this one for the purge
             // (which revokes every token): then nothing of the upload may be stored.
             guard try await Self.begin(workspaceID, log: log, on: connection) else { return nil }

@@ -4,12 +4,12 @@ import Synchronization
 
 /// Counts and times requests by route, method and status, under the names
 /// Hummingbird's `MetricsMiddleware` gives them (`hb_requests`,
-/// `http_server_request_duration_seconds`, `hb_request_errors`).
+/// `http_server_request_duration`, `hb_request_errors`).
 ///
 /// Hummingbird's records every answer from a closure that runs after its body
 /// is written, which turns a body of one buffer into a written-by-closure one:
-/// with it, a cached summary served 21,400–27,800 requests a second, without
-/// it 27,400–34,100 (wrk, alternated; docs/benchmarks.md, "query"). Here an
+/// with it, a cached summary served 21,188–27,799 requests a second, without
+/// it 27,340–34,084 (wrk, alternated; docs/benchmarks.md, "query"). Here an
 /// answer whose length is known is recorded when the handler returns it, so
 /// its duration is the time to the answer, not to its last byte on the wire;
 /// a streamed body (a CSV export) is still recorded once written. The gauge
@@ -51,19 +51,13 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let errors: Counter
 
         init(_ key: Key) {
-            let dimensions = [
-                ("http.route", key.route), ("http.request.method", key.method.rawValue),
-                ("http.response.status_code", String(key.status.code)),
-            ]
-            requests = Counter(label: "hb.requests", dimensions: dimensions)
+            let route = [("http.route", key.route), ("http.request.method", key.method.rawValue)]
+            let status = String(key.status.code)
+            requests = Counter(label: "hb.requests", dimensions: route + [("http.response.status_code", status)])
             duration = Timer(
-                label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
-            errors = Counter(
-                label: "hb.request.errors",
-                dimensions: [
-                    ("http.route", key.route), ("http.request.method", key.method.rawValue),
-                    ("error.type", String(key.status.code)),
-                ])
+                label: "http.server.request.duration", dimensions: route + [("http.response.status_code", status)],
+                preferredDisplayUnit: .seconds)
+            errors = Counter(label: "hb.request.errors", dimensions: route + [("error.type", status)])
         }
 
         func record(since start: ContinuousClock.Instant) {

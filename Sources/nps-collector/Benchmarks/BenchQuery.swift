@@ -187,7 +187,7 @@ struct BenchQuery: AsyncParsableCommand {
         return figures.requestsPerSecond
     }
 
-    private func loadFigures(_ uri: String, headers: HTTPHeaders, port: Int) async throws -> WrkLoad.Figures {
+    private func loadFigures(_ uri: String, headers: HTTPHeaders, port: Int) async throws -> LoadFigures {
         if loadGenerator == .wrk {
             guard let wrk = WrkLoad.installed() else { throw ValidationError("wrk is not installed (Debian: wrk)") }
             return try await wrk.run(
@@ -197,7 +197,7 @@ struct BenchQuery: AsyncParsableCommand {
         let load = try await LoadRun.run(
             port: port, uri: uri, headers: headers, connections: connections, duration: .seconds(seconds))
         let sorted = load.latencies.sorted()
-        return WrkLoad.Figures(
+        return LoadFigures(
             requestsPerSecond: Double(sorted.count) / load.elapsed.seconds,
             p50: .nanoseconds(Int64(BenchFigures.percentile(sorted, 0.50) * 1e9)),
             p99: .nanoseconds(Int64(BenchFigures.percentile(sorted, 0.99) * 1e9)),

@@ -12,17 +12,9 @@ struct WrkLoad {
         ChildProcess.find("wrk").map(WrkLoad.init(executable:))
     }
 
-    struct Figures: Equatable {
-        var requestsPerSecond: Double
-        var p50: Duration
-        var p99: Duration
-        /// Answers other than 2xx or 3xx, and socket errors.
-        var failures: Int
-    }
-
     func run(
         port: Int, uri: String, authorization: String, connections: Int, seconds: Int
-    ) async throws -> Figures {
+    ) async throws -> LoadFigures {
         let output = try await ChildProcess.outputOffPool(
             of: executable,
             [
@@ -37,7 +29,7 @@ struct WrkLoad {
 
     /// The figures of wrk 4's report: `Requests/sec:`, the 50 % and 99 % lines of
     /// `--latency`'s distribution, `Non-2xx or 3xx responses:` and `Socket errors:`.
-    static func figures(_ output: String) -> Figures? {
+    static func figures(_ output: String) -> LoadFigures? {
         var rate: Double?
         var p50: Duration?
         var p99: Duration?
@@ -56,7 +48,7 @@ struct WrkLoad {
             }
         }
         guard let rate, let p50, let p99 else { return nil }
-        return Figures(requestsPerSecond: rate, p50: p50, p99: p99, failures: failures)
+        return LoadFigures(requestsPerSecond: rate, p50: p50, p99: p99, failures: failures)
     }
 
     /// "812.00us", "1.76ms", "2.01s" as wrk prints them.
@@ -67,4 +59,13 @@ struct WrkLoad {
         }
         return nil
     }
+}
+
+/// What a load generator measured of one route.
+struct LoadFigures {
+    var requestsPerSecond: Double
+    var p50: Duration
+    var p99: Duration
+    /// Answers other than 2xx or 3xx, and socket errors.
+    var failures: Int
 }

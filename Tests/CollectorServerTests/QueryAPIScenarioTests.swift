@@ -123,8 +123,12 @@ struct QueryAPIScenarioTests {
             let breakdown = try await get("/api/v1/campaigns/c1/breakdown?by=role")
             let roles = breakdown["rows"]?.arrayValue ?? []
             #expect(roles.map { $0["role"] } == ["admin", "moderator", "user"])
-            #expect(roles[0] == ["role": "admin", "votes": 2, "belowThreshold": true, "withheld": true])
-            #expect(roles[2] == ["role": "user", "votes": 11, "belowThreshold": false, "withheld": true])
+            #expect(
+                roles[0] == ["role": "admin", "votes": 2, "belowThreshold": true, "withheld": true, "difference": nil])
+            #expect(
+                roles[2] == ["role": "user", "votes": 11, "belowThreshold": false, "withheld": true, "difference": nil])
+            // moderator against the 7 votes without it (4 promoters, 1 passive, 2 detractors).
+            #expect(Self.close(roles[1]["difference"]?["delta"], -100.0 / 6 - 200.0 / 7))
             #expect(roles[1]["promoters"] == 2 && roles[1]["passives"] == 1 && roles[1]["detractors"] == 3)
             #expect(Self.close(roles[1]["nps"], -100.0 / 6))
             #expect(roles.filter { $0["withheld"] == true }.count != 1)

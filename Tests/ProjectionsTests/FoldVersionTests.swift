@@ -25,9 +25,9 @@ struct FoldVersionTests {
             ["functions/project_campaigns.sql": "1ebf68007ce349398452a3190b40d27e4ae3003899745b06179787b8d478320f"]
         ),
         (
-            "workspaces", 2,
+            "workspaces", 3,
             [
-                "functions/project_workspaces.sql": "a92a3805f9dc0339a7869641dc5d2465194a598571939fabb654e65b07fbc072",
+                "functions/project_workspaces.sql": "f467030d62197066751d62565aa281ece6d81dbaf4386b049dc68f0d48820272",
                 "functions/jsonb_count.sql": "fc1f27937d25f7b8bef880798f11a80ee19cc99b1d420be0b2a00412395dcdde",
             ]
         ),

@@ -155,6 +155,7 @@ public func buildRouter(
         client: queryClient ?? database, threshold: privacy, policy: publication, clock: clock,
         changes: readsPrimary ? changes : nil, logger: logger)
     CampaignsController(reader: reader).register(on: readers)
+    BreakdownController(reader: reader).register(on: readers)
     ExportsController(reader: reader).register(on: readers)
     let comparison = ComparisonController(reader: reader)
     comparison.register(on: readers)

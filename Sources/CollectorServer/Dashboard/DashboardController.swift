@@ -38,6 +38,10 @@ struct DashboardController {
             let id = try context.parameters.require("id")
             return try await Self.rendered { try await pages.campaign(id, request) }
         }
+        signedIn.get("dashboard/campaigns/{id}/segments") { request, context in
+            let id = try context.parameters.require("id")
+            return try await Self.rendered { try await pages.segments(id, request) }
+        }
         signedIn.get("dashboard/workspaces/{id}") { _, context in
             let id = try context.parameters.require("id")
             return try await Self.rendered { try await pages.workspace(id) }

@@ -54,7 +54,7 @@ struct DashboardPages {
             """
     }
 
-    private func cell(_ summary: NPSSummary, votes: Int, withheld: Bool) -> String {
+    func cell(_ summary: NPSSummary, votes: Int, withheld: Bool) -> String {
         if withheld {
             let reason = threshold.isBelow(count: votes) ? "below threshold" : "withheld"
             return #"<td class="num">\#(votes)</td><td class="hidden-cell" colspan="2">\#(reason)</td>"#

@@ -128,4 +128,49 @@ enum SVGCharts {
             xmlns="http://www.w3.org/2000/svg"><title>Workspaces at each step of the campaign</title>\(bars)</svg>
             """
     }
+
+    /// One bar per segment from 0 to its NPS, its interval as a whisker, and
+    /// the campaign's NPS as a dashed reference line, on the −100…+100 scale.
+    static func segments(_ points: [TrendPoint], reference: Double?) -> String {
+        let left = 150.0
+        let scale = 150.0
+        func x(_ score: Double) -> Double { left + (score + 100) / 200 * 2 * scale }
+        var marks = ""
+        for (index, point) in points.enumerated() {
+            let y = Double(index) * 24
+            marks += """
+                <text x="0" y="\(y + 16)" font-size="12">\(HTML.escape(point.label))</text>
+                """
+            guard let score = point.score else { continue }
+            marks += """
+                <rect x="\(min(x(0), x(score)))" y="\(y + 5)" width="\(abs(x(score) - x(0)))" height="14" \
+                fill="\(score >= 0 ? "#4a6fa5" : "#b5523b")" data-nps="\(score)">\
+                <title>\(HTML.escape(point.label)): NPS \(HTML.nps(score))</title></rect>
+                """
+            if let interval = point.interval {
+                marks += """
+                    <line x1="\(x(interval.lowerBound))" x2="\(x(interval.upperBound))" y1="\(y + 12)" y2="\(y + 12)" \
+                    stroke="#24344d" stroke-width="2"/>
+                    """
+            }
+        }
+        let height = Double(points.count) * 24 + 20
+        var axis = """
+            <line x1="\(x(0))" x2="\(x(0))" y1="0" y2="\(height - 16)" stroke="#bbb"/>\
+            <text x="\(x(-100))" y="\(height - 2)" font-size="10">−100</text>\
+            <text x="\(x(0))" y="\(height - 2)" font-size="10" text-anchor="middle">0</text>\
+            <text x="\(x(100))" y="\(height - 2)" font-size="10" text-anchor="end">+100</text>
+            """
+        if let reference {
+            axis += """
+                <line id="reference" x1="\(x(reference))" x2="\(x(reference))" y1="0" y2="\(height - 16)" \
+                stroke="#24344d" stroke-dasharray="4 3"><title>The campaign: NPS \(HTML.nps(reference))</title></line>
+                """
+        }
+        return """
+            <svg role="img" id="segments-chart" viewBox="0 0 \(left + 2 * scale + 10) \(height)" \
+            width="\(Int(left + 2 * scale + 10))" xmlns="http://www.w3.org/2000/svg">\
+            <title>NPS per segment with its 95 % interval; dashed: the campaign</title>\(axis)\(marks)</svg>
+            """
+    }
 }

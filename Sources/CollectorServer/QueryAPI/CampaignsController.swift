@@ -4,7 +4,7 @@ import NPSDomain
 import Projections
 
 /// `GET /api/v1/campaigns...` (analyst or admin token): every campaign, and
-/// one campaign's summary, role breakdown, workspaces and votes.
+/// one campaign's summary, workspaces and votes (its breakdown: `BreakdownController`).
 struct CampaignsController {
     let reader: ReadModelReader
 
@@ -19,11 +19,6 @@ struct CampaignsController {
                 try await reader.read {
                     try await summary(request, id: try context.parameters.require("id"), at: version, $0)
                 }
-            }
-        }
-        group.get("campaigns/{id}/breakdown") { request, context in
-            try await reader.conditionally(request) { _ in
-                try await reader.read { try await breakdown(request, id: try context.parameters.require("id"), $0) }
             }
         }
         group.get("campaigns/{id}/workspaces") { request, context in
@@ -82,22 +77,6 @@ struct CampaignsController {
             "position": .number(Double(version.position)), "time": FiguresJSON.time(version.time),
         ])
         return .object(members)
-    }
-
-    func breakdown(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {
-        let parameters = QueryParameters(request)
-        let json = FiguresJSON(confidence: try parameters.confidence)
-        let dimension: BreakdownDimension = try parameters.choice("by", default: .role)
-        let disclosed = try await layer.requireRoleBreakdown(id)
-        let roles = disclosed.summary.roles
-        let rows: [JSONValue] = roles.keys.sorted().map { role in
-            let distribution = roles[role] ?? ScoreDistribution()
-            var members = json.figures(
-                distribution.summary, withheld: disclosed.roles.isWithheld(role), threshold: reader.threshold)
-            members["role"] = .string(role)
-            return .object(members)
-        }
-        return .object(["campaignId": .string(id), "by": .string(dimension.rawValue), "rows": .array(rows)])
     }
 
     func workspaces(_ request: Request, id: String, _ layer: PrivacyLayer) async throws -> JSONValue {

@@ -91,7 +91,14 @@ struct ComparisonController {
 
     func trend(_ request: Request, _ layer: PrivacyLayer) async throws -> JSONValue {
         let parameters = QueryParameters(request)
-        let json = FiguresJSON(confidence: try parameters.confidence)
+        let confidence = try parameters.confidence
+        let json = FiguresJSON(confidence: confidence)
+        if let dimension: BreakdownDimension = try parameters.optionalChoice("by") {
+            guard let segment = dimension.segment else {
+                throw APIError.badRequest("by must be a segment dimension: a role's trend is compare?role=")
+            }
+            return try await segmentTrend(segment, value: try parameters.required("segment"), json: json, layer)
+        }
         guard let workspaceID = try parameters.text("workspace") else {
             return .object([
                 "points": .array(
@@ -109,6 +116,38 @@ struct ComparisonController {
         return .object([
             "workspaceId": .string(workspaceID),
             "points": .array(workspacePoints(campaigns, json: json)),
+        ])
+    }
+
+    /// One segment in every campaign, in start order, each point against the
+    /// one before it (two campaigns are independent samples: the clustered
+    /// variances of both sides add, `NPSDifference(clustered:against:)`).
+    func segmentTrend(
+        _ dimension: SegmentDimension, value: String, json: FiguresJSON, _ layer: PrivacyLayer
+    ) async throws -> JSONValue {
+        var points: [JSONValue] = []
+        var previous: ClusterSums?
+        for published in try await layer.campaigns() {
+            let breakdown = try await layer.segments(of: published, by: dimension)
+            let sums = breakdown.cells.first { $0.value == value }?.sums ?? .zero
+            var members = json.figures(sums.summary, withheld: !published.isPublished, threshold: reader.threshold)
+            members["campaignId"] = .string(published.campaign.id)
+            members["startAt"] = FiguresJSON.time(published.campaign.startAt)
+            members["workspaces"] = .number(Double(sums.clusters))
+            var change: JSONValue = .null
+            if published.isPublished, let previous, let comparison = NPSDifference(clustered: sums, against: previous) {
+                change = .object([
+                    "delta": .number(comparison.delta), "standardError": .number(comparison.standardError),
+                    "ci95": FiguresJSON.interval(comparison.interval(confidence: .ninetyFivePercent)),
+                    "p": FiguresJSON.number(comparison.pValue),
+                ])
+            }
+            members["change"] = change
+            points.append(.object(members))
+            previous = published.isPublished ? sums : nil
+        }
+        return .object([
+            "by": .string(dimension.rawValue), "segment": .string(value), "points": .array(points),
         ])
     }
 

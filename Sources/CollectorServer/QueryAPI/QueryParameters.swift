@@ -66,6 +66,22 @@ struct QueryParameters {
         }
     }
 
+    static let margins = 0.1...100.0
+
+    /// `margin` of the planner, in NPS points; required.
+    var margin: Double {
+        get throws {
+            guard let text = value("margin") else {
+                throw APIError.badRequest("the query parameter margin is required")
+            }
+            guard let margin = Double(text), Self.margins.contains(margin) else {
+                throw APIError.badRequest(
+                    "margin must be a number of points from \(Self.margins.lowerBound) to \(Self.margins.upperBound)")
+            }
+            return margin
+        }
+    }
+
     var confidence: ConfidenceLevel {
         get throws {
             guard let text = value("confidence") else { return .ninetyFivePercent }
@@ -111,7 +127,11 @@ enum SortOrder: String, CaseIterable {
     case desc
 }
 
-/// `by` of the breakdown: the only breakdown of a campaign's votes the read models hold.
+/// `by` of the breakdown: roles, or a dimension of the workspaces' profiles (docs/segments.md).
 enum BreakdownDimension: String, CaseIterable {
     case role
+    case version, major, deployment, edition, size, industry, orgSize, country, language
+
+    /// Nil for `role`: roles part votes, not workspaces.
+    var segment: SegmentDimension? { SegmentDimension(rawValue: rawValue) }
 }

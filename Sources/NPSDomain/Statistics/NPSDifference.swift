@@ -1,6 +1,7 @@
 import Foundation
 
-/// NPS₁ − NPS₂ for two independent groups (two campaigns, roles or workspaces).
+/// NPS₁ − NPS₂ for two independent groups (two campaigns, roles, workspaces
+/// or segments; for segments see `NPSDifference+clustered.swift`).
 /// Independent samples only: voter hashes change between campaigns, so votes
 /// cannot be paired and a paired test would not apply.
 public struct NPSDifference: Sendable, Hashable {
@@ -9,13 +10,19 @@ public struct NPSDifference: Sendable, Hashable {
     /// 100 · √(v₁/n₁ + v₂/n₂), in points.
     public let standardError: Double
 
+    public init(delta: Double, standardError: Double) {
+        self.delta = delta
+        self.standardError = standardError
+    }
+
     /// Fails when either group is empty, since an empty group has no score.
     public init?(_ first: NPSSummary, against second: NPSSummary) {
         guard let firstScore = first.score, let secondScore = second.score,
             let firstVariance = first.variance, let secondVariance = second.variance
         else { return nil }
-        delta = firstScore - secondScore
-        standardError = 100 * (firstVariance / Double(first.n) + secondVariance / Double(second.n)).squareRoot()
+        self.init(
+            delta: firstScore - secondScore,
+            standardError: 100 * (firstVariance / Double(first.n) + secondVariance / Double(second.n)).squareRoot())
     }
 
     /// Δ / SE. nil when SE is 0 (both groups unanimous within a category), where

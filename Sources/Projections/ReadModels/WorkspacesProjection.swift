@@ -7,8 +7,9 @@ extension SQLProjection {
     public static let workspaces = SQLProjection(
         name: "workspaces",
         // 2: statistics facts from WorkspaceProfileChanged as well as StatisticsReported.
-        version: 2,
+        // 3: each profile fact kept in order with its segments (workspace_profiles, 0102).
+        version: 3,
         function: "project_workspaces",
-        tables: ["workspaces"]
+        tables: ["workspaces", "workspace_profiles"]
     )
 }

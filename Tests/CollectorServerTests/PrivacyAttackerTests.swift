@@ -45,6 +45,28 @@ struct PrivacyAttackerTests {
         #expect(found > 0)
     }
 
+    @Test("segments that counted withheld workspaces would be breaches (the segment check can fail)")
+    func attackerBitesSegments() {
+        var found = 0
+        for seed in 1...200 {
+            let fleet = PrivacyFleet(seed: UInt64(seed))
+            let disclosure = Disclosure(groups: fleet.groups, threshold: PrivacyThreshold(k: fleet.k))
+            var view = AnalystView(disclosure, fleet: fleet)
+            // Every workspace a segment of its own value, withheld ones counted: as a breakdown over all votes.
+            for (name, group) in view.workspaces where group.votes > 0 {
+                view.segments["version=\(name)"] = .init(votes: group.votes, members: [name])
+            }
+            found += PrivacyAttacker(fleet: fleet, view: view).breaches().isEmpty ? 0 : 1
+        }
+        #expect(found > 0)
+    }
+
+    /// The versions the end-to-end fleets' workspaces report, and their editions.
+    static func version(of workspace: String) -> String {
+        ["6.1.0", "6.1.3", "7.2.0", "7.2.1", "7.2.5", "8.0.0", "8.0.1", "8.0.2"][Int(workspace.dropFirst()) ?? 0]
+    }
+    static func edition(of workspace: String) -> Bool { (Int(workspace.dropFirst()) ?? 0) % 3 == 0 }
+
     static let endToEndKs = [2, 5, 7]
     static let fleetsPerK = 4
 
@@ -54,6 +76,13 @@ struct PrivacyAttackerTests {
         for k in Self.endToEndKs {
             try await Collector.with(workspaces: workspaces, privacy: PrivacyThreshold(k: k)) { collector in
                 let analyst = try await collector.services.tokens.create(scope: .analyst).token
+                for workspace in workspaces {
+                    let report =
+                        #"{"uniqueId":"\#(workspace)","version":"\#(Self.version(of: workspace))","enterpriseReady":\#(Self.edition(of: workspace))}"#
+                    let answer = try await collector.request(
+                        .post, "/", token: collector.token(workspace), body: report)
+                    #expect(answer.status == .ok)
+                }
                 for index in 0..<Self.fleetsPerK {
                     let fleet = PrivacyFleet(seed: UInt64(10_000 + k * 100 + index), k: k)
                     let campaign = "fleet\(index)"
@@ -164,6 +193,31 @@ struct PrivacyAttackerTests {
             #expect(side["a"]?["withheld"] == .bool(!group.isPublished), "compare of \(role)")
         }
 
+        // Segments by version and by edition: every row, with the workspaces that had its value
+        // (an analyst may know them all), and the withheld workspaces' votes making up the rest.
+        var segments: [String: AnalystView.Segment] = [:]
+        let members: [String: (String) -> String] = [
+            "version": { String(version(of: $0).split(separator: ".").prefix(2).joined(separator: ".")) },
+            "edition": { edition(of: $0) ? "enterprise" : "community" },
+        ]
+        for (dimension, value) in members {
+            let breakdown = try await get("/api/v1/campaigns/\(campaign)/breakdown?by=\(dimension)").json
+            var rowVotes = 0
+            for row in breakdown["rows"]?.arrayValue ?? [] {
+                let name = row["segment"]?.stringValue ?? "?"
+                let votes = Int(row["votes"]?.doubleValue ?? -1)
+                rowVotes += votes
+                let inside = Set(fleet.votes.map(\.workspaceID).filter { value($0) == name })
+                segments["\(dimension)=\(name)"] = .init(votes: votes, members: inside)
+            }
+            if total.isPublished {
+                let withheld = Int(breakdown["withheldWorkspaces"]?["votes"]?.doubleValue ?? -1)
+                #expect(rowVotes + withheld == total.votes, "\(dimension): the rows and the pool add up")
+            } else {
+                #expect(breakdown["rows"]?.arrayValue?.isEmpty == true, "\(dimension): rows under a withheld total")
+            }
+        }
+
         // Published figures add up: the summary's distribution is the listed scores; the shown
         // workspaces and the records without a workspace make up the summary's categories.
         if total.isPublished {
@@ -181,7 +235,8 @@ struct PrivacyAttackerTests {
         } else {
             #expect(summary["distribution"] == .null && records.isEmpty)
         }
-        return AnalystView(total: total, workspaces: workspaces, roles: roles, records: records)
+        return AnalystView(
+            total: total, workspaces: workspaces, roles: roles, records: records, segments: segments)
     }
 
     @Test("a projector batch landing between two reads of one answer cannot reach it")

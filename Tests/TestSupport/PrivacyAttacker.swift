@@ -27,16 +27,34 @@ public struct AnalystView: Sendable {
         }
     }
 
+    /// A published segment row (`breakdown?by=` a profile dimension): its
+    /// votes, and the workspaces that had its value, which an analyst may
+    /// know from the workspaces' own descriptions (the worst case: all of them).
+    public struct Segment: Sendable {
+        public var votes: Int
+        public var members: Set<String>
+        public init(votes: Int, members: Set<String>) {
+            self.votes = votes
+            self.members = members
+        }
+    }
+
     public var total: Group
     public var workspaces: [String: Group]
     public var roles: [String: Group]
     public var records: [Record]
+    /// Keyed by dimension and value (`version=6.1`).
+    public var segments: [String: Segment]
 
-    public init(total: Group, workspaces: [String: Group], roles: [String: Group], records: [Record]) {
+    public init(
+        total: Group, workspaces: [String: Group], roles: [String: Group], records: [Record],
+        segments: [String: Segment] = [:]
+    ) {
         self.total = total
         self.workspaces = workspaces
         self.roles = roles
         self.records = records
+        self.segments = segments
     }
 
     /// The view the privacy layer's rule gives, without any route in between.
@@ -48,6 +66,7 @@ public struct AnalystView: Sendable {
         }
         roles = disclosure.roleVotes.mapValues { Group(votes: $0, isPublished: false) }
         for role in roles.keys { roles[role]!.isPublished = !disclosure.isRoleWithheld(role) }
+        segments = [:]
         records =
             disclosure.listsRecords
             ? fleet.votes.map { vote in
@@ -117,6 +136,15 @@ public struct PrivacyAttacker {
                 "a record names unpublished workspace \(truth.workspaceID)")
             check(record.workspaceID != nil || !record.showsTime, "a record without a workspace shows its time")
             check(record.roles.isSubset(of: truth.roles), "a record shows a role it does not hold")
+        }
+
+        // A segment minus the published workspaces that had its value: the withheld ones in it.
+        for (name, segment) in view.segments {
+            let inside = segment.members.filter { view.workspaces[$0]?.isPublished == true }
+            let left = segment.votes - inside.reduce(0) { $0 + (view.workspaces[$1]?.votes ?? 0) }
+            check(isSafe(left), "segment \(name) − its published workspaces leaves \(left) votes")
+            let hidden = segment.members.filter { (view.workspaces[$0]?.votes ?? 0) > 0 && !inside.contains($0) }
+            check(left == 0 || hidden.count != 1, "segment \(name) − its published workspaces is one workspace")
         }
 
         // The total minus a published role: the votes without it.

@@ -36,6 +36,9 @@ import Testing
             try await check.waitForProjections(timeout: .seconds(120))
             let differences = try await check.differences(truth)
             #expect(differences.isEmpty, "\(differences)")
+            let segmentDifferences = try await check.segmentDifferences(truth)
+            #expect(segmentDifferences.isEmpty, "\(segmentDifferences)")
+            #expect(Set(truth[0].workspaces.map(\.version)).count >= 5, "the fleet runs several versions")
 
             // The run sent exactly the recorded traffic.
             #expect(report.digest == SimulationRun.record(plan) { _ in }.digest)
@@ -44,6 +47,13 @@ import Testing
             var wrong = truth
             wrong[0].distribution[10] += 1
             #expect(try await check.differences(wrong).count == 3)  // votes, promoters, score 10
+            // And a published workspace counted under another version is two differences.
+            var moved = truth
+            let largest = try #require(
+                moved[0].workspaces.indices.max { moved[0].workspaces[$0].votes < moved[0].workspaces[$1].votes })
+            moved[0].workspaces[largest].version = "9.9"
+            let movedDifferences = try await check.segmentDifferences(moved)
+            #expect(movedDifferences.count == 2, "\(movedDifferences)")
 
             // Events carry the simulated time, and the clock never goes back.
             let latest = try await database.owner.query(

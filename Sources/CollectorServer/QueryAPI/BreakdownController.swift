@@ -64,6 +64,8 @@ struct BreakdownController {
             total["clustered"] = clustered(table.clustered, confidence: confidence)
             members["total"] = .object(total)
             members["withheldWorkspaces"] = .object(["votes": FiguresJSON.number(table.withheldVotes)])
+            // k is policy, not data (privacy.md): a reader checking the rows needs it to tell which workspaces count.
+            members["privacyThreshold"] = .number(Double(threshold.k))
         }
         return .object(members)
     }

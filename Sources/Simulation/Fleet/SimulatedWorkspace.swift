@@ -10,6 +10,13 @@ public struct SimulatedWorkspace: Sendable {
     public let release: RocketChatRelease
     public let activeUsers: Int
     public let totalUsers: Int
+    /// What its admins told the setup wizard, and its edition: drawn from a
+    /// generator of their own, so the rest of the fleet is what it was
+    /// before workspaces had them.
+    public let industry: String
+    public let country: String
+    public let language: String
+    public let isEnterprise: Bool
     /// The NPS its voters lean to, around the fleet's.
     let nps: Double
     /// Share of passives (7–8) among its voters.
@@ -33,6 +40,29 @@ public struct SimulatedWorkspace: Sendable {
         var sendsResults: Bool { showsSurvey && !optsOutDuring }
     }
 
+    static let industries: [(String, Double)] = [
+        ("technology", 0.35), ("education", 0.25), ("government", 0.15), ("healthcare", 0.15), ("finance", 0.10),
+    ]
+    static let countries: [((country: String, language: String), Double)] = [
+        (("brazil", "pt"), 0.30), (("united states", "en"), 0.25), (("germany", "de"), 0.20),
+        (("india", "en"), 0.15), (("france", "fr"), 0.10),
+    ]
+    static let enterpriseShare = 0.15
+
+    /// How a release's voters lean against the fleet's NPS, in points: the
+    /// older the server, the unhappier its users, so segments by version
+    /// have something to find.
+    static func versionLean(major: Int) -> Double {
+        switch major {
+        case ...3: -25
+        case 4: -15
+        case 5: -8
+        case 6: 0
+        case 7: 6
+        default: 10
+        }
+    }
+
     static let optOutBeforeStart = 0.04
     static let optOutDuring = 0.03
     static let turnsBackOn = 0.5
@@ -54,7 +84,7 @@ public struct SimulatedWorkspace: Sendable {
         // Most workspaces are small teams; a few have tens of thousands of users.
         activeUsers = Int(random.pareto(minimum: 30, alpha: 1.1, maximum: 50_000))
         totalUsers = activeUsers + Int(Double(activeUsers) * random.uniform(0.1, 1.5))
-        nps = max(-90, min(90, settings.nps + 20 * random.normal()))
+        nps = max(-90, min(90, settings.nps + Self.versionLean(major: release.major) + 20 * random.normal()))
         passiveShare = random.uniform(0.15, 0.35)
         responseRate = random.uniform(0.15, 0.45)
         var enabled = true
@@ -71,5 +101,9 @@ public struct SimulatedWorkspace: Sendable {
             plan.append(setting)
         }
         self.settings = plan
+        var profile = SplitMix64(seed: settings.seed, 4, UInt64(index))
+        industry = profile.pick(Self.industries)
+        (country, language) = profile.pick(Self.countries)
+        isEnterprise = profile.chance(Self.enterpriseShare)
     }
 }

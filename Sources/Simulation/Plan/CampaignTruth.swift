@@ -13,6 +13,20 @@ public struct CampaignTruth: Sendable, Equatable {
     /// Current votes of those workspaces.
     public var reportedVoters = 0
 
+    /// Each workspace's delivered votes with its version, for the segments' truth.
+    public var workspaces: [WorkspaceVotes] = []
+
+    /// One workspace's current votes in the campaign.
+    public struct WorkspaceVotes: Sendable, Equatable {
+        public var workspaceID: String
+        /// Rocket.Chat's version as major.minor, the collector's `version` segment.
+        public var version: String
+        public var promoters: Int
+        public var passives: Int
+        public var detractors: Int
+        public var votes: Int { promoters + passives + detractors }
+    }
+
     /// What happened on the way (not compared: the collector cannot know it).
     public var heldVotes = 0
     public var uploads = 0
@@ -40,6 +54,7 @@ public struct CampaignTruth: Sendable, Equatable {
         optedOut += other.optedOut
         reportedTotal += other.reportedTotal
         reportedVoters += other.reportedVoters
+        workspaces += other.workspaces
         heldVotes += other.heldVotes
         uploads += other.uploads
         lostBatches += other.lostBatches

@@ -97,7 +97,7 @@ public struct SimulationPlan: Sendable {
                 traffic.requests.append(request)
                 if batch.sentTwice { traffic.requests.append(request) }
             }
-            traffic.truth = truth(of: votes, campaignID: campaignID)
+            traffic.truth = truth(of: votes, workspace: workspace, campaignID: campaignID)
         case .resend where setting.sendsResults:
             let votes = CampaignVotes(workspace: workspace, campaign: campaign, settings: settings)
             let changed = votes.changed.map(\.1)
@@ -124,10 +124,22 @@ public struct SimulationPlan: Sendable {
             credential: .workspace(workspace.index), purpose: .upload(votes: votes.count), expectedStatus: 200)
     }
 
-    private func truth(of votes: CampaignVotes, campaignID: String) -> CampaignTruth {
+    private func truth(
+        of votes: CampaignVotes, workspace: SimulatedWorkspace, campaignID: String
+    ) -> CampaignTruth {
         var truth = CampaignTruth(campaignID: campaignID)
         let delivered = votes.delivered
         for vote in delivered { truth.distribution[vote.score] += 1 }
+        if !delivered.isEmpty {
+            let scores = delivered.map(\.score)
+            truth.workspaces = [
+                CampaignTruth.WorkspaceVotes(
+                    workspaceID: workspace.id,
+                    version: workspace.release.version.split(separator: ".").prefix(2).joined(separator: "."),
+                    promoters: scores.filter { $0 >= 9 }.count, passives: scores.filter { (7...8).contains($0) }.count,
+                    detractors: scores.filter { $0 <= 6 }.count)
+            ]
+        }
         truth.voted = delivered.isEmpty ? 0 : 1
         let uploadsSent = votes.batches.filter { !$0.lost }.count + (votes.changed.isEmpty ? 0 : 1)
         if uploadsSent > 0 {

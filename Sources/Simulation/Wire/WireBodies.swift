@@ -24,15 +24,15 @@ enum WireBodies {
                 body.member("contactEmail", "admin-\(workspace.index)@chat-\(workspace.index).example.org")
                 body.member("seats", workspace.totalUsers)
                 body.member("organizationType", "community")
-                body.member("industry", "education")
+                body.member("industry", workspace.industry)
                 body.member("orgSize", "51-100")
-                body.member("country", "brazil")
-                body.member("language", "pt")
+                body.member("country", workspace.country)
+                body.member("language", workspace.language)
                 body.member("accountName", "account-\(workspace.index)")
                 body.member("website", "https://chat-\(workspace.index).example.org")
                 body.member("siteName", "Chat \(workspace.index)")
                 body.member("workspaceType", "workspace")
-                body.member("enterpriseReady", false)
+                body.member("enterpriseReady", workspace.isEnterprise)
                 body.member("setupComplete", true)
                 body.member("connectionDisable", false)
             }
@@ -72,6 +72,13 @@ enum WireBodies {
                 }
             }
             body.member("createdAt", time(date))
+            body.member("enterpriseReady", workspace.isEnterprise)
+            body.key("wizard")
+            body.object { wizard in
+                wizard.member("industry", workspace.industry)
+                wizard.member("country", workspace.country)
+                wizard.member("language", workspace.language)
+            }
             body.member("host", "chat-\(workspace.index).example.org")
         }
         return writer.bytes

@@ -97,7 +97,7 @@ struct BenchE2E: AsyncParsableCommand {
         lag.cancel()
         let lagSamples = await lag.value
         try await check.waitForProjections(timeout: .seconds(600))
-        let differences = try await check.differences(report.truth)
+        let differences = try await check.differences(report.truth) + (try await check.segmentDifferences(report.truth))
         let peak = collector.peakResidentBytes()
         let (logBytes, votes, events) = try await logSize(database, logger: logger)
         let logParts = try await logParts(database, votes: votes, logger: logger)

@@ -93,9 +93,12 @@ struct Simulate: AsyncParsableCommand {
         guard check else { return }
         let verdict = CollectorCheck(target: target)
         try await verdict.waitForProjections(timeout: .seconds(checkTimeout))
-        let differences = try await verdict.differences(report.truth)
+        let differences =
+            try await verdict.differences(report.truth) + (try await verdict.segmentDifferences(report.truth))
         if differences.isEmpty {
-            print("check: the collector's answers equal the ground truth (\(report.truth.count) campaigns)")
+            print(
+                "check: the collector's answers equal the ground truth (\(report.truth.count) campaigns, and their segments by version)"
+            )
         } else {
             print("check: \(differences.count) differences")
             for difference in differences { print("  \(difference)") }

@@ -126,6 +126,61 @@ struct DashboardTests {
         }
     }
 
+    @Test("the segments page in headless Chromium: bars, the campaign's line, the table with q, a flagged row")
+    func segmentsPage() async throws {
+        let fleet = SegmentBreakdownTests.fleet
+        try await Collector.with(workspaces: fleet.map(\.workspace), clock: SimulatedClock()) { collector in
+            try await collector.campaign("c1")
+            var number = 0
+            for (workspace, version, scores) in fleet {
+                try await SegmentBreakdownTests.report(collector, workspace, version: version)
+                number = try await SegmentBreakdownTests.vote(collector, "c1", workspace, scores, from: number)
+            }
+            try await ProjectionCatchUp.untilCurrent(collector.database)
+            let analyst = try await collector.services.tokens.create(scope: .analyst).token
+            let server = try await ServerProcess.start(collector.database)
+            defer { server.stop() }
+            let browser = try HeadlessChromium()
+            try browser.open(server.baseURL + "/")
+            _ = try browser.evaluate(
+                """
+                document.querySelector('#token').value = \(try EventJSON.encode(analyst));
+                document.querySelector('form.signin').submit(); true
+                """)
+            try browser.waitForLoad()
+
+            // From the campaign page, and its workspaces labelled by their profile.
+            try browser.open(server.baseURL + "/dashboard/campaigns/c1")
+            #expect(
+                try browser.evaluate(
+                    "document.querySelector('tr[data-workspace=ws1]').textContent.includes('6.1 · 11-50 users')")
+                    == true)
+            let link = try browser.evaluate("document.querySelector('#segments-link').href")
+            try browser.open(try #require(link.stringValue))
+            // The figures of SegmentBreakdownTests (k = 5): 7.2 (15 votes, q 0.0045, flagged), then 6.1.
+            #expect(
+                try browser.evaluate(
+                    "[...document.querySelectorAll('#segments tbody tr')].map(r => r.dataset.segment).join()")
+                    == "7.2,6.1")
+            #expect(
+                try browser.evaluate(
+                    "[...document.querySelectorAll('#segments tbody tr.flagged')].map(r => r.dataset.segment).join()")
+                    == "7.2")
+            #expect(
+                try browser.evaluate(
+                    "[...document.querySelectorAll('#segments-chart rect')].map(r => Math.round(r.dataset.nps)).join()")
+                    == "-27,40")
+            #expect(try browser.evaluate("document.querySelectorAll('#segments-chart #reference').length") == 1)
+            #expect(try browser.evaluate("document.querySelector('#design-effect').textContent") == "1.48")
+            #expect(
+                try browser.evaluate("document.querySelector('#clustered-interval').textContent") == "-29.9 … +35.5")
+            // Every other dimension is a link away.
+            #expect(try browser.evaluate("document.querySelectorAll('#dimensions a').length") == 9)
+            try browser.screenshot(to: Self.screenshots.appending(path: "segments.png"))
+            #expect(browser.errors.isEmpty, "\(browser.errors)")
+        }
+    }
+
     @Test("the sign-in cookie is HttpOnly and SameSite=Strict; workspace tokens and strangers are turned away")
     func signIn() async throws {
         try await Collector.with { collector in

@@ -113,8 +113,12 @@ struct DashboardPages {
                 body += figures(disclosed)
             }
             body += funnel(try await layer.funnel(of: id))
+            body +=
+                #"<p><a id="segments-link" href="/dashboard/campaigns/\#(HTML.urlComponent(id))/segments">"#
+                + "Segments: by version, size, deployment, edition and more</a></p>"
             body += try await workspaceTable(
-                id, try await layer.workspaceDisclosure(of: campaign), layer, sort: sort, order: order,
+                id, campaign: campaign.campaign, try await layer.workspaceDisclosure(of: campaign), layer, sort: sort,
+                order: order,
                 category: category)
             body += try await comments(campaign, layer, category: category, sort: sort, order: order)
             return body
@@ -173,20 +177,25 @@ struct DashboardPages {
     }
 
     private func workspaceTable(
-        _ id: String, _ disclosure: WorkspaceDisclosure, _ layer: PrivacyLayer, sort: WorkspaceSort,
+        _ id: String, campaign: Campaign, _ disclosure: WorkspaceDisclosure, _ layer: PrivacyLayer,
+        sort: WorkspaceSort,
         order: SortOrder, category: NPSCategory?
     )
         async throws -> String
     {
-        var rows = ""
+        var page: [WorkspaceFigures] = []
         try await layer.workspaces(
             of: id, .init(sort: sort, descending: order == .desc, limit: Self.workspaceRows),
             disclosure: disclosure
-        ) { figures, _ in
+        ) { figures, _ in page.append(figures) }
+        let labels = try await layer.segments(of: page.map(\.workspaceID), in: campaign)
+        var rows = ""
+        for figures in page {
             let rate = figures.responseRate.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
+            let label = labels[figures.workspaceID]?.label.map { #" <span class="muted">\#(HTML.escape($0))</span>"# }
             rows += """
-                <tr data-workspace="\(HTML.escape(figures.workspaceID))"><td>\(Self.source(figures.workspaceID))</td>\
-                \(cell(figures.categories, votes: figures.votes, withheld: figures.isWithheld))\
+                <tr data-workspace="\(HTML.escape(figures.workspaceID))"><td>\(Self.source(figures.workspaceID))\
+                \(label ?? "")</td>\(cell(figures.categories, votes: figures.votes, withheld: figures.isWithheld))\
                 <td class="num">\(rate)</td></tr>
                 """
         }

@@ -45,4 +45,11 @@ extension PrivacyLayer {
         return SegmentBreakdown(
             campaign: campaign, dimension: dimension, cells: cells, pool: pool, total: published + pool)
     }
+
+    /// How `workspaceIDs` described themselves by `campaign`'s expiry, the
+    /// profile their votes count under: labels, no figure of any vote.
+    public func segments(of workspaceIDs: [String], in campaign: Campaign) async throws -> [String: WorkspaceSegments] {
+        try await WorkspaceProfileQuery(client: source, logger: logger).segments(
+            of: workspaceIDs, asOf: campaign.expireAt)
+    }
 }

@@ -42,6 +42,8 @@ public struct ClusteredEstimate: Sendable, Hashable {
 
     public var designEffect: Double? {
         guard let clustered = clusteredVariance, let simple = simpleVariance, simple > 0 else { return nil }
+        // One vote per workspace (Σnᵢ² = N): 1 by the algebra, which the division can miss in the last bit.
+        if sums.voteSquares == sums.votes { return 1 }
         return clustered / simple
     }
 

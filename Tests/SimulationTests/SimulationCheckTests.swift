@@ -38,7 +38,9 @@ import Testing
             #expect(differences.isEmpty, "\(differences)")
             let segmentDifferences = try await check.segmentDifferences(truth)
             #expect(segmentDifferences.isEmpty, "\(segmentDifferences)")
-            #expect(Set(truth[0].workspaces.map(\.version)).count >= 5, "the fleet runs several versions")
+            for dimension in CollectorCheck.segmentDimensions {
+                #expect(Set(truth[0].workspaces.compactMap { $0.segments[dimension] }).count >= 2, "\(dimension)")
+            }
 
             // The run sent exactly the recorded traffic.
             #expect(report.digest == SimulationRun.record(plan) { _ in }.digest)
@@ -51,7 +53,7 @@ import Testing
             var moved = truth
             let largest = try #require(
                 moved[0].workspaces.indices.max { moved[0].workspaces[$0].votes < moved[0].workspaces[$1].votes })
-            moved[0].workspaces[largest].version = "9.9"
+            moved[0].workspaces[largest].segments["version"] = "9.9"
             let movedDifferences = try await check.segmentDifferences(moved)
             #expect(movedDifferences.count == 2, "\(movedDifferences)")
 

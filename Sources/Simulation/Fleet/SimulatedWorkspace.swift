@@ -63,6 +63,29 @@ public struct SimulatedWorkspace: Sendable {
         }
     }
 
+    /// Its value of each segment dimension `--check` compares, as the
+    /// collector derives it from what the workspace reports (docs/segments.md).
+    public var segments: [String: String] {
+        [
+            "version": release.version.split(separator: ".").prefix(2).joined(separator: "."),
+            "edition": isEnterprise ? "enterprise" : "community",
+            "size": Self.sizeBand(activeUsers: activeUsers),
+            "industry": industry,
+            "country": country,
+        ]
+    }
+
+    static func sizeBand(activeUsers: Int) -> String {
+        switch activeUsers {
+        case ...10: "1-10"
+        case ...50: "11-50"
+        case ...250: "51-250"
+        case ...1_000: "251-1000"
+        case ...5_000: "1001-5000"
+        default: "5001+"
+        }
+    }
+
     static let optOutBeforeStart = 0.04
     static let optOutDuring = 0.03
     static let turnsBackOn = 0.5

@@ -19,8 +19,9 @@ public struct CampaignTruth: Sendable, Equatable {
     /// One workspace's current votes in the campaign.
     public struct WorkspaceVotes: Sendable, Equatable {
         public var workspaceID: String
-        /// Rocket.Chat's version as major.minor, the collector's `version` segment.
-        public var version: String
+        /// Its value of each segment dimension the simulator knows (`version`, `edition`, `size`,
+        /// `industry`, `country`), as the collector derives it.
+        public var segments: [String: String]
         public var promoters: Int
         public var passives: Int
         public var detractors: Int

@@ -134,8 +134,7 @@ public struct SimulationPlan: Sendable {
             let scores = delivered.map(\.score)
             truth.workspaces = [
                 CampaignTruth.WorkspaceVotes(
-                    workspaceID: workspace.id,
-                    version: workspace.release.version.split(separator: ".").prefix(2).joined(separator: "."),
+                    workspaceID: workspace.id, segments: workspace.segments,
                     promoters: scores.filter { $0 >= 9 }.count, passives: scores.filter { (7...8).contains($0) }.count,
                     detractors: scores.filter { $0 <= 6 }.count)
             ]

@@ -70,52 +70,63 @@ public struct CollectorCheck: Sendable {
         return differences
     }
 
-    /// Every difference between the collector's breakdown by version and
-    /// the truth: the published workspaces of each version (decided from
-    /// the truth's own counts by `WorkspaceDisclosure`, with the collector's
-    /// k) and the votes of the withheld ones. Empty when they agree, or when
-    /// the campaign's total is withheld (nothing to compare but counts).
+    /// The segment dimensions `segmentDifferences` compares.
+    public static let segmentDimensions = ["version", "edition", "size", "industry", "country"]
+
+    /// Every difference between the collector's breakdown by each segment
+    /// dimension and the truth: the published workspaces of each value
+    /// (decided from the truth's own counts by `WorkspaceDisclosure`, with
+    /// the collector's k) and the votes of the withheld ones. Empty when they
+    /// agree, or when a campaign's total is withheld (nothing to compare but counts).
     public func segmentDifferences(_ truths: [CampaignTruth]) async throws -> [String] {
         var differences: [String] = []
         for truth in truths {
-            let (status, body) = try await target.get("/api/v1/campaigns/\(truth.campaignID)/breakdown?by=version")
-            guard status == 200, let breakdown = body, let k = breakdown["privacyThreshold"]?.doubleValue else {
-                differences.append("\(truth.campaignID): breakdown by version answered \(status)")
-                continue
+            for dimension in Self.segmentDimensions {
+                differences += try await segmentDifferences(truth, by: dimension)
             }
-            guard breakdown["total"]?["withheld"] == .bool(false) else { continue }
-            let threshold = PrivacyThreshold(k: Int(k))
-            let voting = truth.workspaces.filter { $0.votes > 0 }
-            let below = voting.filter { $0.votes < threshold.k }
-            let smallest = voting.filter { $0.votes >= threshold.k }.min { left, right in
-                left.votes != right.votes
-                    ? left.votes < right.votes : left.workspaceID.utf8.lexicographicallyPrecedes(right.workspaceID.utf8)
-            }
-            let disclosure = WorkspaceDisclosure(
-                threshold: threshold, isTotalPublished: true,
-                belowThreshold: (below.count, below.reduce(0) { $0 + $1.votes }),
-                smallestAtThreshold: smallest.map { ($0.workspaceID, $0.votes) })
-            var expected: [String: [Int]] = [:]
-            for workspace in voting where disclosure.isPublished(workspace.workspaceID, votes: workspace.votes) {
-                let figures = [1, workspace.votes, workspace.promoters, workspace.detractors]
-                expected[workspace.version] = zip(expected[workspace.version] ?? [0, 0, 0, 0], figures).map(+)
-            }
-            var answered: [String: [Int]] = [:]
-            for row in breakdown["rows"]?.arrayValue ?? [] {
-                answered[row["segment"]?.stringValue ?? "unknown"] = ["workspaces", "votes", "promoters", "detractors"]
-                    .map { Int(row[$0]?.doubleValue ?? -1) }
-            }
-            for version in Set(expected.keys).union(answered.keys).sorted() where expected[version] != answered[version]
-            {
-                differences.append(
-                    "\(truth.campaignID) version \(version) (workspaces, votes, promoters, detractors): collector \(answered[version] ?? []), sent \(expected[version] ?? [])"
-                )
-            }
-            let withheld = Int(breakdown["withheldWorkspaces"]?["votes"]?.doubleValue ?? -1)
-            if withheld != disclosure.pool {
-                differences.append(
-                    "\(truth.campaignID) withheld workspaces' votes: collector \(withheld), sent \(disclosure.pool)")
-            }
+        }
+        return differences
+    }
+
+    private func segmentDifferences(_ truth: CampaignTruth, by dimension: String) async throws -> [String] {
+        let campaign = truth.campaignID
+        let (status, body) = try await target.get("/api/v1/campaigns/\(campaign)/breakdown?by=\(dimension)")
+        guard status == 200, let breakdown = body, let k = breakdown["privacyThreshold"]?.doubleValue else {
+            return ["\(campaign): breakdown by \(dimension) answered \(status)"]
+        }
+        guard breakdown["total"]?["withheld"] == .bool(false) else { return [] }
+        let threshold = PrivacyThreshold(k: Int(k))
+        let voting = truth.workspaces.filter { $0.votes > 0 }
+        let below = voting.filter { $0.votes < threshold.k }
+        let smallest = voting.filter { $0.votes >= threshold.k }.min { left, right in
+            left.votes != right.votes
+                ? left.votes < right.votes : left.workspaceID.utf8.lexicographicallyPrecedes(right.workspaceID.utf8)
+        }
+        let disclosure = WorkspaceDisclosure(
+            threshold: threshold, isTotalPublished: true,
+            belowThreshold: (below.count, below.reduce(0) { $0 + $1.votes }),
+            smallestAtThreshold: smallest.map { ($0.workspaceID, $0.votes) })
+        var expected: [String: [Int]] = [:]
+        for workspace in voting where disclosure.isPublished(workspace.workspaceID, votes: workspace.votes) {
+            let value = workspace.segments[dimension] ?? "unknown"
+            let figures = [1, workspace.votes, workspace.promoters, workspace.detractors]
+            expected[value] = zip(expected[value] ?? [0, 0, 0, 0], figures).map(+)
+        }
+        var answered: [String: [Int]] = [:]
+        for row in breakdown["rows"]?.arrayValue ?? [] {
+            answered[row["segment"]?.stringValue ?? "unknown"] = ["workspaces", "votes", "promoters", "detractors"]
+                .map { Int(row[$0]?.doubleValue ?? -1) }
+        }
+        var differences: [String] = []
+        for value in Set(expected.keys).union(answered.keys).sorted() where expected[value] != answered[value] {
+            differences.append(
+                "\(campaign) \(dimension) \(value) (workspaces, votes, promoters, detractors): collector \(answered[value] ?? []), sent \(expected[value] ?? [])"
+            )
+        }
+        let withheld = Int(breakdown["withheldWorkspaces"]?["votes"]?.doubleValue ?? -1)
+        if withheld != disclosure.pool {
+            differences.append(
+                "\(campaign) \(dimension): withheld workspaces' votes: collector \(withheld), sent \(disclosure.pool)")
         }
         return differences
     }

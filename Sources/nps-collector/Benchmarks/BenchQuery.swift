@@ -17,7 +17,7 @@ struct BenchQuery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract:
-            "Fill the read models with a large campaign, then load summary, breakdown, workspace and vote pages, the trend, a comparison by role and one workspace's page; print req/s, p50, p99."
+            "Fill the read models with a large campaign, then load summary, breakdown, workspace and vote pages, the trend, a comparison by role, one workspace's page and the segments by version; print req/s, p50, p99."
     )
 
     @Option(help: "Workspaces taking part.")
@@ -107,6 +107,7 @@ struct BenchQuery: AsyncParsableCommand {
                 "/api/v1/compare?a=\(QueryBenchFixture.campaignID)&b=\(QueryBenchFixture.campaignID)&role=admin"
             ),
             ("one workspace", "/api/v1/workspaces/ws-1"),
+            ("segments by version", "/api/v1/campaigns/\(QueryBenchFixture.campaignID)/breakdown?by=version"),
         ]
         // The privacy rule's share of a first answer, apart from HTTP and the other figures.
         let reading = ContinuousClock.now

@@ -31,6 +31,18 @@ struct QueryBenchFixture {
                    100 + w % 900, 50 + w % 400, w % 50 <> 0, now() - interval '20 days'
               FROM generate_series(0, \(workspaces - 1)) AS w
             """,
+            // Two profiles per workspace, both before the campaign's expiry: the segments read the later.
+            """
+            INSERT INTO workspace_profiles (workspace_id, recorded_at, transaction_id, position, version, major_version,
+                                            deployment, edition, size_band, industry, org_size, country, language)
+            SELECT 'ws-' || w, now() - interval '1 day' * (60 - 55 * step), '1'::xid8, 2 * w + step,
+                   (3 + (w + step) % 6) || '.' || (w % 12), (3 + (w + step) % 6)::text,
+                   (ARRAY['docker/selfinstall', 'snap/selfinstall', 'helm/kubernetes'])[1 + w % 3],
+                   CASE WHEN w % 7 = 0 THEN 'enterprise' ELSE 'community' END,
+                   (ARRAY['11-50', '51-250', '251-1000'])[1 + w % 3], 'industry-' || w % 20, 'size-' || w % 5,
+                   'country-' || w % 40, 'language-' || w % 8
+              FROM generate_series(0, \(workspaces - 1)) AS w, generate_series(0, 1) AS step
+            """,
             """
             INSERT INTO workspace_campaigns (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads,
                                              items_received, opted_out_before_start)

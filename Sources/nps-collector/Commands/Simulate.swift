@@ -97,7 +97,7 @@ struct Simulate: AsyncParsableCommand {
             try await verdict.differences(report.truth) + (try await verdict.segmentDifferences(report.truth))
         if differences.isEmpty {
             print(
-                "check: the collector's answers equal the ground truth (\(report.truth.count) campaigns, and their segments by version)"
+                "check: the collector's answers equal the ground truth (\(report.truth.count) campaigns, and their segments by \(CollectorCheck.segmentDimensions.joined(separator: ", ")))"
             )
         } else {
             print("check: \(differences.count) differences")

@@ -249,6 +249,35 @@ END
 $$;
 
 --
+-- Name: profile_segments(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.profile_segments(p_payload jsonb) RETURNS TABLE(version text, major_version text, deployment text, edition text, size_band text, industry text, org_size text, country text, language text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT substring(p.version FROM '^(\d+\.\d+)'), substring(p.version FROM '^(\d+)'),
+           nullif(concat_ws('/', left(p.method, 64), left(p.platform, 64)), ''),
+           p.edition,
+           CASE WHEN p.active_users IS NULL THEN NULL
+                WHEN p.active_users <= 10 THEN '1-10'
+                WHEN p.active_users <= 50 THEN '11-50'
+                WHEN p.active_users <= 250 THEN '51-250'
+                WHEN p.active_users <= 1000 THEN '251-1000'
+                WHEN p.active_users <= 5000 THEN '1001-5000'
+                ELSE '5001+' END,
+           left(p.industry, 64), left(p.org_size, 64), left(p.country, 64), left(p.language, 64)
+      FROM (SELECT p_payload->'profile'->>'version' AS version,
+                   p_payload->'profile'->>'deploymentMethod' AS method,
+                   p_payload->'profile'->>'deploymentPlatform' AS platform,
+                   p_payload->'profile'->>'edition' AS edition,
+                   jsonb_count(p_payload->'profile'->'activeUsers') AS active_users,
+                   p_payload->'profile'->>'industry' AS industry,
+                   p_payload->'profile'->>'orgSize' AS org_size,
+                   p_payload->'profile'->>'country' AS country,
+                   p_payload->'profile'->>'language' AS language) AS p
+$$;
+
+--
 -- Name: project_campaigns(xid8, bigint, xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -433,7 +462,7 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
                CASE WHEN e.schema_version < 4 THEN e.payload->>'comment' END AS comment,
                e.payload->'replaces' AS replaces,
                CASE WHEN e.event_type = 'ResultsReceived' THEN (e.payload->>'total')::bigint END AS total,
-               e.recorded_at
+               e.recorded_at, e.transaction_id AS at_transaction
           FROM event_log e
          CROSS JOIN LATERAL (
                SELECT CASE WHEN e.event_type = 'VoteCast' THEN nullif(split_part(e.stream_id, '/', 2), '')
@@ -599,8 +628,77 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
                detractors = kept.detractors + excluded.detractors,
                reported_total = greatest(kept.reported_total, excluded.reported_total),
                voters_before = kept.voters, reported_total_before = kept.reported_total
-        RETURNING campaign_id, voters_before, voters AS voters_after, reported_total_before AS total_before,
-                  reported_total AS total_after
+        RETURNING campaign_id, workspace_id, voters_before, voters AS voters_after,
+                  reported_total_before AS total_before, reported_total AS total_after,
+                  promoters AS promoters_after, detractors AS detractors_after
+    ),
+    -- The profile each touched workspace's votes count under in its campaign (docs/segments.md),
+    -- fixed at its first results for the campaign: the last verified WorkspaceProfileChanged of the
+    -- workspace in a transaction before theirs. (A results upload appends no profile, so no profile
+    -- shares its transaction; the transaction alone orders them, a hash aggregate rather than a
+    -- sort of the batch.) Every event up to the batch's end has committed (event_batch_end), so a
+    -- replay finds the same one.
+    batch_firsts AS (
+        SELECT campaign_id, workspace_id, min(at_transaction) AS at_transaction
+          FROM batch_events GROUP BY campaign_id, workspace_id
+    ),
+    attributed AS (
+        INSERT INTO campaign_workspace_profiles
+               (campaign_id, workspace_id, version, major_version, deployment, edition, size_band, industry,
+                org_size, country, language)
+        SELECT f.campaign_id, f.workspace_id, s.version, s.major_version, s.deployment, s.edition, s.size_band,
+               s.industry, s.org_size, s.country, s.language
+          FROM batch_firsts f
+          LEFT JOIN LATERAL (SELECT p.payload FROM event_log p
+                              WHERE p.stream_id = 'profile/' || f.workspace_id
+                                AND p.event_type = 'WorkspaceProfileChanged'
+                                AND (p.payload->>'verified')::boolean
+                                AND p.transaction_id < f.at_transaction
+                              ORDER BY p.transaction_id DESC, p.position DESC LIMIT 1) AS last ON true
+          LEFT JOIN LATERAL profile_segments(last.payload) AS s ON true
+         WHERE NOT EXISTS (SELECT FROM campaign_workspace_profiles kept
+                            WHERE kept.campaign_id = f.campaign_id AND kept.workspace_id = f.workspace_id)
+        RETURNING *
+    ),
+    -- Materialized: joined to a RETURNING, whose rows PostgreSQL cannot estimate, an inlined look-up
+    -- would run again for every workspace (see workspace_moves).
+    attribution AS MATERIALIZED (
+        SELECT * FROM attributed
+        UNION ALL
+        SELECT kept.* FROM campaign_workspace_profiles kept
+          JOIN batch_firsts f ON f.campaign_id = kept.campaign_id AND f.workspace_id = kept.workspace_id
+    ),
+    -- Each touched workspace leaves its segments' row of its voters before this batch and joins the
+    -- row of its voters after; a workspace of no voters is in none.
+    segment_moves AS (
+        SELECT m.campaign_id, d.dimension, d.value, side.voters, side.sign,
+               side.promoters, side.detractors
+          FROM workspace_moves m
+          JOIN workspace_changes c ON c.campaign_id = m.campaign_id AND c.workspace_id = m.workspace_id
+          JOIN attribution a ON a.campaign_id = m.campaign_id AND a.workspace_id = m.workspace_id
+         CROSS JOIN LATERAL (VALUES (m.voters_before, -1, m.promoters_after - c.promoters,
+                                     m.detractors_after - c.detractors),
+                                    (m.voters_after, 1, m.promoters_after, m.detractors_after))
+               AS side(voters, sign, promoters, detractors)
+         CROSS JOIN LATERAL segment_values(a.version, a.major_version, a.deployment, a.edition, a.size_band,
+                                           a.industry, a.org_size, a.country, a.language) AS d
+         WHERE side.voters > 0 AND (m.voters_before <> m.voters_after OR c.promoters <> 0 OR c.detractors <> 0)
+    ),
+    segment_counts AS (
+        INSERT INTO segment_tallies AS counted
+               (campaign_id, dimension, value, voters, shard, workspaces, promoters, detractors, net_squares,
+                net_times_votes)
+        SELECT campaign_id, dimension, value, voters, p_shard, sum(sign), sum(sign * promoters),
+               sum(sign * detractors), sum(sign * (promoters - detractors) * (promoters - detractors)),
+               sum(sign * (promoters - detractors) * voters)
+          FROM segment_moves
+         GROUP BY campaign_id, dimension, value, voters
+            ON CONFLICT (campaign_id, dimension, voters, value, shard) DO UPDATE
+           SET workspaces = counted.workspaces + excluded.workspaces,
+               promoters = counted.promoters + excluded.promoters,
+               detractors = counted.detractors + excluded.detractors,
+               net_squares = counted.net_squares + excluded.net_squares,
+               net_times_votes = counted.net_times_votes + excluded.net_times_votes
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.
@@ -623,7 +721,11 @@ CREATE FUNCTION public.project_votes(p_shard integer, p_shards integer, p_after_
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM sums GROUP BY campaign_id, day, score
-        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
+        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change;
+
+    -- A segment row no workspace holds any more (its workspaces moved on to more voters) goes, so the
+    -- rows do not depend on which voter counts the batches passed through.
+    DELETE FROM segment_tallies WHERE shard = p_shard AND workspaces = 0;
 $$;
 
 --
@@ -673,48 +775,6 @@ BEGIN
            deployment_platform = excluded.deployment_platform,
            total_users = excluded.total_users,
            active_users = excluded.active_users;
-
-    -- Bands of active users; 0 counts in the first band. Versions are read
-    -- from their leading digits (6.12.1 -> 6.12 and 6); anything else is unknown.
-    INSERT INTO workspace_profiles
-           (workspace_id, recorded_at, transaction_id, position, version, major_version, deployment, edition,
-            size_band, industry, org_size, country, language)
-    SELECT e.payload->>'workspaceID', e.recorded_at, e.transaction_id, e.position,
-           substring(f.version FROM '^(\d+\.\d+)'), substring(f.version FROM '^(\d+)'),
-           nullif(concat_ws('/', left(f.method, 64), left(f.platform, 64)), ''),
-           f.edition,
-           CASE WHEN f.active_users IS NULL THEN NULL
-                WHEN f.active_users <= 10 THEN '1-10'
-                WHEN f.active_users <= 50 THEN '11-50'
-                WHEN f.active_users <= 250 THEN '51-250'
-                WHEN f.active_users <= 1000 THEN '251-1000'
-                WHEN f.active_users <= 5000 THEN '1001-5000'
-                ELSE '5001+' END,
-           left(f.industry, 64), left(f.org_size, 64), left(f.country, 64), left(f.language, 64)
-      FROM event_log e
-      LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
-     CROSS JOIN LATERAL (
-           SELECT coalesce(e.payload->'profile'->>'version', e.payload->'document'->>'version') AS version,
-                  coalesce(e.payload->'profile'->>'deploymentMethod',
-                           e.payload->'document'->'deploy'->>'method') AS method,
-                  coalesce(e.payload->'profile'->>'deploymentPlatform',
-                           e.payload->'document'->'deploy'->>'platform') AS platform,
-                  coalesce(e.payload->'profile'->>'edition',
-                           CASE jsonb_typeof(e.payload->'document'->'enterpriseReady') WHEN 'boolean' THEN
-                                CASE WHEN (e.payload->'document'->>'enterpriseReady')::boolean
-                                     THEN 'enterprise' ELSE 'community' END END) AS edition,
-                  jsonb_count(coalesce(e.payload->'profile'->'activeUsers',
-                                       e.payload->'document'->'activeUsers')) AS active_users,
-                  coalesce(e.payload->'profile'->>'industry', e.payload->'document'->'wizard'->>'industry') AS industry,
-                  coalesce(e.payload->'profile'->>'orgSize', e.payload->'document'->'wizard'->>'size') AS org_size,
-                  coalesce(e.payload->'profile'->>'country', e.payload->'document'->'wizard'->>'country') AS country,
-                  coalesce(e.payload->'profile'->>'language', e.payload->'document'->'wizard'->>'language') AS language
-           ) AS f
-     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type IN ('StatisticsReported', 'WorkspaceProfileChanged')
-       AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
-            OR registered.registered_at > e.recorded_at);
 
     INSERT INTO workspaces AS known (workspace_id, nps_enabled, setting_changed_at)
     SELECT DISTINCT ON (e.payload->>'workspaceID')
@@ -1010,6 +1070,20 @@ END
 $$;
 
 --
+-- Name: segment_values(text, text, text, text, text, text, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.segment_values(p_version text, p_major_version text, p_deployment text, p_edition text, p_size_band text, p_industry text, p_org_size text, p_country text, p_language text) RETURNS TABLE(dimension text, value text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    VALUES ('version', coalesce(p_version, '')), ('major', coalesce(p_major_version, '')),
+           ('deployment', coalesce(p_deployment, '')), ('edition', coalesce(p_edition, '')),
+           ('size', coalesce(p_size_band, '')), ('industry', coalesce(p_industry, '')),
+           ('orgSize', coalesce(p_org_size, '')), ('country', coalesce(p_country, '')),
+           ('language', coalesce(p_language, ''))
+$$;
+
+--
 -- Name: sorted_role_set(jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1240,6 +1314,24 @@ CREATE TABLE public.campaign_voting (
 );
 
 --
+-- Name: campaign_workspace_profiles; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_workspace_profiles (
+    campaign_id text NOT NULL,
+    workspace_id text NOT NULL,
+    version text,
+    major_version text,
+    deployment text,
+    edition text,
+    size_band text,
+    industry text,
+    org_size text,
+    country text,
+    language text
+);
+
+--
 -- Name: current_votes; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1436,6 +1528,23 @@ CREATE TABLE public.schema_repeatables (
 );
 
 --
+-- Name: segment_tallies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.segment_tallies (
+    campaign_id text NOT NULL,
+    dimension text NOT NULL,
+    value text NOT NULL,
+    voters bigint NOT NULL,
+    shard integer NOT NULL,
+    workspaces bigint NOT NULL,
+    promoters bigint NOT NULL,
+    detractors bigint NOT NULL,
+    net_squares bigint NOT NULL,
+    net_times_votes bigint NOT NULL
+);
+
+--
 -- Name: statistics_documents; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1516,26 +1625,6 @@ CREATE VIEW public.workspace_campaign_figures AS
      LEFT JOIN public.workspace_tallies t ON (((t.campaign_id = wc.campaign_id) AND (t.workspace_id = wc.workspace_id))));
 
 --
--- Name: workspace_profiles; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.workspace_profiles (
-    workspace_id text NOT NULL,
-    recorded_at timestamp with time zone NOT NULL,
-    transaction_id xid8 NOT NULL,
-    "position" bigint NOT NULL,
-    version text,
-    major_version text,
-    deployment text,
-    edition text,
-    size_band text,
-    industry text,
-    org_size text,
-    country text,
-    language text
-);
-
---
 -- Name: api_tokens api_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1583,6 +1672,13 @@ ALTER TABLE ONLY public.campaign_scores
 
 ALTER TABLE ONLY public.campaign_voting
     ADD CONSTRAINT campaign_voting_pkey PRIMARY KEY (campaign_id, shard);
+
+--
+-- Name: campaign_workspace_profiles campaign_workspace_profiles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_workspace_profiles
+    ADD CONSTRAINT campaign_workspace_profiles_pkey PRIMARY KEY (campaign_id, workspace_id);
 
 --
 -- Name: campaigns campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1669,6 +1765,13 @@ ALTER TABLE ONLY public.schema_repeatables
     ADD CONSTRAINT schema_repeatables_pkey PRIMARY KEY (name);
 
 --
+-- Name: segment_tallies segment_tallies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.segment_tallies
+    ADD CONSTRAINT segment_tallies_pkey PRIMARY KEY (campaign_id, dimension, voters, value, shard);
+
+--
 -- Name: setting_changes setting_changes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1709,13 +1812,6 @@ ALTER TABLE ONLY public.voter_groups
 
 ALTER TABLE ONLY public.workspace_campaigns
     ADD CONSTRAINT workspace_campaigns_pkey PRIMARY KEY (campaign_id, workspace_id);
-
---
--- Name: workspace_profiles workspace_profiles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.workspace_profiles
-    ADD CONSTRAINT workspace_profiles_pkey PRIMARY KEY (workspace_id, recorded_at, transaction_id, "position");
 
 --
 -- Name: workspace_tallies workspace_tallies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1760,6 +1856,12 @@ CREATE INDEX quarantine_held ON public.quarantine USING btree (received_at) WHER
 --
 
 CREATE UNIQUE INDEX quarantine_once ON public.quarantine USING btree (workspace_id, campaign_id, fingerprint) NULLS NOT DISTINCT;
+
+--
+-- Name: segment_tallies_empty; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX segment_tallies_empty ON public.segment_tallies USING btree (shard) WHERE (workspaces = 0);
 
 --
 -- Name: statistics_documents_received_at; Type: INDEX; Schema: public; Owner: -
@@ -1944,6 +2046,13 @@ GRANT ALL ON FUNCTION public.jsonb_count(p_value jsonb) TO nps_app;
 REVOKE ALL ON FUNCTION public.notify_change() FROM PUBLIC;
 
 --
+-- Name: FUNCTION profile_segments(p_payload jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.profile_segments(p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.profile_segments(p_payload jsonb) TO nps_app;
+
+--
 -- Name: FUNCTION project_campaigns(p_after_transaction xid8, p_after_position bigint, p_through_transaction xid8, p_through_position bigint); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2007,6 +2116,13 @@ REVOKE ALL ON FUNCTION public.replay_copy_table(p_table text, p_schema text) FRO
 --
 
 REVOKE ALL ON FUNCTION public.replay_swap(p_schema text, p_tables text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION segment_values(p_version text, p_major_version text, p_deployment text, p_edition text, p_size_band text, p_industry text, p_org_size text, p_country text, p_language text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.segment_values(p_version text, p_major_version text, p_deployment text, p_edition text, p_size_band text, p_industry text, p_org_size text, p_country text, p_language text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.segment_values(p_version text, p_major_version text, p_deployment text, p_edition text, p_size_band text, p_industry text, p_org_size text, p_country text, p_language text) TO nps_app;
 
 --
 -- Name: FUNCTION sorted_role_set(p_roles jsonb); Type: ACL; Schema: public; Owner: -
@@ -2109,6 +2225,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_scores TO np
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_voting TO nps_app;
 
 --
+-- Name: TABLE campaign_workspace_profiles; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.campaign_workspace_profiles TO nps_app;
+
+--
 -- Name: TABLE current_votes; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2193,6 +2315,12 @@ GRANT SELECT ON TABLE public.schema_migrations TO nps_app;
 GRANT SELECT ON TABLE public.schema_repeatables TO nps_app;
 
 --
+-- Name: TABLE segment_tallies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.segment_tallies TO nps_app;
+
+--
 -- Name: TABLE statistics_documents; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2221,9 +2349,3 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspaces TO nps_app
 --
 
 GRANT SELECT ON TABLE public.workspace_campaign_figures TO nps_app;
-
---
--- Name: TABLE workspace_profiles; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.workspace_profiles TO nps_app;

@@ -23,6 +23,20 @@ struct BatchBoundaryTests {
             """, logger: database.logger)
     }
 
+    /// A profile of `workspace` saying `version`, as the statistics route records it.
+    static func profile(_ workspace: String, version: String, verified: Bool, _ database: TestDatabase) async throws {
+        try await database.app.query(
+            """
+            SELECT append_events(
+                       'profile/' || \(workspace), NULL, ARRAY[gen_random_uuid()], ARRAY['WorkspaceProfileChanged'],
+                       ARRAY[1::smallint],
+                       ARRAY[jsonb_build_object('workspaceID', \(workspace)::text, 'verified', \(verified),
+                                                'profile', jsonb_build_object('version', \(version)::text,
+                                                                              'activeUsers', 40))],
+                       ARRAY['{}'::jsonb])
+            """, logger: database.logger)
+    }
+
     @Test("folding in batches of 7 events, or of 50 falling to 7 and growing back while behind, gives those of 10,000")
     func batchSizeDoesNotMatter() async throws {
         try await TestDatabase.with { database in
@@ -34,8 +48,13 @@ struct BatchBoundaryTests {
             }
             // A workspace whose first group, folded alone in batches of 7 (eight events follow it
             // before its second), gains a sibling it never shares a batch with.
+            // Its votes count under the profile it had before its first one, whichever batch that
+            // fell in; a later profile, and anyone's unverified one, move nothing.
+            try await Self.profile("joined", version: "6.1.0", verified: true, database)
             try await Self.vote(identifier: "first", roles: #"["user"]"#, in: "joined", database)
+            try await Self.profile("joined", version: "7.0.0", verified: true, database)
             // A workspace whose votes all hold one role set: its one group has no siblings.
+            try await Self.profile("lone", version: "5.4.0", verified: false, database)
             try await Self.vote(identifier: "1", roles: #"["user"]"#, in: "lone", database)
             try await Self.vote(identifier: "2", roles: #"["user"]"#, in: "lone", database)
             // c0 announced again to start tomorrow, c1 as started an hour ago, and the survey turned off
@@ -113,6 +132,47 @@ struct BatchBoundaryTests {
                 logger: database.logger)
             for try await (wrong, flagged, alone) in siblings.decode((Int, Int, Int).self) {
                 #expect(wrong == 0 && flagged > 8 && alone > 0, "wrong \(wrong), flagged \(flagged), alone \(alone)")
+            }
+
+            // Each workspace's votes count under the verified profile before its first one, and the
+            // counts per segment are the tallies counted again, with no row left empty.
+            let profiles = try await database.app.query(
+                """
+                SELECT workspace_id, coalesce(version, 'unknown') FROM campaign_workspace_profiles
+                 WHERE campaign_id = 'c0' AND workspace_id IN ('joined', 'lone') ORDER BY 1
+                """,
+                logger: database.logger)
+            var versions: [String] = []
+            for try await (workspace, version) in profiles.decode((String, String).self) {
+                versions.append("\(workspace) \(version)")
+            }
+            #expect(versions == ["joined 6.1", "lone unknown"])
+            let recounted = try await database.app.query(
+                """
+                WITH recount AS (
+                    SELECT t.campaign_id, d.dimension, d.value, t.voters,
+                           count(*) AS workspaces, sum(t.promoters) AS promoters, sum(t.detractors) AS detractors,
+                           sum((t.promoters - t.detractors) * (t.promoters - t.detractors)) AS net_squares,
+                           sum((t.promoters - t.detractors) * t.voters) AS net_times_votes
+                      FROM workspace_tallies t
+                      JOIN campaign_workspace_profiles a USING (campaign_id, workspace_id)
+                     CROSS JOIN LATERAL segment_values(a.version, a.major_version, a.deployment, a.edition,
+                                                       a.size_band, a.industry, a.org_size, a.country,
+                                                       a.language) AS d
+                     WHERE t.voters > 0 GROUP BY 1, 2, 3, 4),
+                kept AS (
+                    SELECT campaign_id, dimension, value, voters, sum(workspaces) AS workspaces,
+                           sum(promoters) AS promoters, sum(detractors) AS detractors,
+                           sum(net_squares) AS net_squares, sum(net_times_votes) AS net_times_votes
+                      FROM segment_tallies GROUP BY 1, 2, 3, 4)
+                SELECT (SELECT count(*) FROM (SELECT * FROM recount EXCEPT ALL SELECT * FROM kept) AS a)::int8,
+                       (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM recount) AS b)::int8,
+                       (SELECT count(*) FROM segment_tallies WHERE workspaces = 0)::int8,
+                       (SELECT count(*) FROM segment_tallies)::int8
+                """,
+                logger: database.logger)
+            for try await (missing, extra, empty, rows) in recounted.decode((Int, Int, Int, Int).self) {
+                #expect(missing == 0 && extra == 0 && empty == 0 && rows > 9, "\(missing) \(extra) \(empty) \(rows)")
             }
 
             // The funnel's counts the folds keep are the view's, which counts every workspace's rows.

@@ -13,11 +13,14 @@ struct FoldVersionTests {
     /// brought up to date.
     static let folded: [(readModel: String, version: Int, files: [String: String])] = [
         (
-            "votes", 8,
+            "votes", 9,
             [
-                "functions/project_votes.sql": "f5221298b6dee71a08a779606e4d9967cd050eea598614e399297f00cce54141",
+                "functions/project_votes.sql": "587bc2dba7ad29706c9428f6f3d521a4531ac2132e2ed242816c3c3133276614",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
+                "functions/profile_segments.sql": "1c99c0dc66ca2730b430eae73555bf5553b3889c7ecd40a502b3aa873bdbf48f",
+                "functions/jsonb_count.sql": "fc1f27937d25f7b8bef880798f11a80ee19cc99b1d420be0b2a00412395dcdde",
+                "functions/segment_values.sql": "e93d983dbc47b2e5e9307a60ae3f30da3b1f73e76a7c136b197d4074ce507f94",
             ]
         ),
         (
@@ -25,9 +28,9 @@ struct FoldVersionTests {
             ["functions/project_campaigns.sql": "1ebf68007ce349398452a3190b40d27e4ae3003899745b06179787b8d478320f"]
         ),
         (
-            "workspaces", 3,
+            "workspaces", 2,
             [
-                "functions/project_workspaces.sql": "f467030d62197066751d62565aa281ece6d81dbaf4386b049dc68f0d48820272",
+                "functions/project_workspaces.sql": "a92a3805f9dc0339a7869641dc5d2465194a598571939fabb654e65b07fbc072",
                 "functions/jsonb_count.sql": "fc1f27937d25f7b8bef880798f11a80ee19cc99b1d420be0b2a00412395dcdde",
             ]
         ),

@@ -61,7 +61,8 @@
 -- VoteCast version 4 folded additively, current_votes for versions 1 to 3 only; the funnel's
 -- before from the tallies' upsert, 0100, which computes the same tables and so kept the
 -- read model's version; the moves summed once before the counts, the same tables too; each
--- group's has_siblings, 0101).
+-- group's has_siblings, 0101; each workspace's profile in a campaign and the counts per
+-- segment, 0102).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -94,7 +95,7 @@ AS $$
                CASE WHEN e.schema_version < 4 THEN e.payload->>'comment' END AS comment,
                e.payload->'replaces' AS replaces,
                CASE WHEN e.event_type = 'ResultsReceived' THEN (e.payload->>'total')::bigint END AS total,
-               e.recorded_at
+               e.recorded_at, e.transaction_id AS at_transaction
           FROM event_log e
          CROSS JOIN LATERAL (
                SELECT CASE WHEN e.event_type = 'VoteCast' THEN nullif(split_part(e.stream_id, '/', 2), '')
@@ -260,8 +261,77 @@ AS $$
                detractors = kept.detractors + excluded.detractors,
                reported_total = greatest(kept.reported_total, excluded.reported_total),
                voters_before = kept.voters, reported_total_before = kept.reported_total
-        RETURNING campaign_id, voters_before, voters AS voters_after, reported_total_before AS total_before,
-                  reported_total AS total_after
+        RETURNING campaign_id, workspace_id, voters_before, voters AS voters_after,
+                  reported_total_before AS total_before, reported_total AS total_after,
+                  promoters AS promoters_after, detractors AS detractors_after
+    ),
+    -- The profile each touched workspace's votes count under in its campaign (docs/segments.md),
+    -- fixed at its first results for the campaign: the last verified WorkspaceProfileChanged of the
+    -- workspace in a transaction before theirs. (A results upload appends no profile, so no profile
+    -- shares its transaction; the transaction alone orders them, a hash aggregate rather than a
+    -- sort of the batch.) Every event up to the batch's end has committed (event_batch_end), so a
+    -- replay finds the same one.
+    batch_firsts AS (
+        SELECT campaign_id, workspace_id, min(at_transaction) AS at_transaction
+          FROM batch_events GROUP BY campaign_id, workspace_id
+    ),
+    attributed AS (
+        INSERT INTO campaign_workspace_profiles
+               (campaign_id, workspace_id, version, major_version, deployment, edition, size_band, industry,
+                org_size, country, language)
+        SELECT f.campaign_id, f.workspace_id, s.version, s.major_version, s.deployment, s.edition, s.size_band,
+               s.industry, s.org_size, s.country, s.language
+          FROM batch_firsts f
+          LEFT JOIN LATERAL (SELECT p.payload FROM event_log p
+                              WHERE p.stream_id = 'profile/' || f.workspace_id
+                                AND p.event_type = 'WorkspaceProfileChanged'
+                                AND (p.payload->>'verified')::boolean
+                                AND p.transaction_id < f.at_transaction
+                              ORDER BY p.transaction_id DESC, p.position DESC LIMIT 1) AS last ON true
+          LEFT JOIN LATERAL profile_segments(last.payload) AS s ON true
+         WHERE NOT EXISTS (SELECT FROM campaign_workspace_profiles kept
+                            WHERE kept.campaign_id = f.campaign_id AND kept.workspace_id = f.workspace_id)
+        RETURNING *
+    ),
+    -- Materialized: joined to a RETURNING, whose rows PostgreSQL cannot estimate, an inlined look-up
+    -- would run again for every workspace (see workspace_moves).
+    attribution AS MATERIALIZED (
+        SELECT * FROM attributed
+        UNION ALL
+        SELECT kept.* FROM campaign_workspace_profiles kept
+          JOIN batch_firsts f ON f.campaign_id = kept.campaign_id AND f.workspace_id = kept.workspace_id
+    ),
+    -- Each touched workspace leaves its segments' row of its voters before this batch and joins the
+    -- row of its voters after; a workspace of no voters is in none.
+    segment_moves AS (
+        SELECT m.campaign_id, d.dimension, d.value, side.voters, side.sign,
+               side.promoters, side.detractors
+          FROM workspace_moves m
+          JOIN workspace_changes c ON c.campaign_id = m.campaign_id AND c.workspace_id = m.workspace_id
+          JOIN attribution a ON a.campaign_id = m.campaign_id AND a.workspace_id = m.workspace_id
+         CROSS JOIN LATERAL (VALUES (m.voters_before, -1, m.promoters_after - c.promoters,
+                                     m.detractors_after - c.detractors),
+                                    (m.voters_after, 1, m.promoters_after, m.detractors_after))
+               AS side(voters, sign, promoters, detractors)
+         CROSS JOIN LATERAL segment_values(a.version, a.major_version, a.deployment, a.edition, a.size_band,
+                                           a.industry, a.org_size, a.country, a.language) AS d
+         WHERE side.voters > 0 AND (m.voters_before <> m.voters_after OR c.promoters <> 0 OR c.detractors <> 0)
+    ),
+    segment_counts AS (
+        INSERT INTO segment_tallies AS counted
+               (campaign_id, dimension, value, voters, shard, workspaces, promoters, detractors, net_squares,
+                net_times_votes)
+        SELECT campaign_id, dimension, value, voters, p_shard, sum(sign), sum(sign * promoters),
+               sum(sign * detractors), sum(sign * (promoters - detractors) * (promoters - detractors)),
+               sum(sign * (promoters - detractors) * voters)
+          FROM segment_moves
+         GROUP BY campaign_id, dimension, value, voters
+            ON CONFLICT (campaign_id, dimension, voters, value, shard) DO UPDATE
+           SET workspaces = counted.workspaces + excluded.workspaces,
+               promoters = counted.promoters + excluded.promoters,
+               detractors = counted.detractors + excluded.detractors,
+               net_squares = counted.net_squares + excluded.net_squares,
+               net_times_votes = counted.net_times_votes + excluded.net_times_votes
     ),
     -- The funnel's counts move by what changed in each workspace; every campaign whose voter
     -- groups this batch may have moved counts one more batch.
@@ -284,7 +354,11 @@ AS $$
     )
     INSERT INTO campaign_daily_scores AS counted (campaign_id, day, shard, score, change)
     SELECT campaign_id, day, p_shard, score, sum(change) FROM sums GROUP BY campaign_id, day, score
-        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change
+        ON CONFLICT (campaign_id, day, shard, score) DO UPDATE SET change = counted.change + excluded.change;
+
+    -- A segment row no workspace holds any more (its workspaces moved on to more voters) goes, so the
+    -- rows do not depend on which voter counts the batches passed through.
+    DELETE FROM segment_tallies WHERE shard = p_shard AND workspaces = 0;
 $$;
 
 -- Privileges: the application role (nps_app) may call it; nobody else but the owner.

@@ -15,12 +15,7 @@
 -- whole profile, as a report carried the whole document, and
 -- statistics_reported_at is when the profile last changed.
 --
--- Each profile fact the directory counts is also kept in order in
--- workspace_profiles (0102) with the segments derived from it here, so a
--- campaign can count a workspace under the profile it had by the campaign's
--- expiry (docs/segments.md). The derivations live in this statement only.
---
--- History: 0025; this file (WorkspaceProfileChanged; workspace_profiles).
+-- History: 0025; this file (WorkspaceProfileChanged).
 CREATE OR REPLACE FUNCTION project_workspaces(
     p_after_transaction    xid8,
     p_after_position       bigint,
@@ -71,48 +66,6 @@ BEGIN
            deployment_platform = excluded.deployment_platform,
            total_users = excluded.total_users,
            active_users = excluded.active_users;
-
-    -- Bands of active users; 0 counts in the first band. Versions are read
-    -- from their leading digits (6.12.1 -> 6.12 and 6); anything else is unknown.
-    INSERT INTO workspace_profiles
-           (workspace_id, recorded_at, transaction_id, position, version, major_version, deployment, edition,
-            size_band, industry, org_size, country, language)
-    SELECT e.payload->>'workspaceID', e.recorded_at, e.transaction_id, e.position,
-           substring(f.version FROM '^(\d+\.\d+)'), substring(f.version FROM '^(\d+)'),
-           nullif(concat_ws('/', left(f.method, 64), left(f.platform, 64)), ''),
-           f.edition,
-           CASE WHEN f.active_users IS NULL THEN NULL
-                WHEN f.active_users <= 10 THEN '1-10'
-                WHEN f.active_users <= 50 THEN '11-50'
-                WHEN f.active_users <= 250 THEN '51-250'
-                WHEN f.active_users <= 1000 THEN '251-1000'
-                WHEN f.active_users <= 5000 THEN '1001-5000'
-                ELSE '5001+' END,
-           left(f.industry, 64), left(f.org_size, 64), left(f.country, 64), left(f.language, 64)
-      FROM event_log e
-      LEFT JOIN workspaces registered ON registered.workspace_id = e.payload->>'workspaceID'
-     CROSS JOIN LATERAL (
-           SELECT coalesce(e.payload->'profile'->>'version', e.payload->'document'->>'version') AS version,
-                  coalesce(e.payload->'profile'->>'deploymentMethod',
-                           e.payload->'document'->'deploy'->>'method') AS method,
-                  coalesce(e.payload->'profile'->>'deploymentPlatform',
-                           e.payload->'document'->'deploy'->>'platform') AS platform,
-                  coalesce(e.payload->'profile'->>'edition',
-                           CASE jsonb_typeof(e.payload->'document'->'enterpriseReady') WHEN 'boolean' THEN
-                                CASE WHEN (e.payload->'document'->>'enterpriseReady')::boolean
-                                     THEN 'enterprise' ELSE 'community' END END) AS edition,
-                  jsonb_count(coalesce(e.payload->'profile'->'activeUsers',
-                                       e.payload->'document'->'activeUsers')) AS active_users,
-                  coalesce(e.payload->'profile'->>'industry', e.payload->'document'->'wizard'->>'industry') AS industry,
-                  coalesce(e.payload->'profile'->>'orgSize', e.payload->'document'->'wizard'->>'size') AS org_size,
-                  coalesce(e.payload->'profile'->>'country', e.payload->'document'->'wizard'->>'country') AS country,
-                  coalesce(e.payload->'profile'->>'language', e.payload->'document'->'wizard'->>'language') AS language
-           ) AS f
-     WHERE (e.transaction_id, e.position) > (p_after_transaction, p_after_position)
-       AND (e.transaction_id, e.position) <= (p_through_transaction, p_through_position)
-       AND e.event_type IN ('StatisticsReported', 'WorkspaceProfileChanged')
-       AND ((e.payload->>'verified')::boolean OR registered.registered_at IS NULL
-            OR registered.registered_at > e.recorded_at);
 
     INSERT INTO workspaces AS known (workspace_id, nps_enabled, setting_changed_at)
     SELECT DISTINCT ON (e.payload->>'workspaceID')

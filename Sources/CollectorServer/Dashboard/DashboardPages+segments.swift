@@ -45,8 +45,8 @@ extension DashboardPages {
             interval \(HTML.interval(table.total.interval())); clustered by workspace \
             <span id="clustered-interval">\(HTML.interval(clustered.interval(confidence: .ninetyFivePercent)))</span> \
             (design effect <span id="design-effect">\(deff)</span>, \(table.clusters ?? 0) workspaces).</p>
-            <p class="muted">Each segment counts the published workspaces by the profile they had when the \
-            campaign expired; the \(table.withheldVotes ?? 0) votes of workspaces withheld by the privacy rule \
+            <p class="muted">Each segment counts the published workspaces by the profile they reported before \
+            their results; the \(table.withheldVotes ?? 0) votes of workspaces withheld by the privacy rule \
             count only in the campaign. Δ is a segment less the rest of the campaign; q is adjusted for the \
             number of rows (Benjamini–Hochberg), and rows with q under \(Int(Self.flaggedBelow * 100)) % are flagged.</p>
             """

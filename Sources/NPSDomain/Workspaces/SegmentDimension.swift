@@ -1,7 +1,7 @@
 /// A way to part a campaign's workspaces by what they say of themselves
-/// (`WorkspaceProfile`), each workspace counted under the profile it had by
-/// the campaign's expiry. The values are derived once, by the workspaces
-/// fold (`schema/functions/project_workspaces.sql`): see docs/segments.md.
+/// (`WorkspaceProfile`), each workspace counted under the profile it
+/// reported before its results for the campaign. The values are derived
+/// once, in `schema/functions/profile_segments.sql`: see docs/segments.md.
 public enum SegmentDimension: String, CaseIterable, Sendable {
     /// Rocket.Chat's version as major.minor (`6.12`).
     case version

@@ -2,7 +2,7 @@ import NPSDomain
 
 extension PrivacyLayer {
     /// A campaign parted by a segment dimension: the published workspaces by
-    /// the value each had by the campaign's expiry, and the withheld ones as
+    /// the value their votes count under, and the withheld ones as
     /// one pool, so that the cells and the pool add up to the campaign.
     public struct SegmentBreakdown: Sendable {
         public var campaign: PublishedCampaign
@@ -46,10 +46,8 @@ extension PrivacyLayer {
             campaign: campaign, dimension: dimension, cells: cells, pool: pool, total: published + pool)
     }
 
-    /// How `workspaceIDs` described themselves by `campaign`'s expiry, the
-    /// profile their votes count under: labels, no figure of any vote.
+    /// The profile `workspaceIDs`' votes count under in `campaign`: labels, no figure of any vote.
     public func segments(of workspaceIDs: [String], in campaign: Campaign) async throws -> [String: WorkspaceSegments] {
-        try await WorkspaceProfileQuery(client: source, logger: logger).segments(
-            of: workspaceIDs, asOf: campaign.expireAt)
+        try await WorkspaceProfileQuery(client: source, logger: logger).segments(of: workspaceIDs, in: campaign.id)
     }
 }

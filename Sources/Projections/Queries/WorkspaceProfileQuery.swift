@@ -3,9 +3,9 @@ import Logging
 import NPSDomain
 import PostgresNIO
 
-/// What a few workspaces said of themselves by a time (the last row of
-/// each in `workspace_profiles` recorded by then): the labels a table of
-/// workspaces shows instead of bare ids. Descriptions, not votes.
+/// The segments a few workspaces' votes count under in a campaign
+/// (`campaign_workspace_profiles`, kept by the votes fold): the labels a
+/// table of workspaces shows instead of bare ids. Descriptions, not votes.
 public struct WorkspaceProfileQuery: Sendable {
     public let client: any ReadModelSource
     public let logger: Logger
@@ -15,16 +15,13 @@ public struct WorkspaceProfileQuery: Sendable {
         self.logger = logger
     }
 
-    /// The segments each of `workspaceIDs` had by `time`; a workspace without a profile by then is left out.
-    public func segments(of workspaceIDs: [String], asOf time: Date) async throws -> [String: WorkspaceSegments] {
+    /// Each of `workspaceIDs` the campaign's votes fold has met, with its segments.
+    public func segments(of workspaceIDs: [String], in campaignID: String) async throws -> [String: WorkspaceSegments] {
         guard !workspaceIDs.isEmpty else { return [:] }
         let rows = try await client.rows(
             """
-            SELECT page.workspace_id, p.version, p.size_band, p.deployment
-              FROM unnest(\(workspaceIDs)::text[]) AS page(workspace_id)
-              JOIN LATERAL (SELECT version, size_band, deployment FROM workspace_profiles
-                             WHERE workspace_id = page.workspace_id AND recorded_at <= \(time)
-                             ORDER BY recorded_at DESC, transaction_id DESC, position DESC LIMIT 1) AS p ON true
+            SELECT workspace_id, version, size_band, deployment FROM campaign_workspace_profiles
+             WHERE campaign_id = \(campaignID) AND workspace_id = ANY(\(workspaceIDs))
             """,
             logger: logger
         )

@@ -9,8 +9,9 @@ extension SQLProjection {
     /// read model every vote passes through.
     ///
     /// Folded by `schema/functions/project_votes.sql` with its helpers
-    /// `vote_cast_roles_v2.sql` and `sorted_role_set.sql`: a change to any of
-    /// them needs a new `version` (FoldVersionTests).
+    /// `vote_cast_roles_v2.sql`, `sorted_role_set.sql`, `profile_segments.sql`
+    /// (with `jsonb_count.sql`) and `segment_values.sql`: a change to any of them needs a new `version`
+    /// (FoldVersionTests).
     public static let votes = SQLProjection.shards(
         2,
         name: "votes",
@@ -26,11 +27,13 @@ extension SQLProjection {
         //    same tables and kept version 7.)
         // 8: each voter group says whether its workspace holds another (has_siblings, 0101), which
         //    a vote page reads to settle the roles no published record can hide.
-        version: 8,
+        // 9: the profile each workspace's votes count under in a campaign, and the counts per segment
+        //    that a breakdown by segment sums (campaign_workspace_profiles, segment_tallies, 0102).
+        version: 9,
         function: "project_votes",
         tables: [
             "current_votes", "campaign_scores", "campaign_role_scores", "campaign_daily_scores", "voter_groups",
-            "workspace_tallies", "campaign_voting",
+            "workspace_tallies", "campaign_voting", "campaign_workspace_profiles", "segment_tallies",
         ],
         // What each upsert replaced, for the counts and the funnel, and how many batches moved a
         // campaign (for the privacy rule's cache): they depend on where batches began and ended.

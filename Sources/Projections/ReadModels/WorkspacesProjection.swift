@@ -7,9 +7,8 @@ extension SQLProjection {
     public static let workspaces = SQLProjection(
         name: "workspaces",
         // 2: statistics facts from WorkspaceProfileChanged as well as StatisticsReported.
-        // 3: each profile fact kept in order with its segments (workspace_profiles, 0102).
-        version: 3,
+        version: 2,
         function: "project_workspaces",
-        tables: ["workspaces", "workspace_profiles"]
+        tables: ["workspaces"]
     )
 }

@@ -31,18 +31,6 @@ struct QueryBenchFixture {
                    100 + w % 900, 50 + w % 400, w % 50 <> 0, now() - interval '20 days'
               FROM generate_series(0, \(workspaces - 1)) AS w
             """,
-            // Two profiles per workspace, both before the campaign's expiry: the segments read the later.
-            """
-            INSERT INTO workspace_profiles (workspace_id, recorded_at, transaction_id, position, version, major_version,
-                                            deployment, edition, size_band, industry, org_size, country, language)
-            SELECT 'ws-' || w, now() - interval '1 day' * (60 - 55 * step), '1'::xid8, 2 * w + step,
-                   (3 + (w + step) % 6) || '.' || (w % 12), (3 + (w + step) % 6)::text,
-                   (ARRAY['docker/selfinstall', 'snap/selfinstall', 'helm/kubernetes'])[1 + w % 3],
-                   CASE WHEN w % 7 = 0 THEN 'enterprise' ELSE 'community' END,
-                   (ARRAY['11-50', '51-250', '251-1000'])[1 + w % 3], 'industry-' || w % 20, 'size-' || w % 5,
-                   'country-' || w % 40, 'language-' || w % 8
-              FROM generate_series(0, \(workspaces - 1)) AS w, generate_series(0, 1) AS step
-            """,
             """
             INSERT INTO workspace_campaigns (campaign_id, workspace_id, notified_at, shown_at, reported_total, uploads,
                                              items_received, opted_out_before_start)
@@ -134,6 +122,34 @@ struct QueryBenchFixture {
               FROM event_log WHERE event_type = 'VoteCast'
             """,
             "DROP TABLE bench_votes",
+            // Each workspace's profile in the campaign, and the counts per segment the votes fold
+            // keeps from it and the tallies (as 0102 back-fills them).
+            """
+            INSERT INTO campaign_workspace_profiles
+                   (campaign_id, workspace_id, version, major_version, deployment, edition, size_band, industry,
+                    org_size, country, language)
+            SELECT \(campaign), 'ws-' || w, (3 + w % 6) || '.' || (w % 12), (3 + w % 6)::text,
+                   (ARRAY['docker/selfinstall', 'snap/selfinstall', 'helm/kubernetes'])[1 + w % 3],
+                   CASE WHEN w % 7 = 0 THEN 'enterprise' ELSE 'community' END,
+                   (ARRAY['11-50', '51-250', '251-1000'])[1 + w % 3], 'industry-' || w % 20, 'size-' || w % 5,
+                   'country-' || w % 40, 'language-' || w % 8
+              FROM generate_series(0, \(workspaces - 1)) AS w
+            """,
+            """
+            INSERT INTO segment_tallies
+                   (campaign_id, dimension, value, voters, shard, workspaces, promoters, detractors, net_squares,
+                    net_times_votes)
+            SELECT t.campaign_id, d.dimension, d.value, t.voters,
+                   (hashtext(t.workspace_id) & 2147483647) % 2, count(*), sum(t.promoters), sum(t.detractors),
+                   sum((t.promoters - t.detractors) * (t.promoters - t.detractors)),
+                   sum((t.promoters - t.detractors) * t.voters)
+              FROM workspace_tallies t
+              JOIN campaign_workspace_profiles a ON a.campaign_id = t.campaign_id AND a.workspace_id = t.workspace_id
+             CROSS JOIN LATERAL segment_values(a.version, a.major_version, a.deployment, a.edition, a.size_band,
+                                               a.industry, a.org_size, a.country, a.language) AS d
+             WHERE t.voters > 0
+             GROUP BY 1, 2, 3, 4, 5
+            """,
             "ANALYZE",
         ]
         for statement in statements {

@@ -31,32 +31,33 @@ struct PrivacyAttackerTests {
         #expect(withholding > Self.fleetsInProcess / 4, "only \(withholding) fleets withhold a workspace")
     }
 
+    /// How many of 200 fleets' views, tampered with by `tamper`, the attacker finds a breach in.
+    static func fleetsBreached(_ tamper: (inout AnalystView, PrivacyFleet) -> Void) -> Int {
+        (1...200).filter { seed in
+            let fleet = PrivacyFleet(seed: UInt64(seed))
+            var view = AnalystView(
+                Disclosure(groups: fleet.groups, threshold: PrivacyThreshold(k: fleet.k)), fleet: fleet)
+            tamper(&view, fleet)
+            return !PrivacyAttacker(fleet: fleet, view: view).breaches().isEmpty
+        }.count
+    }
+
     @Test("without complementary suppression the attacker finds breaches (the test can fail)")
     func attackerBites() {
-        var found = 0
-        for seed in 1...200 {
-            let fleet = PrivacyFleet(seed: UInt64(seed))
-            let disclosure = Disclosure(groups: fleet.groups, threshold: PrivacyThreshold(k: fleet.k))
-            var view = AnalystView(disclosure, fleet: fleet)
-            // Publish every workspace of k votes or more, as primary suppression alone would.
+        // Publish every workspace of k votes or more, as primary suppression alone would.
+        let found = Self.fleetsBreached { view, fleet in
             for (name, group) in view.workspaces { view.workspaces[name]!.isPublished = group.votes >= fleet.k }
-            found += PrivacyAttacker(fleet: fleet, view: view).breaches().isEmpty ? 0 : 1
         }
         #expect(found > 0)
     }
 
     @Test("segments that counted withheld workspaces would be breaches (the segment check can fail)")
     func attackerBitesSegments() {
-        var found = 0
-        for seed in 1...200 {
-            let fleet = PrivacyFleet(seed: UInt64(seed))
-            let disclosure = Disclosure(groups: fleet.groups, threshold: PrivacyThreshold(k: fleet.k))
-            var view = AnalystView(disclosure, fleet: fleet)
-            // Every workspace a segment of its own value, withheld ones counted: as a breakdown over all votes.
+        // Every workspace a segment of its own value, withheld ones counted: a breakdown over all votes.
+        let found = Self.fleetsBreached { view, _ in
             for (name, group) in view.workspaces where group.votes > 0 {
                 view.segments["version=\(name)"] = .init(votes: group.votes, members: [name])
             }
-            found += PrivacyAttacker(fleet: fleet, view: view).breaches().isEmpty ? 0 : 1
         }
         #expect(found > 0)
     }

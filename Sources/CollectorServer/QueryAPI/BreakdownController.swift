@@ -52,7 +52,7 @@ struct BreakdownController {
             var members = json.figures(row.summary, withheld: row.withheld, threshold: threshold)
             members[labelKey] = row.label.map(JSONValue.string) ?? .null
             if let workspaces = row.workspaces { members["workspaces"] = .number(Double(workspaces)) }
-            members["difference"] = difference(row, confidence: confidence)
+            members["difference"] = difference(row, json: json)
             return .object(members)
         }
         var members: [String: JSONValue] = [
@@ -70,14 +70,11 @@ struct BreakdownController {
         return .object(members)
     }
 
-    static func difference(_ row: BreakdownTable.Row, confidence: ConfidenceLevel) -> JSONValue {
+    static func difference(_ row: BreakdownTable.Row, json: FiguresJSON) -> JSONValue {
         guard let difference = row.difference else { return .null }
-        return .object([
-            "delta": .number(difference.delta), "standardError": .number(difference.standardError),
-            "ci95": FiguresJSON.interval(difference.interval()),
-            "interval": FiguresJSON.interval(difference.interval(confidence: confidence), level: confidence.level),
-            "p": FiguresJSON.number(difference.pValue), "q": FiguresJSON.number(row.q),
-        ])
+        var members = json.difference(difference)
+        members["q"] = FiguresJSON.number(row.q)
+        return .object(members)
     }
 
     /// The workspace-clustered interval beside the adjusted Wald (docs/segments.md).
@@ -139,7 +136,8 @@ struct BreakdownController {
         let margin = try parameters.margin
         let confidence = try parameters.confidence
         let campaign = try await layer.requireCampaign(id)
-        let sums = try await layer.segments(of: campaign, by: nil).total
+        // Any dimension's total is the campaign's clustered sums.
+        let sums = try await layer.segments(of: campaign, by: .version).total
         // A withheld campaign plans from counts alone: its variance would tell its scores.
         let workspaces = campaign.overview.votingWorkspaces
         guard

@@ -70,14 +70,7 @@ struct ComparisonController {
         let (secondSummary, secondWithheld) = try await side(second, scope, layer)
         var difference: JSONValue = .null
         if !firstWithheld, !secondWithheld, let delta = NPSDifference(firstSummary, against: secondSummary) {
-            difference = .object([
-                "delta": .number(delta.delta),
-                "standardError": .number(delta.standardError),
-                "ci95": FiguresJSON.interval(delta.interval()),
-                "interval": FiguresJSON.interval(delta.interval(confidence: confidence), level: confidence.level),
-                "z": FiguresJSON.number(delta.z),
-                "p": FiguresJSON.number(delta.pValue),
-            ])
+            difference = .object(json.difference(delta))
         }
         var a = json.figures(firstSummary, withheld: firstWithheld, threshold: reader.threshold)
         a["campaignId"] = .string(first)
@@ -136,11 +129,7 @@ struct ComparisonController {
             members["workspaces"] = .number(Double(sums.clusters))
             var change: JSONValue = .null
             if published.isPublished, let previous, let comparison = NPSDifference(clustered: sums, against: previous) {
-                change = .object([
-                    "delta": .number(comparison.delta), "standardError": .number(comparison.standardError),
-                    "ci95": FiguresJSON.interval(comparison.interval(confidence: .ninetyFivePercent)),
-                    "p": FiguresJSON.number(comparison.pValue),
-                ])
+                change = .object(json.difference(comparison))
             }
             members["change"] = change
             points.append(.object(members))

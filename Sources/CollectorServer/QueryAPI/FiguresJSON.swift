@@ -40,6 +40,17 @@ struct FiguresJSON {
         return members
     }
 
+    /// One group's NPS less another's, the one shape of every route: Δ, its
+    /// standard error, its intervals (95 % and at the requested level), z and p.
+    func difference(_ difference: NPSDifference) -> [String: JSONValue] {
+        [
+            "delta": .number(difference.delta), "standardError": .number(difference.standardError),
+            "ci95": Self.interval(difference.interval()),
+            "interval": Self.interval(difference.interval(confidence: confidence), level: confidence.level),
+            "z": Self.number(difference.z), "p": Self.number(difference.pValue),
+        ]
+    }
+
     static func interval(_ range: ClosedRange<Double>?, level: Double? = nil) -> JSONValue {
         guard let range else { return .null }
         var members: [String: JSONValue] = ["low": .number(range.lowerBound), "high": .number(range.upperBound)]

@@ -60,15 +60,6 @@ public struct ClusteredEstimate: Sendable, Hashable {
 
     /// The adjusted-Wald interval widened by √deff, within [−100, +100]; nil without a design effect.
     public func interval(confidence: ConfidenceLevel = .ninetyFivePercent) -> ClosedRange<Double>? {
-        guard let designEffect else { return nil }
-        // NPSSummary.interval's three pseudo-votes: ¾ promoter, ¾ detractor, 1½ passive.
-        let adjustedN = Double(sums.votes) + 3
-        let p = (Double(sums.promoters) + 0.75) / adjustedN
-        let d = (Double(sums.detractors) + 0.75) / adjustedN
-        let halfWidth =
-            confidence.z
-            * (NPSSummary.variance(promoterShare: p, detractorShare: d) * designEffect / adjustedN)
-            .squareRoot()
-        return max(-100, 100 * (p - d - halfWidth))...min(100, 100 * (p - d + halfWidth))
+        designEffect.flatMap { sums.summary.interval(confidence: confidence, varianceFactor: $0) }
     }
 }

@@ -39,13 +39,21 @@ public struct NPSSummary: Sendable, Hashable {
     /// a single point when every vote is in the same category. nil for an empty
     /// group, which has no score to put an interval around.
     public func interval(confidence: ConfidenceLevel = .ninetyFivePercent) -> ClosedRange<Double>? {
+        interval(confidence: confidence, varianceFactor: 1)
+    }
+
+    /// The adjusted-Wald interval with its variance times `varianceFactor`
+    /// (a design effect widens it: `ClusteredEstimate`).
+    func interval(confidence: ConfidenceLevel, varianceFactor: Double) -> ClosedRange<Double>? {
         guard n > 0 else { return nil }
         // Three pseudo-votes: ¾ promoter, ¾ detractor, and implicitly 1½ passive.
         let adjustedN = Double(n) + 3
         let p = (Double(promoters) + 0.75) / adjustedN
         let d = (Double(detractors) + 0.75) / adjustedN
         let center = p - d
-        let halfWidth = confidence.z * (Self.variance(promoterShare: p, detractorShare: d) / adjustedN).squareRoot()
+        let halfWidth =
+            confidence.z
+            * (Self.variance(promoterShare: p, detractorShare: d) * varianceFactor / adjustedN).squareRoot()
         return max(-100, 100 * (center - halfWidth))...min(100, 100 * (center + halfWidth))
     }
 

@@ -6,7 +6,7 @@ extension PrivacyLayer {
     /// one pool, so that the cells and the pool add up to the campaign.
     public struct SegmentBreakdown: Sendable {
         public var campaign: PublishedCampaign
-        public var dimension: SegmentDimension?
+        public var dimension: SegmentDimension
         /// Most votes first, unknown last; none while the total is withheld.
         public var cells: [SegmentCell]
         /// The withheld workspaces' votes as one cluster: a cell no route
@@ -16,8 +16,8 @@ extension PrivacyLayer {
         public var total: ClusterSums
     }
 
-    /// The segments of `dimension`, or with none the campaign's clustered
-    /// sums alone (one cell of all published workspaces).
+    /// The segments of `dimension`; its `total` is the campaign's clustered
+    /// sums whichever the dimension (every workspace is in one cell of each).
     ///
     /// Why only published workspaces part: a cell holding a withheld
     /// workspace, less the published ones beside it (the workspace page
@@ -27,7 +27,7 @@ extension PrivacyLayer {
     /// So every figure here is a function of what the workspace page and
     /// the summary already publish.
     public func segments(
-        of campaign: PublishedCampaign, by dimension: SegmentDimension?
+        of campaign: PublishedCampaign, by dimension: SegmentDimension
     ) async throws -> SegmentBreakdown {
         let disclosure = try await workspaceDisclosure(of: campaign)
         let cells = try await SegmentBreakdownQuery(client: source, logger: logger).cells(

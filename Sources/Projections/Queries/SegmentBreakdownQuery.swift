@@ -32,22 +32,18 @@ public struct SegmentBreakdownQuery: Sendable {
         self.logger = logger
     }
 
-    /// The cells of `dimension`, in no particular order, or with no
-    /// dimension all published workspaces as one cell of no value; none
-    /// while the total is withheld.
+    /// The cells of `dimension`, in no particular order; none while the total is withheld.
     public func cells(
-        of campaign: Campaign, by dimension: SegmentDimension?, disclosure: WorkspaceDisclosure
+        of campaign: Campaign, by dimension: SegmentDimension, disclosure: WorkspaceDisclosure
     ) async throws -> [SegmentCell] {
         guard disclosure.isTotalPublished else { return [] }
-        // Every workspace of voters is in one row of each dimension, so any one sums them all.
-        let counted = dimension ?? .version
         let rows = try await client.rows(
             """
             SELECT nullif(value, ''), sum(workspaces)::int8, sum(voters * workspaces)::int8, sum(promoters)::int8,
                    sum(detractors)::int8, sum(net_squares)::int8, sum(net_times_votes)::int8,
                    sum(voters * voters * workspaces)::int8
               FROM segment_tallies
-             WHERE campaign_id = \(campaign.id) AND dimension = \(counted.rawValue)
+             WHERE campaign_id = \(campaign.id) AND dimension = \(dimension.rawValue)
                AND voters >= \(disclosure.publishedFrom)
              GROUP BY 1
             """,
@@ -57,18 +53,14 @@ public struct SegmentBreakdownQuery: Sendable {
         for try await (value, clusters, votes, promoters, detractors, netSquares, netTimesVotes, voteSquares)
             in rows.decode((String?, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
         {
-            cells[dimension == nil ? nil : value, default: .zero] =
-                cells[dimension == nil ? nil : value, default: .zero]
-                + ClusterSums(
-                    clusters: Int(clusters), votes: Int(votes), promoters: Int(promoters),
-                    detractors: Int(detractors), netSquares: Int(netSquares), netTimesVotes: Int(netTimesVotes),
-                    voteSquares: Int(voteSquares))
+            cells[value] = ClusterSums(
+                clusters: Int(clusters), votes: Int(votes), promoters: Int(promoters), detractors: Int(detractors),
+                netSquares: Int(netSquares), netTimesVotes: Int(netTimesVotes), voteSquares: Int(voteSquares))
         }
         if let complement = disclosure.complement,
-            let (value, sums) = try await workspace(complement, of: campaign.id, by: counted)
+            let (value, sums) = try await workspace(complement, of: campaign.id, by: dimension)
         {
-            let key = dimension == nil ? nil : value
-            cells[key] = (cells[key] ?? .zero) - sums
+            cells[value] = (cells[value] ?? .zero) - sums
         }
         return cells.filter { $0.value.clusters > 0 }.map { SegmentCell(value: $0.key, sums: $0.value) }
     }

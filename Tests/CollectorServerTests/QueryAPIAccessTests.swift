@@ -35,6 +35,30 @@ struct QueryAPIAccessTests {
         }
     }
 
+    @Test("the Authorization header: Bearer in any case, one space, one header")
+    func authorizationHeader() async throws {
+        try await Collector.with { collector in
+            let analyst = try await collector.services.tokens.create(scope: .analyst).token
+            let route = "/api/v1/campaigns"
+            let answers: [(String, HTTPResponse.Status)] = [
+                ("Bearer \(analyst)", .ok), ("bearer \(analyst)", .ok), ("BEARER \(analyst)", .ok),
+                ("bEaReR \(analyst)", .ok), ("Bearer  \(analyst)", .unauthorized),
+                ("Bearer\t\(analyst)", .unauthorized),
+                ("Bearer", .unauthorized), ("Bearer ", .unauthorized), ("Bearerx \(analyst)", .unauthorized),
+                ("Basic \(analyst)", .unauthorized), ("Beare \(analyst)", .unauthorized),
+            ]
+            for (header, status) in answers {
+                let answer = try await collector.request(.get, route, headers: [.authorization: header])
+                #expect(answer.status == status, "\(header)")
+            }
+            // Two headers are joined as HTTP joins repeated fields, and match no token.
+            var twice = HTTPFields()
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(analyst)"))
+            twice.append(HTTPField(name: .authorization, value: "Bearer \(analyst)"))
+            #expect(try await collector.request(.get, route, headers: twice).status == .unauthorized)
+        }
+    }
+
     @Test("every limit is checked, with a problem naming it")
     func limits() async throws {
         try await Collector.with { collector in

@@ -9,11 +9,14 @@ public struct CollectorRequestContext: RequestContext, RemoteAddressRequestConte
     public var requestID = ""
     /// Set by `AuthenticationMiddleware` when a valid bearer token came.
     public var identity: Identity?
-    /// The socket's peer (nil in tests that drive the router without a socket).
-    public let remoteAddress: SocketAddress?
+    private let channel: any Channel
+
+    /// The socket's peer (nil in tests that drive the router without a socket). Asked
+    /// of the channel only by the routes that use it: the channel answers under a lock.
+    public var remoteAddress: SocketAddress? { channel.remoteAddress }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 }

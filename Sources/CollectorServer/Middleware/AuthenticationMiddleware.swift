@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Ingest
 
@@ -13,7 +14,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = Self.authorization(request.headers) else { return try await next(request, context) }
         guard let token = Self.bearerToken(header) else {
             throw APIError.unauthorized("the Authorization header must be \"Bearer <token>\"")
         }
@@ -27,11 +28,29 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 extension AuthenticationMiddleware {
+    /// The `Authorization` header's value; two of them are joined, as HTTP
+    /// joins repeated fields, and so match no scheme. Read without joining
+    /// in the usual case of one: this runs on every request.
+    static func authorization(_ headers: HTTPFields) -> String? {
+        var found: String?
+        for field in headers where field.name == .authorization {
+            guard found == nil else { return headers[.authorization] }
+            found = field.value
+        }
+        return found
+    }
+
     /// The token of an `Authorization: Bearer <token>` header (the scheme in any case), or nil.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1])
+        let scheme = "bearer ".utf8
+        let bytes = header.utf8
+        guard bytes.count > scheme.count,
+            zip(bytes, scheme).allSatisfy({ presented, expected in
+                // Letters in either case; the space as it is.
+                expected == UInt8(ascii: " ") ? presented == expected : presented | 0x20 == expected
+            })
+        else { return nil }
+        return String(header.dropFirst(scheme.count))
     }
 }
 

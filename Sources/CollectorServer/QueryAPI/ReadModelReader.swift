@@ -6,6 +6,7 @@ import Logging
 import NPSDomain
 import PostgresNIO
 import Projections
+import Synchronization
 
 /// The query API's and the dashboard's one door to the read models: the
 /// version tag (`conditionally`), and `read`, which hands an answer the
@@ -22,6 +23,7 @@ struct ReadModelReader: Sendable {
     let cache = AnswerCache()
     /// Shared by every answer of this process that governs cells.
     let disclosures = DisclosureCache()
+    private let latestHeaders = LatestVersionFields()
     /// Decides a campaign's state (scheduled, running, ...) in answers.
     let clock: any CollectorClock
     private let client: PostgresClient
@@ -68,9 +70,7 @@ struct ReadModelReader: Sendable {
         }
         // An earlier version's answer: the caller may hold its tag.
         if let notModified = notModified(request, kept.version) { return notModified }
-        return tagged(
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: kept.body)),
-            kept.version)
+        return Response(status: .ok, headers: answerHeaders(kept.version), body: .init(byteBuffer: kept.body))
     }
 
     /// As `conditionally`, for an answer that is not kept (a streamed export).
@@ -102,10 +102,22 @@ struct ReadModelReader: Sendable {
 
     private func tagged(_ response: Response, _ version: ReadModelVersion) -> Response {
         var response = response
-        response.headers[.eTag] = tag(version)
-        response.headers[.readPosition] = "\(version.position)"
-        response.headers[.cacheControl] = "private, no-cache"
+        for field in versionFields(version) { response.headers[field.name] = field.value }
         return response
+    }
+
+    private func versionFields(_ version: ReadModelVersion) -> HTTPFields {
+        [.eTag: tag(version), .readPosition: "\(version.position)", .cacheControl: "private, no-cache"]
+    }
+
+    /// A JSON answer's headers at `version`, made once per version: under load, most
+    /// answers are one kept answer sent again.
+    private func answerHeaders(_ version: ReadModelVersion) -> HTTPFields {
+        latestHeaders.fields(for: version) { version in
+            var fields = versionFields(version)
+            fields[.contentType] = "application/json"
+            return fields
+        }
     }
 
     static let firstReadDeadline = Duration.seconds(5)
@@ -123,4 +135,18 @@ extension HTTPField.Name {
     /// as the database that answered (a replica, with QUERY_DATABASE_URL)
     /// sees it: how fresh the answer is.
     public static let readPosition = HTTPField.Name("X-Read-Position")!
+}
+
+/// The fields made for the latest version asked about.
+private final class LatestVersionFields: Sendable {
+    private let latest = Mutex<(tag: String, position: Int64, fields: HTTPFields)?>(nil)
+
+    func fields(for version: ReadModelVersion, _ make: (ReadModelVersion) -> HTTPFields) -> HTTPFields {
+        latest.withLock { latest in
+            if let latest, latest.tag == version.tag, latest.position == version.position { return latest.fields }
+            let fields = make(version)
+            latest = (version.tag, version.position, fields)
+            return fields
+        }
+    }
 }

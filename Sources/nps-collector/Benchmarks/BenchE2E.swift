@@ -61,8 +61,10 @@ struct BenchE2E: AsyncParsableCommand {
                 let outcome = try await measure(collector: collector, admin: admin, database: database, logger: logger)
                 collector.stop()
                 if anchorSeconds > 0 {
-                    let anchor = try PgBenchAnchor(database: ownerURL)
-                        .transactionsPerSecond(.simpleUpdate, clients: 8, seconds: anchorSeconds)
+                    let pgbench = PgBenchAnchor(database: ownerURL)
+                    try await pgbench.initialize()
+                    let anchor = try await pgbench.transactionsPerSecond(
+                        .simpleUpdate, clients: 8, seconds: anchorSeconds)
                     print(outcome.rates.ratios(toSimpleUpdate: anchor, clients: 8, seconds: anchorSeconds))
                 }
                 if !outcome.exact { throw ExitCode(1) }

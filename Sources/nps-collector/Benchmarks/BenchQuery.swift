@@ -74,12 +74,14 @@ struct BenchQuery: AsyncParsableCommand {
                     .fill(owner, logger: logger)
             }
             print("read models ready in \(ContinuousClock.now - started)")
+            let pgbench = PgBenchAnchor(database: ownerURL)
+            try await pgbench.initialize()
             let rates = try await withPostgresClient(appURL, maximumConnections: options.poolSize, logger: logger) {
-                try await options.measure(database: $0, logger: logger)
+                try await options.measure(database: $0, pgbench: pgbench, logger: logger)
             }
             // After the load, on the same cluster: what PostgreSQL itself answers per second.
-            let anchor = try PgBenchAnchor(database: ownerURL)
-                .transactionsPerSecond(.selectOnly, clients: options.connections, seconds: options.seconds)
+            let anchor = try await pgbench.transactionsPerSecond(
+                .selectOnly, clients: options.connections, seconds: options.seconds)
             print(
                 "anchor: pgbench -S -c \(options.connections) -j 2 -T \(options.seconds) on the same cluster: "
                     + "\(Int(anchor)) TPS")
@@ -90,7 +92,9 @@ struct BenchQuery: AsyncParsableCommand {
     }
 
     /// Each route's requests per second under load (its answers cached after the first).
-    private func measure(database: PostgresClient, logger: Logger) async throws -> [(String, Double)] {
+    private func measure(
+        database: PostgresClient, pgbench: PgBenchAnchor, logger: Logger
+    ) async throws -> [(String, Double)] {
         var rates: [(String, Double)] = []
         let services = CollectorServices(database: database, logger: logger)
         let token = try await services.tokens.create(scope: .analyst).token
@@ -128,6 +132,7 @@ struct BenchQuery: AsyncParsableCommand {
             // The first answer of a read-model version is computed; the rest come from the answer cache.
             rates.append(("\(name), cached", try await load(name, uri, headers: headers, port: port)))
         }
+        try await alternate(routes[0], with: pgbench, headers: headers, port: port)
         guard ingestRate > 0 else { return rates }
         // Under ingest every projector batch moves the read models' version, so answers are computed again.
         let uploadsPerSecond = max(1, ingestRate / Limits.votesPerBatch)
@@ -188,8 +193,43 @@ struct BenchQuery: AsyncParsableCommand {
         return figures.requestsPerSecond
     }
 
-    private func loadFigures(_ uri: String, headers: HTTPHeaders, port: Int) async throws -> LoadFigures {
-        if loadGenerator == .wrk {
+    /// The cached answer of `route` and the anchor, measured in turn for `alternations`
+    /// rounds: this machine's speed moves from one minute to the next (the anchor alone
+    /// ranged over 18,000–37,000 TPS in one day), and a ratio of two figures taken minutes
+    /// apart moves with it. Prints each round's ratio and their median.
+    ///
+    /// The load comes from wrk where it is installed, whatever `--load-generator` says:
+    /// like pgbench, a client in C in a process of its own, so that the two figures differ
+    /// by their servers only. The in-process client parses every answer with SwiftNIO
+    /// on the collector's own threads, which costs more than wrk's parser.
+    private func alternate(
+        _ route: (name: String, uri: String), with pgbench: PgBenchAnchor, headers: HTTPHeaders, port: Int
+    ) async throws {
+        let generator: LoadGenerator = WrkLoad.installed() == nil ? .inProcess : .wrk
+        print(
+            "\(route.name), cached, and pgbench -S -c \(connections) -j 2, in turn for \(Self.alternations) rounds "
+                + "of \(seconds) s each (\(generator.rawValue)):")
+        var ratios: [Double] = []
+        for round in 1...Self.alternations {
+            let anchor = try await pgbench.transactionsPerSecond(.selectOnly, clients: connections, seconds: seconds)
+            let figures = try await loadFigures(route.uri, headers: headers, port: port, by: generator)
+            let ratio = figures.requestsPerSecond / anchor
+            ratios.append(ratio)
+            print(
+                "  round \(round): pgbench -S \(Int(anchor)) TPS; \(route.name) "
+                    + "\(Int(figures.requestsPerSecond)) req/s, p99 \(BenchFigures.format(figures.p99.seconds * 1000)) ms, "
+                    + "\(figures.failures) failed = \(BenchFigures.format(ratio)) × pgbench -S")
+        }
+        let median = ratios.sorted()[ratios.count / 2]
+        print("  \(route.name), cached, median of the rounds: \(BenchFigures.format(median)) × pgbench -S")
+    }
+
+    static let alternations = 3
+
+    private func loadFigures(
+        _ uri: String, headers: HTTPHeaders, port: Int, by generator: LoadGenerator? = nil
+    ) async throws -> LoadFigures {
+        if (generator ?? loadGenerator) == .wrk {
             guard let wrk = WrkLoad.installed() else { throw ValidationError("wrk is not installed (Debian: wrk)") }
             return try await wrk.run(
                 port: port, uri: uri, authorization: headers.first(name: "Authorization") ?? "",

@@ -16,10 +16,14 @@ struct PgBenchAnchor {
 
     let database: DatabaseURL
 
+    /// Creates pgbench's tables (scale 1), once before `transactionsPerSecond`.
+    func initialize() async throws {
+        _ = try await run(["-i", "-q", "-s", "1"])
+    }
+
     /// Transactions per second of `pgbench <mode> -c clients -j 2 -T seconds`, without connection time.
-    func transactionsPerSecond(_ mode: Mode, clients: Int, seconds: Int) throws -> Double {
-        _ = try run(["-i", "-q", "-s", "1"])
-        let output = try run([mode.rawValue, "-c", String(clients), "-j", "2", "-T", String(seconds), "-n"])
+    func transactionsPerSecond(_ mode: Mode, clients: Int, seconds: Int) async throws -> Double {
+        let output = try await run([mode.rawValue, "-c", String(clients), "-j", "2", "-T", String(seconds), "-n"])
         // "tps = 3039.123456 (without initial connection time)"
         for line in output.split(separator: "\n") where line.hasPrefix("tps = ") {
             if let figure = line.dropFirst(6).split(separator: " ").first.flatMap({ Double($0) }) { return figure }
@@ -27,8 +31,8 @@ struct PgBenchAnchor {
         throw ValidationError("pgbench printed no tps line: \(output.suffix(300))")
     }
 
-    private func run(_ arguments: [String]) throws -> String {
-        try ChildProcess.output(of: try Self.executable(), arguments + [database.connectionString])
+    private func run(_ arguments: [String]) async throws -> String {
+        try await ChildProcess.outputOffPool(of: try Self.executable(), arguments + [database.connectionString])
     }
 
     /// `pgbench` from PATH, else from Debian's PostgreSQL server package.

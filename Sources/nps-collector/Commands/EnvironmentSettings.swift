@@ -102,5 +102,5 @@ struct EnvironmentSettings {
 }
 
 private enum LoggingBootstrap {
-    static let once: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    static let once: Void = LoggingSystem.bootstrap(DeferredMetadataLogHandler.standardError)
 }

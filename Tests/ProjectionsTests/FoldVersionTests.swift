@@ -15,7 +15,7 @@ struct FoldVersionTests {
         (
             "votes", 9,
             [
-                "functions/project_votes.sql": "587bc2dba7ad29706c9428f6f3d521a4531ac2132e2ed242816c3c3133276614",
+                "functions/project_votes.sql": "d41ed9cfc77f67369313f7c22266afa91079f4a86f7758ce03a96a41d51f98b8",
                 "functions/vote_cast_roles_v2.sql": "0240682c50bd221f45f648d682ed34c7cdfc805b06cb42f52e40c2edf60fc89f",
                 "functions/sorted_role_set.sql": "733897636bcb38b1dc8c89bf6605d18e4ab03de9a10fbcb8856713107f556238",
                 "functions/profile_segments.sql": "1c99c0dc66ca2730b430eae73555bf5553b3889c7ecd40a502b3aa873bdbf48f",

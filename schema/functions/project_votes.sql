@@ -62,7 +62,8 @@
 -- before from the tallies' upsert, 0100, which computes the same tables and so kept the
 -- read model's version; the moves summed once before the counts, the same tables too; each
 -- group's has_siblings, 0101; each workspace's profile in a campaign and the counts per
--- segment, 0102).
+-- segment, 0102; a workspace's first results in a batch read from the sums, not every event,
+-- the same tables).
 CREATE OR REPLACE FUNCTION project_votes(
     p_shard                integer,
     p_shards               integer,
@@ -137,22 +138,27 @@ AS $$
         RETURNING campaign_id, workspace_id, replaced_score, replaced_roles, replaced_at
     ),
     -- The moves of the header.
+    -- Each move carries its event's transaction (none for a vote current_votes held, whose event in
+    -- this batch makes a move of its own), for the workspace's first results (batch_firsts).
     moves AS (
-        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change
+        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date AS day, score, 1 AS change,
+               at_transaction
           FROM in_key_order
         UNION ALL
-        SELECT campaign_id, workspace_id, earlier_roles, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1
+        SELECT campaign_id, workspace_id, earlier_roles, (recorded_at AT TIME ZONE 'UTC')::date, earlier_score, -1,
+               at_transaction
           FROM in_key_order WHERE earlier_score IS NOT NULL
         UNION ALL
-        SELECT campaign_id, workspace_id, replaced_roles, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1
+        SELECT campaign_id, workspace_id, replaced_roles, (replaced_at AT TIME ZONE 'UTC')::date, replaced_score, -1,
+               NULL::xid8
           FROM stored WHERE replaced_score IS NOT NULL
         UNION ALL
-        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date, score, 1
+        SELECT campaign_id, workspace_id, roles, (recorded_at AT TIME ZONE 'UTC')::date, score, 1, at_transaction
           FROM batch_events WHERE is_vote AND schema_version >= 4
         UNION ALL
         -- A "replaces" without a score or roles raises on the counts' keys, which may not be null.
         SELECT campaign_id, workspace_id, replaces->'roles', (recorded_at AT TIME ZONE 'UTC')::date,
-               (replaces->>'score')::smallint, -1
+               (replaces->>'score')::smallint, -1, at_transaction
           FROM batch_events WHERE is_vote AND schema_version >= 4 AND replaces IS NOT NULL
     ),
     -- The moves summed once, at the finest grain any count below needs; each count sums these sums.
@@ -163,7 +169,8 @@ AS $$
     -- dealt round-robin over 100,000 workspaces: 500,550 moves, 417,116 sums), this pass is extra
     -- work, 3-25 % slower (docs/benchmarks.md, "replay").
     sums AS (
-        SELECT campaign_id, workspace_id, roles, day, score, sum(change)::integer AS change
+        SELECT campaign_id, workspace_id, roles, day, score, sum(change)::integer AS change,
+               min(at_transaction) AS first_transaction
           FROM moves GROUP BY campaign_id, workspace_id, roles, day, score
     ),
     batch_groups AS (
@@ -228,7 +235,7 @@ AS $$
     ),
     -- The totals this shard's workspaces reported holding (an upload's ResultsReceived).
     reported AS (
-        SELECT campaign_id, workspace_id, max(total) AS total
+        SELECT campaign_id, workspace_id, max(total) AS total, min(at_transaction) AS first_transaction
           FROM batch_events WHERE NOT is_vote
          GROUP BY 1, 2
     ),
@@ -270,10 +277,14 @@ AS $$
     -- workspace in a transaction before theirs. (A results upload appends no profile, so no profile
     -- shares its transaction; the transaction alone orders them, a hash aggregate rather than a
     -- sort of the batch.) Every event up to the batch's end has committed (event_batch_end), so a
-    -- replay finds the same one.
+    -- replay finds the same one. Read from the sums and the reports rather than every event: a
+    -- replay's batch holds millions of events of a hundred thousand workspaces.
     batch_firsts AS (
-        SELECT campaign_id, workspace_id, min(at_transaction) AS at_transaction
-          FROM batch_events GROUP BY campaign_id, workspace_id
+        SELECT campaign_id, workspace_id, min(first_transaction) AS at_transaction
+          FROM (SELECT campaign_id, workspace_id, first_transaction FROM sums
+                UNION ALL
+                SELECT campaign_id, workspace_id, first_transaction FROM reported) AS firsts
+         GROUP BY campaign_id, workspace_id
     ),
     attributed AS (
         INSERT INTO campaign_workspace_profiles

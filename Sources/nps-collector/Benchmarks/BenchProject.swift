@@ -83,6 +83,8 @@ struct BenchProject: AsyncParsableCommand {
         let started = ContinuousClock.now
         try await VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)
             .write(0..<events, owner: owner, logger: logger)
+        // A fold meets a log written before, which autovacuum has visited; settled as `bench replay`'s.
+        _ = try await owner.query("VACUUM (ANALYZE) event_log", logger: logger).collect()
         print("backlog written in \(BenchFigures.format((ContinuousClock.now - started).seconds)) s")
     }
 
@@ -90,6 +92,9 @@ struct BenchProject: AsyncParsableCommand {
         let configuration = ProjectorConfiguration(batchSize: batchSize, catchUpBatchSize: catchUpBatchSize)
         // One read model at a time; the shards of one run at once, each on its own connection, until the
         // whole backlog is folded (a transaction open elsewhere on the cluster can stop one catch-up short).
+        // The GROUP BY is timed before the folds as well as after: the first reader of a log
+        // written a moment ago is slower (see `bench replay`).
+        let groupByBefore = try await timed(database, logger) { VoteBacklog.groupBy }
         var figures: [(readModel: String, seconds: Double)] = []
         for readModel in ProjectionCatalog.readModels {
             let started = ContinuousClock.now
@@ -107,7 +112,9 @@ struct BenchProject: AsyncParsableCommand {
             ProjectionCatalog.all, client: database, configuration: configuration, logger: logger)
         let togetherSeconds = (ContinuousClock.now - together).seconds
 
-        let groupBy = try await timed(database, logger) { VoteBacklog.groupBy }
+        let groupByAfter = try await timed(database, logger) { VoteBacklog.groupBy }
+        // The faster is the anchor, which can only make the ratio larger.
+        let groupBy = min(groupByBefore, groupByAfter)
         let distinctOn = try await timed(database, logger) {
             """
             SELECT stream_id, score, count(*) FROM (
@@ -137,9 +144,10 @@ struct BenchProject: AsyncParsableCommand {
               all \(ProjectionCatalog.all.count) projections at once: \(events) events in \(BenchFigures.format(togetherSeconds)) s = \
             \(Int(Double(events) / togetherSeconds)) events/s
             current votes counted after the fold: \(votes)
-            SQL GROUP BY campaign x workspace x score over the log: \(BenchFigures.format(groupBy)) s
+            SQL GROUP BY campaign x workspace x score over the log: \(BenchFigures.format(groupByBefore)) s before \
+            the folds, \(BenchFigures.format(groupByAfter)) s after
             SQL DISTINCT ON (last vote per key), then GROUP BY: \(BenchFigures.format(distinctOn)) s
-            ratio votes fold / GROUP BY: \(BenchFigures.format(votesSeconds / groupBy))
+            ratio votes fold / GROUP BY (the faster): \(BenchFigures.format(votesSeconds / groupBy))
             ratio votes fold / DISTINCT ON: \(BenchFigures.format(votesSeconds / distinctOn))
             """
         )

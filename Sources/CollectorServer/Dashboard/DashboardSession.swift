@@ -40,7 +40,7 @@ struct DashboardSession: RouterMiddleware {
     ) async throws
         -> Identity?
     {
-        if let header = request.headers[.authorization] {
+        if let header = AuthenticationMiddleware.authorization(request.headers) {
             guard let token = AuthenticationMiddleware.bearerToken(header) else { return nil }
             return try await tokens.authenticate(token)
         }

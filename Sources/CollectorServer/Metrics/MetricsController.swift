@@ -17,7 +17,7 @@ struct MetricsController {
 
     func register(on router: Router<CollectorRequestContext>) {
         router.get("/metrics") { request, _ in
-            if let token, !Self.presents(token, request.headers[.authorization]) {
+            if let token, !Self.presents(token, AuthenticationMiddleware.authorization(request.headers)) {
                 throw APIError.unauthorized("the metrics need the bearer token NPS_METRICS_TOKEN")
             }
             return Response(
@@ -28,11 +28,12 @@ struct MetricsController {
         }
     }
 
-    /// Whether `header` is `Bearer <token>`, every byte compared whatever the first difference,
-    /// so that the time taken does not tell how much of the token was right.
+    /// Whether `header` is `Bearer <token>` (read as every route reads it), every byte compared
+    /// whatever the first difference, so that the time taken does not tell how much of the token
+    /// was right.
     static func presents(_ token: String, _ header: String?) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
-        let given = Array(header.utf8.dropFirst("Bearer ".utf8.count))
+        guard let presented = header.flatMap(AuthenticationMiddleware.bearerToken) else { return false }
+        let given = Array(presented.utf8)
         let expected = Array(token.utf8)
         var difference = UInt8(given.count == expected.count ? 0 : 1)
         for index in expected.indices {

@@ -139,13 +139,13 @@ extension HTTPField.Name {
 
 /// The fields made for the latest version asked about.
 private final class LatestVersionFields: Sendable {
-    private let latest = Mutex<(tag: String, position: Int64, fields: HTTPFields)?>(nil)
+    private let latest = Mutex<(version: ReadModelVersion, fields: HTTPFields)?>(nil)
 
     func fields(for version: ReadModelVersion, _ make: (ReadModelVersion) -> HTTPFields) -> HTTPFields {
         latest.withLock { latest in
-            if let latest, latest.tag == version.tag, latest.position == version.position { return latest.fields }
+            if let latest, latest.version == version { return latest.fields }
             let fields = make(version)
-            latest = (version.tag, version.position, fields)
+            latest = (version, fields)
             return fields
         }
     }

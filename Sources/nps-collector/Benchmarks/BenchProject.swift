@@ -83,8 +83,6 @@ struct BenchProject: AsyncParsableCommand {
         let started = ContinuousClock.now
         try await VoteBacklog(workspaces: workspaces, campaigns: campaigns, changeEvery: changeEvery)
             .write(0..<events, owner: owner, logger: logger)
-        // A fold meets a log written before, which autovacuum has visited; settled as `bench replay`'s.
-        _ = try await owner.query("VACUUM (ANALYZE) event_log", logger: logger).collect()
         print("backlog written in \(BenchFigures.format((ContinuousClock.now - started).seconds)) s")
     }
 
@@ -93,8 +91,8 @@ struct BenchProject: AsyncParsableCommand {
         // One read model at a time; the shards of one run at once, each on its own connection, until the
         // whole backlog is folded (a transaction open elsewhere on the cluster can stop one catch-up short).
         // The GROUP BY is timed before the folds as well as after: the first reader of a log
-        // written a moment ago is slower (see `bench replay`).
-        let groupByBefore = try await timed(database, logger) { VoteBacklog.groupBy }
+        // written a moment ago is the slower one (see `bench replay`).
+        let groupByBefore = try await BenchFigures.seconds(of: VoteBacklog.groupBy, on: database, logger: logger)
         var figures: [(readModel: String, seconds: Double)] = []
         for readModel in ProjectionCatalog.readModels {
             let started = ContinuousClock.now
@@ -112,19 +110,18 @@ struct BenchProject: AsyncParsableCommand {
             ProjectionCatalog.all, client: database, configuration: configuration, logger: logger)
         let togetherSeconds = (ContinuousClock.now - together).seconds
 
-        let groupByAfter = try await timed(database, logger) { VoteBacklog.groupBy }
+        let groupByAfter = try await BenchFigures.seconds(of: VoteBacklog.groupBy, on: database, logger: logger)
         // The faster is the anchor, which can only make the ratio larger.
         let groupBy = min(groupByBefore, groupByAfter)
-        let distinctOn = try await timed(database, logger) {
-            """
-            SELECT stream_id, score, count(*) FROM (
-                SELECT DISTINCT ON (stream_id, payload->>'identifier')
-                       stream_id, (payload->>'score')::smallint AS score
-                  FROM event_log WHERE event_type = 'VoteCast'
-                 ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC) AS last_votes
-             GROUP BY 1, 2
-            """
-        }
+        let distinctOn = try await BenchFigures.seconds(
+            of: """
+                SELECT stream_id, score, count(*) FROM (
+                    SELECT DISTINCT ON (stream_id, payload->>'identifier')
+                           stream_id, (payload->>'score')::smallint AS score
+                      FROM event_log WHERE event_type = 'VoteCast'
+                     ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC) AS last_votes
+                 GROUP BY 1, 2
+                """, on: database, logger: logger)
         let votes =
             try await database.query("SELECT coalesce(sum(votes), 0)::int8 FROM campaign_scores", logger: logger)
             .collect().first?.decode(Int.self) ?? -1
@@ -158,28 +155,20 @@ struct BenchProject: AsyncParsableCommand {
     /// shaped like current_votes (logged, with its primary key), no counts.
     private func measureWriteFloor(owner: PostgresClient, logger: Logger) async throws {
         try await owner.query("CREATE TABLE bench_write_floor (LIKE current_votes INCLUDING ALL)", logger: logger)
-        let seconds = try await timed(owner, logger) {
-            """
-            INSERT INTO bench_write_floor (campaign_id, workspace_id, identifier, score, roles, comment,
-                                           first_cast_at, changed_at)
-            SELECT DISTINCT ON (stream_id, payload->>'identifier')
-                   split_part(stream_id, '/', 2), split_part(stream_id, '/', 3), payload->>'identifier',
-                   (payload->>'score')::smallint, payload->'roles', payload->>'comment', recorded_at, recorded_at
-              FROM event_log WHERE event_type = 'VoteCast'
-             ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC
-            """
-        }
+        let seconds = try await BenchFigures.seconds(
+            of: """
+                INSERT INTO bench_write_floor (campaign_id, workspace_id, identifier, score, roles, comment,
+                                               first_cast_at, changed_at)
+                SELECT DISTINCT ON (stream_id, payload->>'identifier')
+                       split_part(stream_id, '/', 2), split_part(stream_id, '/', 3), payload->>'identifier',
+                       (payload->>'score')::smallint, payload->'roles', payload->>'comment', recorded_at, recorded_at
+                  FROM event_log WHERE event_type = 'VoteCast'
+                 ORDER BY stream_id, payload->>'identifier', transaction_id DESC, position DESC
+                """, on: owner, logger: logger)
         try await owner.query("DROP TABLE bench_write_floor", logger: logger)
         print(
             "SQL INSERT ... SELECT DISTINCT ON of the current votes into a keyed table: \(BenchFigures.format(seconds)) s"
         )
-    }
-
-    private func timed(_ database: PostgresClient, _ logger: Logger, _ sql: () -> PostgresQuery) async throws -> Double
-    {
-        let started = ContinuousClock.now
-        _ = try await database.query(sql(), logger: logger).collect()
-        return (ContinuousClock.now - started).seconds
     }
 
     /// Uploads `lagRate` votes a second over HTTP for `lagSeconds` while the

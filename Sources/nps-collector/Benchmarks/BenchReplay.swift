@@ -95,18 +95,15 @@ struct BenchReplay: AsyncParsableCommand {
                         "  log grown to \(size) events in \(BenchFigures.format((ContinuousClock.now - writing).seconds)) s"
                     )
                     written = size
-                    // A log that is replayed was written long ago. The first reader of one written a
-                    // minute ago was slower, and it used to be the replay: 24-27 % slower than a second
-                    // replay of the same log, with the GROUP BY timed after it. So the log is vacuumed
-                    // (autovacuum may still be at work on it) and the GROUP BY also timed before.
-                    let settling = ContinuousClock.now
-                    _ = try await owner.query("VACUUM (ANALYZE) event_log", logger: logger).collect()
-                    print(
-                        "  log settled (VACUUM ANALYZE) in \(BenchFigures.format((ContinuousClock.now - settling).seconds)) s"
-                    )
 
                     for rebuildBatch in rebuildBatches {
-                        let groupByBefore = try await Self.groupBySeconds(owner, logger: logger)
+                        // The first reader of a log written a minute ago (vacuumed, by `write`) is the
+                        // slower one. It used to be the replay: 24-27 % slower than a second replay of
+                        // the same log, with the GROUP BY timed after it. So the GROUP BY is timed before
+                        // the replay too, and the faster of the two is the anchor, which can only make
+                        // the ratio larger.
+                        let groupByBefore = try await BenchFigures.seconds(
+                            of: VoteBacklog.groupByComputed, on: owner, logger: logger)
                         let sampler = Task { await BackendMemory.peak(of: owner, logger: logger) }
                         let started = ContinuousClock.now
                         let outcome = try await ReadModelReplay(
@@ -119,9 +116,8 @@ struct BenchReplay: AsyncParsableCommand {
                         let backendPeak = await sampler.value
                         let collectorPeak = Self.peakRSSMiB()
 
-                        // Timed before and after the replay; the faster is the anchor, which can only
-                        // make the ratio larger.
-                        let groupByAfter = try await Self.groupBySeconds(owner, logger: logger)
+                        let groupByAfter = try await BenchFigures.seconds(
+                            of: VoteBacklog.groupByComputed, on: owner, logger: logger)
                         let groupBy = min(groupByBefore, groupByAfter)
                         print(
                             """
@@ -136,13 +132,6 @@ struct BenchReplay: AsyncParsableCommand {
                 }
             }
         }
-    }
-
-    /// Seconds of the anchor: the GROUP BY computed in full, only its row count sent back.
-    static func groupBySeconds(_ owner: PostgresClient, logger: Logger) async throws -> Double {
-        let started = ContinuousClock.now
-        _ = try await owner.query(VoteBacklog.groupByComputed, logger: logger).collect()
-        return (ContinuousClock.now - started).seconds
     }
 
     /// This process's peak resident memory so far.

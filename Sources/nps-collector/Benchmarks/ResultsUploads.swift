@@ -109,6 +109,13 @@ enum BenchFigures {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    /// Seconds `query` takes, its rows read to the end.
+    static func seconds(of query: PostgresQuery, on client: PostgresClient, logger: Logger) async throws -> Double {
+        let started = ContinuousClock.now
+        _ = try await client.query(query, logger: logger).collect()
+        return (ContinuousClock.now - started).seconds
+    }
 }
 
 /// The workspaces and the open campaign the uploads of a benchmark need.
